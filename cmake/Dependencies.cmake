@@ -1,0 +1,10 @@
+# Every dependency comes from a Debian 12 package (scripts/install-deps); nothing is downloaded.
+find_package(Threads REQUIRED)
+find_package(Boost 1.81 REQUIRED CONFIG COMPONENTS url program_options)
+find_package(OpenSSL REQUIRED)
+find_package(CURL REQUIRED)
+find_package(spdlog REQUIRED)
+find_package(nlohmann_json 3.11 REQUIRED)
+find_package(pugixml REQUIRED)
+find_package(SQLite3 REQUIRED)
+find_package(date REQUIRED)

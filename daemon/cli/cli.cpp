@@ -1,0 +1,207 @@
+#include "cli/cli.hpp"
+
+#include "cli/exit_codes.hpp"
+#include "config/config.hpp"
+#include "core/version.hpp"
+#include "job/daily_run.hpp"
+#include "log/logging.hpp"
+#include "arxiv/feed_source.hpp"
+
+#include <boost/program_options.hpp>
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <vector>
+
+namespace paperboy {
+namespace po = boost::program_options;
+namespace {
+
+constexpr std::string_view usage_text = R"(Usage: paperboy <command> [options]
+
+paperboy reads each arXiv announcement day, scores the new papers against your research
+interests and writes a personalised digest.
+
+Commands:
+  run       Make the digest for one announcement day now, then exit.
+  check     Validate a configuration file and print what it sets up.
+  help      Show this help.
+
+Options for run and check:
+  -c, --config FILE    Configuration file (JSON). Default: $PAPERBOY_CONFIG.
+  -v, --verbose        Log debug details.
+  -q, --quiet          Log warnings and errors only.
+Options for run:
+  --date YYYY-MM-DD    Announcement day (default: today in schedule.timezone,
+                       America/New_York unless set). A day already stored in the
+                       state database is reported again without asking arXiv.
+  --dry-run            Fetch, score and print the Markdown report to standard
+                       output; write no files and no state.
+
+Global:
+  -h, --help           Show this help.
+  --version            Show the version.
+
+Exit status:
+  0   report(s) written (run), configuration valid (check)
+  1   the run failed and retrying will not help (malformed feed, bad category,
+      unwritable output, unusable state database)
+  2   invalid command line
+  3   no announcement that day: the feed is empty (weekend or arXiv holiday)
+  75  temporary failure: network, timeout, HTTP 429/5xx, or the feed still
+      carries an earlier day; try again later
+  78  invalid configuration
+)";
+
+int exit_for(const error& e) {
+    switch (e.code) {
+        case errc::config_invalid: return exit_code::config;
+        case errc::usage: return exit_code::usage;
+        default: return e.transient() ? exit_code::temporary : exit_code::failure;
+    }
+}
+
+struct common_options {
+    std::string config_path;
+    bool verbose = false;
+    bool quiet = false;
+};
+
+po::options_description common_description(common_options& c) {
+    po::options_description d;
+    d.add_options()("config,c", po::value(&c.config_path))("verbose,v", po::bool_switch(&c.verbose))(
+        "quiet,q", po::bool_switch(&c.quiet))("help,h", "");
+    return d;
+}
+
+std::string resolve_config_path(const common_options& c) {
+    if (!c.config_path.empty()) return c.config_path;
+    if (const char* env = std::getenv("PAPERBOY_CONFIG"); env && *env) return env;
+    throw failure(make_error(errc::usage, "no configuration: pass --config FILE or set PAPERBOY_CONFIG"));
+}
+
+void start_logging(const common_options& c) {
+    setup_logging(c.verbose ? spdlog::level::debug : c.quiet ? spdlog::level::warn : spdlog::level::info);
+}
+
+void warn_about_channels(const config& cfg) {
+    for (const auto& ch : cfg.channels) {
+        spdlog::warn("channel '{}' (plugin {}): delivery plugins are not part of this build yet; the digest is written "
+                     "to files only",
+                     ch.name, ch.plugin);
+    }
+}
+
+int cmd_check(const std::vector<std::string>& args) {
+    common_options c;
+    auto desc = common_description(c);
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(desc).run(), vm);
+    po::notify(vm);
+    if (vm.count("help")) {
+        std::cout << usage_text;
+        return exit_code::ok;
+    }
+    start_logging(c);
+    const auto path = resolve_config_path(c);
+    const auto cfg = load_config(path).value();
+    std::cout << "configuration OK: " << cfg.source.string() << "\n";
+    std::cout << "  feed:     " << feed_url(cfg.arxiv.feed_url, cfg.arxiv.categories) << " (announce types:";
+    for (const auto t : cfg.arxiv.announce_types) std::cout << " " << to_string(t);
+    std::cout << ")\n  scorer:   " << cfg.llm.plugin << " (model shown as '" << cfg.llm.model << "')\n";
+    for (const auto& p : cfg.profiles) {
+        std::cout << "  profile " << p.name << ": " << p.authors.size() << " followed author(s), cut-offs relevance "
+                  << p.relevance_cutoff << " / novelty " << p.novelty_cutoff << ", top_n "
+                  << (p.top_n == 0 ? std::string("all") : std::to_string(p.top_n)) << ", channels: "
+                  << (p.channels.empty() ? std::string("none") : [&] {
+                         std::string s;
+                         for (const auto& ch : p.channels) s += (s.empty() ? "" : ", ") + ch;
+                         return s;
+                     }())
+                  << "\n";
+    }
+    std::cout << "  output:   " << cfg.output_dir.string() << "/<profile>/YYYY-MM-DD.{md,json}\n";
+    std::cout << "  state:    " << cfg.state_path.string() << "\n";
+    std::cout << "  schedule: " << cfg.schedule.time << " " << cfg.schedule.timezone << "\n";
+    warn_about_channels(cfg);
+    return exit_code::ok;
+}
+
+int cmd_run(const std::vector<std::string>& args) {
+    common_options c;
+    std::string date_text;
+    bool dry_run = false;
+    auto desc = common_description(c);
+    desc.add_options()("date", po::value(&date_text))("dry-run", po::bool_switch(&dry_run));
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(desc).run(), vm);
+    po::notify(vm);
+    if (vm.count("help")) {
+        std::cout << usage_text;
+        return exit_code::ok;
+    }
+    start_logging(c);
+    run_options opts;
+    if (!date_text.empty()) {
+        opts.date = parse_iso_day(date_text);
+        if (!opts.date) throw failure(make_error(errc::usage, "--date expects YYYY-MM-DD, got '" + date_text + "'"));
+    }
+    opts.dry_run = dry_run;
+    opts.dry_run_output = [](const std::string&, const std::string& markdown) { std::cout << markdown << "\n"; };
+    const auto cfg = load_config(resolve_config_path(c)).value();
+    warn_about_channels(cfg);
+    const auto summary = run_day(cfg, opts);
+    const auto date = format_iso_day(summary.date);
+    if (summary.outcome == run_outcome::no_announcement) {
+        std::cerr << "paperboy: no announcement on " << date << " (the arXiv feed is empty: weekend or holiday)\n";
+        return exit_code::no_announcement;
+    }
+    if (!dry_run) {
+        for (const auto& p : summary.profiles) {
+            std::cout << "paperboy: " << date << " [" << p.profile << "]: " << p.stats.selected << " of " << p.stats.scanned
+                      << " papers selected";
+            if (p.stats.failed > 0) std::cout << ", " << p.stats.failed << " could not be scored";
+            std::cout << "\n  digest: " << p.markdown_path.string() << "\n  json:   " << p.json_path.string() << "\n";
+        }
+    }
+    return exit_code::ok;
+}
+
+}  // namespace
+
+int cli_main(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    try {
+        if (args.empty()) {
+            std::cerr << usage_text;
+            return exit_code::usage;
+        }
+        const auto command = args.front();
+        args.erase(args.begin());
+        if (command == "-h" || command == "--help" || command == "help") {
+            std::cout << usage_text;
+            return exit_code::ok;
+        }
+        if (command == "--version" || command == "version") {
+            std::cout << "paperboy " << version_string << "\n";
+            return exit_code::ok;
+        }
+        if (command == "run") return cmd_run(args);
+        if (command == "check") return cmd_check(args);
+        std::cerr << "paperboy: unknown command '" << command << "' (see paperboy --help)\n";
+        return exit_code::usage;
+    } catch (const po::error& e) {
+        std::cerr << "paperboy: " << e.what() << " (see paperboy --help)\n";
+        return exit_code::usage;
+    } catch (const failure& f) {
+        std::cerr << "paperboy: " << f.err().message() << "\n";
+        return exit_for(f.err());
+    } catch (const std::exception& e) {
+        std::cerr << "paperboy: internal error: " << e.what() << "\n";
+        return exit_code::failure;
+    }
+}
+
+}  // namespace paperboy

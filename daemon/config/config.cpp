@@ -1,0 +1,366 @@
+#include "config/config.hpp"
+
+#include "core/dates.hpp"
+#include "core/files.hpp"
+#include "core/text.hpp"
+#include "score/builtin_prompts.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <set>
+
+namespace paperboy {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+// Thrown inside this file only; parse_config turns it into an error value.
+struct config_error {
+    std::string message;
+};
+
+[[noreturn]] void fail(const std::string& pointer, const std::string& what) {
+    throw config_error{(pointer.empty() ? "/" : pointer) + ": " + what};
+}
+
+std::string expand_env(const std::string& pointer, const std::string& value) {
+    std::string out;
+    for (std::size_t i = 0; i < value.size();) {
+        if (value.compare(i, 3, "$${") == 0) {
+            out += "${";
+            i += 3;
+        } else if (value.compare(i, 2, "${") == 0) {
+            const auto end = value.find('}', i + 2);
+            if (end == std::string::npos) fail(pointer, "unterminated ${ in value");
+            const auto name = value.substr(i + 2, end - i - 2);
+            const char* env = name.empty() ? nullptr : std::getenv(name.c_str());
+            if (!env) fail(pointer, "environment variable " + name + " is not set");
+            out += env;
+            i = end + 1;
+        } else {
+            out += value[i++];
+        }
+    }
+    return out;
+}
+
+// Reads one JSON object, remembering which keys were used so that unknown keys are reported.
+class object_reader {
+public:
+    object_reader(const json& obj, std::string pointer, const fs::path& base_dir)
+        : obj_(obj), pointer_(std::move(pointer)), base_dir_(base_dir) {
+        if (!obj_.is_object()) fail(pointer_, std::string("expected an object, got ") + obj_.type_name());
+    }
+
+    std::string at(const std::string& key) const { return pointer_ + "/" + key; }
+
+    const json* find(const std::string& key) {
+        used_.insert(key);
+        const auto it = obj_.find(key);
+        return it == obj_.end() ? nullptr : &*it;
+    }
+
+    /// A string, or the content of "<key>_file"; ${VAR} expanded.
+    std::optional<std::string> string(const std::string& key) {
+        const auto* v = find(key);
+        const auto* f = find(key + "_file");
+        if (v && f) fail(at(key), "give either " + key + " or " + key + "_file, not both");
+        if (f) {
+            const auto path = resolve(key + "_file", *f);
+            auto content = read_file(path);
+            if (!content) fail(at(key + "_file"), content.error().detail);
+            auto s = std::move(*content);
+            while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+            return s;
+        }
+        if (!v) return std::nullopt;
+        if (!v->is_string()) fail(at(key), std::string("expected a string, got ") + v->type_name());
+        return expand_env(at(key), v->get<std::string>());
+    }
+
+    std::optional<fs::path> path(const std::string& key) {
+        const auto* v = find(key);
+        if (!v) return std::nullopt;
+        return resolve(key, *v);
+    }
+
+    std::optional<long> integer(const std::string& key, long min, long max) {
+        const auto* v = find(key);
+        if (!v) return std::nullopt;
+        if (!v->is_number_integer()) fail(at(key), std::string("expected an integer, got ") + v->type_name());
+        const auto n = v->get<long>();
+        if (n < min || n > max) fail(at(key), "must be between " + std::to_string(min) + " and " + std::to_string(max));
+        return n;
+    }
+
+    std::optional<double> number(const std::string& key, double min) {
+        const auto* v = find(key);
+        if (!v) return std::nullopt;
+        if (!v->is_number()) fail(at(key), std::string("expected a number, got ") + v->type_name());
+        const auto n = v->get<double>();
+        if (n < min) fail(at(key), "must be at least " + std::to_string(min));
+        return n;
+    }
+
+    std::optional<std::vector<std::string>> strings(const std::string& key) {
+        const auto* v = find(key);
+        if (!v) return std::nullopt;
+        if (!v->is_array()) fail(at(key), std::string("expected an array of strings, got ") + v->type_name());
+        std::vector<std::string> out;
+        for (std::size_t i = 0; i < v->size(); ++i) {
+            const auto& e = (*v)[i];
+            const auto p = at(key) + "/" + std::to_string(i);
+            if (!e.is_string()) fail(p, std::string("expected a string, got ") + e.type_name());
+            out.push_back(expand_env(p, e.get<std::string>()));
+        }
+        return out;
+    }
+
+    void finish() const {
+        for (const auto& [key, value] : obj_.items()) {
+            if (!used_.contains(key)) fail(at(key), "unknown key");
+        }
+    }
+
+private:
+    fs::path resolve(const std::string& key, const json& v) const {
+        if (!v.is_string()) fail(at(key), std::string("expected a path string, got ") + v.type_name());
+        fs::path p = expand_env(at(key), v.get<std::string>());
+        if (p.empty()) fail(at(key), "must not be empty");
+        return p.is_absolute() ? p : (base_dir_ / p).lexically_normal();
+    }
+
+    const json& obj_;
+    std::string pointer_;
+    fs::path base_dir_;
+    std::set<std::string> used_;
+};
+
+bool valid_name(std::string_view s) {
+    if (s.empty() || s.size() > 64) return false;
+    for (const char c : s) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+        if (!ok) return false;
+    }
+    return true;
+}
+
+void read_arxiv(object_reader r, arxiv_config& a, const fs::path& base_dir) {
+    auto cats = r.strings("categories");
+    if (!cats || cats->empty()) fail(r.at("categories"), "at least one arXiv category is required, e.g. [\"cs.LG\"]");
+    for (std::size_t i = 0; i < cats->size(); ++i) {
+        const auto& c = (*cats)[i];
+        if (c.empty() || c.find_first_of(" +/?#&") != std::string::npos) {
+            fail(r.at("categories") + "/" + std::to_string(i), "'" + c + "' is not an arXiv category like cs.LG");
+        }
+    }
+    a.categories = std::move(*cats);
+    if (auto types = r.strings("announce_types")) {
+        a.announce_types.clear();
+        for (std::size_t i = 0; i < types->size(); ++i) {
+            const auto t = parse_announce_type((*types)[i]);
+            if (!t) fail(r.at("announce_types") + "/" + std::to_string(i), "must be one of new, cross, replace, replace-cross");
+            a.announce_types.push_back(*t);
+        }
+        if (a.announce_types.empty()) fail(r.at("announce_types"), "must name at least one announce type");
+    }
+    if (auto url = r.string("feed_url")) {
+        if (!url->starts_with("https://") && !url->starts_with("http://") && !url->starts_with("file://")) {
+            fail(r.at("feed_url"), "must be an https://, http:// or file:// URL");
+        }
+        a.feed_url = *url;
+        // A file:// URL names a local path; a relative one resolves like every other path.
+        if (url->starts_with("file://")) {
+            fs::path file = url->substr(7);
+            if (file.empty()) fail(r.at("feed_url"), "file:// URL without a path");
+            if (file.is_relative()) file = (base_dir / file).lexically_normal();
+            a.feed_url = "file://" + file.string();
+        }
+    }
+    if (auto t = r.integer("timeout_seconds", 1, 600)) a.timeout = std::chrono::seconds(*t);
+    if (auto n = r.integer("max_attempts", 1, 20)) a.max_attempts = static_cast<int>(*n);
+    if (auto d = r.integer("retry_delay_seconds", 3, 3600)) a.retry_delay = std::chrono::seconds(*d);
+    if (auto m = r.integer("max_feed_mb", 1, 1024)) a.max_feed_bytes = static_cast<std::size_t>(*m) * 1024 * 1024;
+    r.finish();
+}
+
+profile_config read_profile(object_reader r) {
+    profile_config p;
+    auto name = r.string("name");
+    if (!name) fail(r.at("name"), "every profile needs a name");
+    if (!valid_name(*name)) fail(r.at("name"), "'" + *name + "' must be 1-64 letters, digits, '-' or '_'");
+    p.name = *name;
+    auto topics = r.string("topics");
+    if (!topics || text::trim(*topics).empty()) {
+        fail(r.at("topics"), "describe the research interests with topics or topics_file");
+    }
+    p.topics = *topics;
+    if (auto k = r.strings("keywords")) p.keywords = std::move(*k);
+    if (auto a = r.strings("authors")) p.authors = std::move(*a);
+    if (auto c = r.integer("relevance_cutoff", 1, 10)) p.relevance_cutoff = static_cast<int>(*c);
+    if (auto c = r.integer("novelty_cutoff", 1, 10)) p.novelty_cutoff = static_cast<int>(*c);
+    if (auto n = r.integer("top_n", 0, 10'000)) p.top_n = static_cast<int>(*n);
+    if (auto c = r.strings("channels")) p.channels = std::move(*c);
+    r.finish();
+    return p;
+}
+
+void read_llm(object_reader r, llm_config& l) {
+    if (auto p = r.string("plugin")) l.plugin = *p;
+    if (l.plugin != "offline" && l.plugin != "replay") {
+        fail(r.at("plugin"), "unknown scorer '" + l.plugin + "'; this build has: offline, replay");
+    }
+    if (auto m = r.string("model")) l.model = *m;
+    if (l.model.empty()) l.model = l.plugin;
+    if (auto f = r.path("answers_file")) l.answers_file = *f;
+    if (l.plugin == "replay" && l.answers_file.empty()) fail(r.at("answers_file"), "the replay scorer needs answers_file");
+    l.prompts.system = r.string("system_prompt").value_or(std::string(builtin_prompts::system));
+    l.prompts.criteria = r.string("criteria").value_or(std::string(builtin_prompts::criteria));
+    l.prompts.instructions = r.string("instructions").value_or(std::string(builtin_prompts::instructions));
+    l.prices = default_prices();
+    if (const auto* prices = r.find("prices")) {
+        object_reader pr(*prices, r.at("prices"), {});
+        for (const auto& [model, value] : prices->items()) {
+            object_reader one(value, pr.at(model), {});
+            pr.find(model);
+            price p;
+            p.prompt_per_million = one.number("prompt", 0).value_or(0);
+            p.completion_per_million = one.number("completion", 0).value_or(0);
+            p.cached_per_million = one.number("cached", 0);
+            one.finish();
+            l.prices[model] = p;
+        }
+        pr.finish();
+    }
+    r.finish();
+}
+
+}  // namespace
+
+std::map<std::string, price> default_prices() {
+    return {
+        {"offline", {0, 0, 0}},
+        {"gpt-4o", {2.50, 10.00, 1.25}},
+        {"gpt-4o-mini", {0.15, 0.60, 0.075}},
+        {"gpt-4.1", {2.00, 8.00, 0.50}},
+        {"gpt-4.1-mini", {0.40, 1.60, 0.10}},
+        {"gpt-4.1-nano", {0.10, 0.40, 0.025}},
+        {"gpt-5", {1.25, 10.00, 0.125}},
+        {"gpt-5-mini", {0.25, 2.00, 0.025}},
+        {"gpt-5-nano", {0.05, 0.40, 0.005}},
+        {"gpt-5.4-mini", {0.75, 4.50, 0.075}},
+        {"gpt-5.4-nano", {0.20, 1.25, 0.02}},
+        {"gpt-5.6-luna", {0.20, 1.20, 0.02}},
+        {"gpt-6-luna", {0.10, 0.50, 0.01}},
+    };
+}
+
+result<config> parse_config(std::string_view json_text, const fs::path& base_dir) {
+    json root;
+    try {
+        root = json::parse(json_text);
+    } catch (const json::parse_error& e) {
+        return make_error(errc::config_invalid, std::string("not valid JSON: ") + e.what());
+    }
+    try {
+        config c;
+        object_reader r(root, "", base_dir);
+        if (const auto* a = r.find("arxiv")) read_arxiv(object_reader(*a, "/arxiv", base_dir), c.arxiv, base_dir);
+        else fail("/arxiv", "missing; at least {\"categories\": [\"cs.LG\"]} is required");
+
+        const auto* llm = r.find("llm");
+        read_llm(object_reader(llm ? *llm : json::object(), "/llm", base_dir), c.llm);
+
+        if (const auto* chans = r.find("channels")) {
+            object_reader cr(*chans, "/channels", base_dir);
+            for (const auto& [name, value] : chans->items()) {
+                cr.find(name);
+                const auto p = "/channels/" + name;
+                if (!valid_name(name)) fail(p, "channel names must be 1-64 letters, digits, '-' or '_'");
+                if (!value.is_object()) fail(p, std::string("expected an object, got ") + value.type_name());
+                const auto plugin = value.find("plugin");
+                if (plugin == value.end() || !plugin->is_string()) fail(p + "/plugin", "every channel needs a plugin name");
+                c.channels.push_back({name, plugin->get<std::string>(), value});
+            }
+        }
+
+        const auto* profiles = r.find("profiles");
+        if (!profiles || !profiles->is_array() || profiles->empty()) {
+            fail("/profiles", "at least one profile is required (a list of objects)");
+        }
+        std::set<std::string> names;
+        for (std::size_t i = 0; i < profiles->size(); ++i) {
+            const auto p = "/profiles/" + std::to_string(i);
+            auto prof = read_profile(object_reader((*profiles)[i], p, base_dir));
+            if (!names.insert(prof.name).second) fail(p + "/name", "duplicate profile name '" + prof.name + "'");
+            for (std::size_t k = 0; k < prof.channels.size(); ++k) {
+                const auto& ch = prof.channels[k];
+                const bool known = std::any_of(c.channels.begin(), c.channels.end(), [&](const auto& x) { return x.name == ch; });
+                if (!known) fail(p + "/channels/" + std::to_string(k), "no channel named '" + ch + "' in /channels");
+            }
+            c.profiles.push_back(std::move(prof));
+        }
+
+        if (const auto* out = r.find("output")) {
+            object_reader o(*out, "/output", base_dir);
+            if (auto d = o.path("dir")) c.output_dir = *d;
+            o.finish();
+        }
+        if (c.output_dir.is_relative()) c.output_dir = (base_dir / c.output_dir).lexically_normal();
+        if (const auto* st = r.find("state")) {
+            object_reader s(*st, "/state", base_dir);
+            if (auto p = s.path("path")) c.state_path = *p;
+            s.finish();
+        }
+        if (c.state_path.is_relative()) c.state_path = (base_dir / c.state_path).lexically_normal();
+        if (const auto* sc = r.find("schedule")) {
+            object_reader s(*sc, "/schedule", base_dir);
+            if (auto t = s.string("time")) {
+                const bool ok = t->size() == 5 && (*t)[2] == ':' && std::isdigit((*t)[0]) && std::isdigit((*t)[1]) &&
+                                std::isdigit((*t)[3]) && std::isdigit((*t)[4]) && std::stoi(t->substr(0, 2)) < 24 &&
+                                std::stoi(t->substr(3, 2)) < 60;
+                if (!ok) fail("/schedule/time", "expected HH:MM (24-hour clock), got '" + *t + "'");
+                c.schedule.time = *t;
+            }
+            if (auto tz = s.string("timezone")) {
+                if (!is_known_time_zone(*tz)) fail("/schedule/timezone", "unknown IANA time zone '" + *tz + "'");
+                c.schedule.timezone = *tz;
+            }
+            s.finish();
+        }
+        if (const auto* sv = r.find("server")) {
+            object_reader s(*sv, "/server", base_dir);
+            if (auto l = s.string("listen")) {
+                const auto colon = l->rfind(':');
+                if (colon == std::string::npos || colon == 0 || colon + 1 == l->size()) {
+                    fail("/server/listen", "expected HOST:PORT, e.g. 127.0.0.1:8421");
+                }
+                c.server_listen = *l;
+            }
+            s.string("public_url");
+            s.finish();
+        }
+        r.finish();
+        return c;
+    } catch (const config_error& e) {
+        return make_error(errc::config_invalid, e.message);
+    }
+}
+
+result<config> load_config(const fs::path& path) {
+    auto text = read_file(path);
+    if (!text) return make_error(errc::config_invalid, text.error().detail);
+    auto base = fs::absolute(path).parent_path();
+    auto c = parse_config(*text, base);
+    if (!c) {
+        auto e = c.error();
+        e.detail = path.string() + ": " + e.detail;
+        return e;
+    }
+    c->source = fs::absolute(path);
+    return c;
+}
+
+}  // namespace paperboy

@@ -1,0 +1,96 @@
+// paperboy's configuration: one JSON file, read into these aggregates. Every member has its
+// default here; config/example.json documents the same keys for users.
+#pragma once
+
+#include "arxiv/paper.hpp"
+#include "core/error.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace paperboy {
+
+struct arxiv_config {
+    std::vector<std::string> categories;                  // required, e.g. {"cs.LG", "cs.AI"}
+    std::vector<announce_type> announce_types{announce_type::new_submission, announce_type::cross_list};
+    std::string feed_url = "https://rss.arxiv.org/rss/";  // base ('/'-terminated) or a full/file:// URL
+    std::chrono::milliseconds timeout{30'000};            // per network step ("timeout_seconds")
+    int max_attempts = 4;                                 // fetch tries on transient failures
+    std::chrono::milliseconds retry_delay{10'000};        // first backoff; doubles ("retry_delay_seconds")
+    std::size_t max_feed_bytes = 64 * 1024 * 1024;
+};
+
+struct profile_config {
+    std::string name;                    // [A-Za-z0-9_-]+; names the output folder
+    std::string topics;                  // the research interests (from "topics" or "topics_file")
+    std::vector<std::string> keywords;   // offline scorer keywords; empty: derived from topics
+    std::vector<std::string> authors;    // followed authors
+    int relevance_cutoff = 8;            // 1..10
+    int novelty_cutoff = 7;              // 1..10
+    int top_n = 0;                       // 0: every paper that passes
+    std::vector<std::string> channels;   // names from the "channels" object
+};
+
+struct prompt_config {
+    std::string system;        // "system_prompt" / "system_prompt_file"; default: built in
+    std::string criteria;      // "criteria" / "criteria_file"
+    std::string instructions;  // "instructions" / "instructions_file"
+};
+
+struct price {
+    double prompt_per_million = 0;
+    double completion_per_million = 0;
+    std::optional<double> cached_per_million;  // absent: cached tokens cost the prompt price
+};
+
+struct llm_config {
+    std::string plugin = "offline";            // "offline" (built in) or "replay"
+    std::string model;                         // shown in the report; default: the plugin name
+    std::filesystem::path answers_file;        // replay: {"<id>": {"RELEVANCE":..,"NOVELTY":..,"COMMENT":..}}
+    prompt_config prompts;
+    std::map<std::string, price> prices;       // per model; defaults for current OpenAI models
+};
+
+struct channel_config {
+    std::string name;
+    std::string plugin;                        // "email", "slack", "discord"
+    nlohmann::json settings;                   // the plugin's own keys, validated by the plugin
+};
+
+struct schedule_config {
+    std::string time = "00:30";                // HH:MM in `timezone`
+    std::string timezone = "America/New_York"; // also decides what "today" is for `run`
+};
+
+struct config {
+    std::filesystem::path source;              // the file it was read from
+    arxiv_config arxiv;
+    std::vector<profile_config> profiles;      // at least one
+    llm_config llm;
+    std::vector<channel_config> channels;
+    std::filesystem::path output_dir = "out";  // "output.dir"
+    std::filesystem::path state_path = "paperboy.db";  // "state.path"
+    schedule_config schedule;
+    std::optional<std::string> server_listen;  // "server.listen", e.g. "127.0.0.1:8421"
+};
+
+/// Loads and validates a configuration file. Relative paths resolve against the file's folder.
+/// String values may use ${VAR} (environment; "$${" is a literal "${"), and any string key K
+/// may instead be given as "K_file" (the file's content, trailing newline removed).
+/// Fails with errc::config_invalid and a detail that starts with the JSON pointer of the
+/// offending value, e.g. "/profiles/0/top_n: expected an integer, got string".
+result<config> load_config(const std::filesystem::path& path);
+
+/// The same from JSON text; `base_dir` resolves relative paths.
+result<config> parse_config(std::string_view json_text, const std::filesystem::path& base_dir);
+
+/// Default prices (USD per million tokens), protocols.md 2.7.
+std::map<std::string, price> default_prices();
+
+}  // namespace paperboy

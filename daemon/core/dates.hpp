@@ -1,0 +1,32 @@
+// Calendar dates as paperboy uses them: an announcement day is a civil date in US Eastern
+// time, written YYYY-MM-DD everywhere (files, JSON, the CLI).
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace paperboy {
+
+using day = std::chrono::year_month_day;
+
+/// Parses "YYYY-MM-DD"; nullopt unless the text is exactly that and the date exists.
+std::optional<day> parse_iso_day(std::string_view s) noexcept;
+
+/// "YYYY-MM-DD".
+std::string format_iso_day(day d);
+
+/// The civil date written in an RFC 822 date such as "Wed, 23 Jul 2025 00:00:00 -0400",
+/// taken as written (arXiv writes the announcement day at 00:00 US Eastern, so the written
+/// date is the announcement date whatever the offset). nullopt when it does not parse.
+std::optional<day> parse_rfc822_day(std::string_view s) noexcept;
+
+/// The civil date of `now` in the IANA time zone `tz` (e.g. "America/New_York").
+/// Throws std::runtime_error when the zone is unknown.
+day today_in(std::string_view tz, std::chrono::system_clock::time_point now);
+
+/// True when `tz` names a zone in the system's time zone database.
+bool is_known_time_zone(std::string_view tz) noexcept;
+
+}  // namespace paperboy

@@ -1,0 +1,42 @@
+// Small, allocation-light text helpers shared by parsing, matching and rendering.
+// All functions are pure, thread-safe and never throw except std::bad_alloc.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace paperboy::text {
+
+/// `s` without leading and trailing ASCII whitespace.
+std::string_view trim(std::string_view s) noexcept;
+
+/// Every run of whitespace (space, tab, CR, LF, VT, FF, and other C0 controls) becomes one
+/// space; the result is trimmed. Untrusted single-line fields go through this so that no
+/// field can start a new line in any output.
+std::string collapse_whitespace(std::string_view s);
+
+/// ASCII lower-casing (bytes >= 0x80 are kept as they are).
+std::string ascii_lower(std::string_view s);
+
+/// Lower-cased, accent-free form for comparisons: Latin letters with diacritics
+/// (U+00C0..U+017F, e.g. "É", "ñ", "Ĳ") map to their ASCII base letters, everything that is
+/// not a letter or digit becomes a single space, and the result is trimmed. Code points it
+/// does not know (CJK, emoji) are kept as their UTF-8 bytes so they still compare equal to
+/// themselves. Example: "Émilie du Châtelet" -> "emilie du chatelet".
+std::string fold(std::string_view s);
+
+/// Splits on `sep`, trimming each piece and dropping empty pieces.
+std::vector<std::string> split(std::string_view s, char sep);
+
+/// Replaces every occurrence of `from` (non-empty) by `to`.
+std::string replace_all(std::string_view s, std::string_view from, std::string_view to);
+
+/// True when `s` is valid UTF-8.
+bool is_valid_utf8(std::string_view s) noexcept;
+
+/// `s` with invalid UTF-8 sequences replaced by U+FFFD, so that JSON and HTML output never
+/// fail or emit garbage on bad input.
+std::string sanitize_utf8(std::string_view s);
+
+}  // namespace paperboy::text

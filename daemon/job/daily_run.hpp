@@ -1,0 +1,56 @@
+// One daily run: fetch (or load) the announcement day, then for every profile select, score,
+// render and write the report. The composition point of the core; the CLI and (later) the
+// daemon call run_day.
+#pragma once
+
+#include "config/config.hpp"
+#include "core/dates.hpp"
+#include "core/error.hpp"
+#include "render/report.hpp"
+#include "score/scorer.hpp"
+
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace paperboy {
+
+enum class run_outcome { reported, no_announcement };
+
+struct run_options {
+    std::optional<day> date;     // default: today in config.schedule.timezone
+    bool dry_run = false;        // no files, no state: the reports go to `dry_run_output`
+    std::function<void(const std::string& profile, const std::string& markdown)> dry_run_output;
+};
+
+struct profile_result {
+    std::string profile;
+    std::filesystem::path markdown_path;
+    std::filesystem::path json_path;
+    report_stats stats;
+    long scored_now = 0;        // papers sent to the scorer in this run
+    long from_cache = 0;        // papers whose score came from the state
+};
+
+struct run_summary {
+    day date{};
+    run_outcome outcome = run_outcome::reported;
+    bool feed_from_state = false;  // the day was already stored: no request was made
+    std::vector<profile_result> profiles;
+};
+
+/// The papers of `f` kept by the announce-type filter, in feed order.
+std::vector<const paper*> scan(const feed& f, const std::vector<announce_type>& keep);
+
+/// Runs the day. Returns run_outcome::no_announcement for an empty feed (weekend, holiday).
+/// Errors (as paperboy::failure): errc::feed_stale when the feed still carries an earlier
+/// day (transient), errc::feed_date_mismatch when it carries a later one, errc::feed_malformed
+/// / feed_rejected / network / timeout / http_status from fetching and parsing, errc::io
+/// when a report cannot be written, errc::state for the database. No report is written for
+/// a feed that fails, and a failing profile does not leave a partial file behind.
+/// `scorer_override` replaces the configured scorer (tests); it must outlive the call.
+run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_override = nullptr);
+
+}  // namespace paperboy

@@ -1,0 +1,56 @@
+#include "render/json_report.hpp"
+
+#include "core/version.hpp"
+
+#include <cmath>
+
+namespace paperboy {
+
+nlohmann::ordered_json report_to_json(const report& r) {
+    using nlohmann::ordered_json;
+    ordered_json stats{
+        {"total", r.stats.total},
+        {"scanned", r.stats.scanned},
+        {"scored", r.stats.scored},
+        {"failed", r.stats.failed},
+        {"selected", static_cast<long>(r.papers.size())},
+        {"prompt_tokens", r.stats.usage.prompt_tokens},
+        {"completion_tokens", r.stats.usage.completion_tokens},
+        {"cached_tokens", r.stats.usage.cached_tokens},
+        {"cost_usd", r.stats.cost ? ordered_json(std::round(r.stats.cost->total_usd() * 1e6) / 1e6) : ordered_json()},
+    };
+    ordered_json papers = ordered_json::array();
+    for (const auto& s : r.papers) {
+        const auto& p = *s.item;
+        ordered_json entry{
+            {"id", p.id},
+            {"version", p.version},
+            {"title", p.title},
+            {"authors", p.authors},
+            {"abstract", p.abstract},
+            {"comment", s.author_match ? std::string("Author match") : (s.score ? s.score->comment : std::string())},
+            {"relevance", s.score ? ordered_json(s.score->relevance) : ordered_json()},
+            {"novelty", s.score && s.score->novelty ? ordered_json(*s.score->novelty) : ordered_json()},
+            {"author_match", s.author_match},
+            {"announce_type", std::string(to_string(p.type))},
+            {"categories", p.categories},
+            {"url", p.abs_url()},
+        };
+        if (s.author_match) entry["matched_author"] = s.matched_author;
+        papers.push_back(std::move(entry));
+    }
+    return ordered_json{
+        {"date", format_iso_day(r.date)},
+        {"profile", r.profile},
+        {"model", r.model},
+        {"generator", "paperboy " + std::string(version_string)},
+        {"stats", std::move(stats)},
+        {"papers", std::move(papers)},
+    };
+}
+
+std::string render_json(const report& r) {
+    return report_to_json(r).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace paperboy

@@ -1,0 +1,34 @@
+// A profile's report for one day, as every renderer sees it.
+#pragma once
+
+#include "core/dates.hpp"
+#include "score/pricing.hpp"
+#include "score/scorer.hpp"
+#include "select/selection.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace paperboy {
+
+struct report_stats {
+    long total = 0;      // distinct papers in the feed
+    long scanned = 0;    // those kept by the announce-type filter
+    long scored = 0;     // scanned papers that got a score (author matches are not scored)
+    long failed = 0;     // scanned papers the scorer could not score
+    long selected = 0;   // papers in the report
+    token_usage usage;
+    std::optional<run_cost> cost;  // nullopt: the model has no known price
+};
+
+struct report {
+    day date{};
+    std::string profile;
+    std::string model;
+    report_stats stats;
+    std::vector<selected_paper> papers;  // points into the day's feed, which outlives the report
+    prompt_disclosure prompt;
+};
+
+}  // namespace paperboy

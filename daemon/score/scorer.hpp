@@ -1,0 +1,74 @@
+// The scoring seam: something that rates papers for RELEVANCE and NOVELTY (1-10) against a
+// profile's interests. The built-in offline scorer, the replay scorer and (later) the LLM
+// plugins all sit behind this interface.
+#pragma once
+
+#include "arxiv/paper.hpp"
+#include "config/config.hpp"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace paperboy {
+
+struct paper_score {
+    int relevance = 0;             // 1..10
+    std::optional<int> novelty;    // 1..10; nullopt when the scorer cannot judge novelty
+    std::string comment;           // untrusted text (from a model); escaped by renderers
+};
+
+struct token_usage {
+    long prompt_tokens = 0;        // including cached_tokens
+    long completion_tokens = 0;
+    long cached_tokens = 0;
+
+    token_usage& operator+=(const token_usage& o) {
+        prompt_tokens += o.prompt_tokens;
+        completion_tokens += o.completion_tokens;
+        cached_tokens += o.cached_tokens;
+        return *this;
+    }
+};
+
+struct scoring_outcome {
+    std::map<std::string, paper_score> scores;  // by canonical paper id
+    std::vector<std::string> failed;            // ids that could not be scored
+    token_usage usage;
+};
+
+/// What the report shows under "Paper Selection Prompt".
+struct prompt_disclosure {
+    bool sent_to_model = true;   // false: `user` explains how the scorer decided instead
+    std::string system;
+    std::string user;            // with "[PAPER LIST HERE]" where the papers go
+};
+
+class scorer {
+public:
+    virtual ~scorer() = default;
+
+    /// The model name shown in the report's token table, e.g. "gpt-4o" or "offline".
+    virtual std::string model() const = 0;
+
+    /// A stable string that changes whenever this scorer could score the same paper
+    /// differently for `profile` (model, prompt text, keywords). Keys the score cache.
+    virtual std::string cache_key(const profile_config& profile) const = 0;
+
+    /// Scores `papers` for `profile`. Every paper ends up in `scores` or in `failed`; the
+    /// call itself does not fail for a single bad paper. Throws paperboy::failure only when
+    /// the scorer as a whole cannot work (e.g. an unreadable answers file).
+    virtual scoring_outcome score(const profile_config& profile, std::span<const paper* const> papers) = 0;
+
+    /// The prompt as it is (or would be) sent, for the report.
+    virtual prompt_disclosure disclose(const profile_config& profile) const = 0;
+};
+
+/// The scorer named by `llm.plugin` ("offline" or "replay"). Throws paperboy::failure
+/// (errc::config_invalid) for an unknown name.
+std::unique_ptr<scorer> make_scorer(const llm_config& llm);
+
+}  // namespace paperboy

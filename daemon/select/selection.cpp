@@ -1,0 +1,45 @@
+#include "select/selection.hpp"
+
+#include <algorithm>
+
+namespace paperboy {
+
+std::vector<selected_paper> select_papers(const profile_config& profile, const std::vector<const paper*>& author_matches,
+                                          const std::vector<std::string>& matched_names,
+                                          const std::vector<const paper*>& scored,
+                                          const std::map<std::string, paper_score>& scores) {
+    std::vector<selected_paper> matched;
+    for (std::size_t i = 0; i < author_matches.size(); ++i) {
+        matched.push_back({author_matches[i], true, i < matched_names.size() ? matched_names[i] : std::string{}, std::nullopt});
+    }
+    std::sort(matched.begin(), matched.end(), [](const auto& a, const auto& b) { return a.item->id < b.item->id; });
+
+    // Sort keys live beside the entries: comparing through std::optional inside std::sort
+    // trips GCC 12's maybe-uninitialized analysis.
+    struct candidate {
+        int sum;
+        int relevance;
+        selected_paper entry;
+    };
+    std::vector<candidate> passed;
+    for (const auto* p : scored) {
+        const auto it = scores.find(p->id);
+        if (it == scores.end()) continue;
+        const auto& s = it->second;
+        if (s.relevance < profile.relevance_cutoff) continue;
+        if (s.novelty && *s.novelty < profile.novelty_cutoff) continue;
+        passed.push_back({s.relevance + s.novelty.value_or(0), s.relevance, {p, false, {}, s}});
+    }
+    std::sort(passed.begin(), passed.end(), [](const candidate& a, const candidate& b) {
+        if (a.sum != b.sum) return a.sum > b.sum;
+        if (a.relevance != b.relevance) return a.relevance > b.relevance;
+        return a.entry.item->id < b.entry.item->id;
+    });
+    for (auto& c : passed) matched.push_back(std::move(c.entry));
+    if (profile.top_n > 0 && matched.size() > static_cast<std::size_t>(profile.top_n)) {
+        matched.resize(static_cast<std::size_t>(profile.top_n));
+    }
+    return matched;
+}
+
+}  // namespace paperboy
