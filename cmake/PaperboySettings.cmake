@@ -15,5 +15,5 @@ endif()
 add_library(paperboy_warnings INTERFACE)
 target_compile_options(paperboy_warnings INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wcast-align -Woverloaded-virtual
-  -Wimplicit-fallthrough -Wformat=2
+  -Wimplicit-fallthrough -Wformat=2 -Wno-missing-field-initializers
   $<$<BOOL:${PAPERBOY_WARNINGS_AS_ERRORS}>:-Werror>)

@@ -56,9 +56,19 @@ std::vector<std::string> split_authors(std::string_view creators) {
     std::vector<std::string> names;
     std::string current;
     int depth = 0;
+    // "O'Brien, Jr." is one author: a bare suffix joins the name before it.
+    auto is_suffix = [](std::string_view n) {
+        for (std::string_view s : {"Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV"}) {
+            if (n == s) return true;
+        }
+        return false;
+    };
     auto flush = [&] {
         auto name = text::collapse_whitespace(current);
-        if (!name.empty()) names.push_back(std::move(name));
+        if (!name.empty()) {
+            if (is_suffix(name) && !names.empty()) names.back() += ", " + name;
+            else names.push_back(std::move(name));
+        }
         current.clear();
     };
     for (const char c : creators) {

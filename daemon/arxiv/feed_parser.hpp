@@ -20,7 +20,8 @@ namespace paperboy {
 result<feed> parse_feed(std::string_view xml, std::size_t* skipped = nullptr);
 
 /// Splits a dc:creator value into author names: commas inside parentheses do not split, and
-/// the parenthesised affiliations are dropped. "A (X, Y), B" -> {"A", "B"}.
+/// the parenthesised affiliations are dropped, and a bare suffix stays with its name.
+/// "A (X, Y), B" -> {"A", "B"}; "C O'Brien, Jr., D" -> {"C O'Brien, Jr.", "D"}.
 std::vector<std::string> split_authors(std::string_view creators);
 
 /// The canonical id and version in "oai:arXiv.org:2507.16110v2", "arXiv:2507.16110v2",

@@ -5,6 +5,7 @@
 #include <boost/system/error_code.hpp>
 #include <boost/system/result.hpp>
 
+#include <ostream>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -51,6 +52,8 @@ struct error {
 
 /// The default retry hint of a code (network/timeout/stale: may help; the rest: futile).
 retry default_retry(errc e) noexcept;
+
+inline std::ostream& operator<<(std::ostream& os, const error& e) { return os << e.message(); }
 
 inline error make_error(errc code, std::string detail) {
     return error{code, std::move(detail), default_retry(code)};

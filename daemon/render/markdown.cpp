@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 
 namespace paperboy {
 namespace {
@@ -51,9 +52,16 @@ std::string markdown_inline(std::string_view s) {
 }
 
 std::string markdown_link_text(std::string_view s) {
+    const auto in = markdown_inline(s);
     std::string out;
-    for (const char c : markdown_inline(s)) {
-        if (c == '\\' || c == '[' || c == ']') out.push_back('\\');
+    out.reserve(in.size());
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        const char c = in[i];
+        // A backslash only escapes ASCII punctuation (CommonMark), so LaTeX such as
+        // "\mathcal" is kept as written; one that would escape, or end the text and so
+        // escape our closing bracket, is doubled.
+        const bool escaping_backslash = c == '\\' && (i + 1 == in.size() || std::ispunct(static_cast<unsigned char>(in[i + 1])));
+        if (c == '[' || c == ']' || escaping_backslash) out.push_back('\\');
         out.push_back(c);
     }
     return out;

@@ -16,7 +16,8 @@ namespace paperboy {
 /// punctuation are kept as written.
 std::string markdown_inline(std::string_view s);
 
-/// markdown_inline, plus '\', '[' and ']' escaped so the text can sit inside [link text].
+/// markdown_inline, plus '[' and ']' escaped so the text can sit inside [link text], and a '\'
+/// doubled where it would otherwise escape (before punctuation or at the end).
 std::string markdown_link_text(std::string_view s);
 
 /// Every line prefixed with "> " (an empty line becomes "> ").

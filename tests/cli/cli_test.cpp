@@ -1,0 +1,124 @@
+#include "cli/exit_codes.hpp"
+#include "support/fake_http_server.hpp"
+#include "support/fixtures.hpp"
+#include "support/process.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace paperboy;
+using test::run_paperboy;
+using test::temp_dir;
+
+namespace {
+
+std::filesystem::path write_config(const temp_dir& dir, const std::string& feed_url, const nlohmann::json& llm,
+                                   const nlohmann::json& arxiv_extra = nlohmann::json::object()) {
+    nlohmann::json arxiv{{"categories", {"cs.LG", "cs.AI"}}, {"feed_url", feed_url}, {"max_attempts", 1}};
+    arxiv.update(arxiv_extra);
+    const nlohmann::json cfg{
+        {"arxiv", arxiv},
+        {"profiles", {{{"name", "golden"}, {"topics_file", (test::source_dir() / "config/prompts/topics.txt").string()},
+                       {"authors", {"Yoshua Bengio"}}}}},
+        {"llm", llm},
+        {"output", {{"dir", "out"}}},
+        {"state", {{"path", "state.db"}}},
+    };
+    const auto path = dir / "paperboy.json";
+    REQUIRE(write_file_atomic(path, cfg.dump(2)).has_value());
+    return path;
+}
+
+std::string q(const std::filesystem::path& p) { return "'" + p.string() + "'"; }
+
+}  // namespace
+
+TEST_CASE("--help tells the commands and exit codes; --version the version; bad usage exits 2") {
+    const auto help = run_paperboy("--help");
+    CHECK(help.exit_code == 0);
+    for (const auto* word : {"run", "check", "--config", "--date", "--dry-run", "Exit status", "75", "78"}) {
+        CHECK(help.out.find(word) != std::string::npos);
+    }
+    CHECK(run_paperboy("--version").out == "paperboy " PAPERBOY_VERSION "\n");
+    const auto unknown = run_paperboy("frobnicate");
+    CHECK(unknown.exit_code == exit_code::usage);
+    CHECK(unknown.err.find("unknown command") != std::string::npos);
+    CHECK(run_paperboy("run --date tomorrow --config /dev/null").exit_code == exit_code::usage);
+    CHECK(run_paperboy("run --no-such-flag").exit_code == exit_code::usage);
+}
+
+TEST_CASE("check validates a configuration and names the offending key") {
+    temp_dir dir;
+    const auto good = write_config(dir, "https://rss.arxiv.org/rss/", {{"plugin", "offline"}});
+    const auto ok = run_paperboy("check --config " + q(good));
+    CHECK(ok.exit_code == 0);
+    CHECK(ok.out.find("https://rss.arxiv.org/rss/cs.LG+cs.AI") != std::string::npos);
+
+    REQUIRE(write_file_atomic(dir / "bad.json", R"({"arxiv": {"categories": ["cs.LG"]}, "profiles": [{"name": "a", "topics": "t", "top_n": "x"}]})").has_value());
+    const auto bad = run_paperboy("check --config " + q(dir / "bad.json"));
+    CHECK(bad.exit_code == exit_code::config);
+    CHECK(bad.err.find("/profiles/0/top_n: expected an integer") != std::string::npos);
+    CHECK(run_paperboy("check --config " + q(dir / "missing.json")).exit_code == exit_code::config);
+}
+
+TEST_CASE("run on the golden day writes the sample's selection and says where") {
+    temp_dir dir;
+    const auto cfg = write_config(dir, "file://" + test::golden_feed().string(), test::replay_llm());
+    const auto r = run_paperboy("run --config " + q(cfg) + " --date 2025-07-23");
+    REQUIRE(r.exit_code == 0);
+    const auto md = dir / "out/golden/2025-07-23.md";
+    CHECK(r.out.find(md.string()) != std::string::npos);
+    CHECK(r.out.find("18 of 262 papers selected") != std::string::npos);
+    const auto report = nlohmann::json::parse(read_file(dir / "out/golden/2025-07-23.json").value());
+    std::vector<std::string> ids;
+    for (const auto& p : report["papers"]) ids.push_back(p["id"]);
+    CHECK(ids == test::expected_golden_order());
+    CHECK(report["stats"]["total"] == 444);
+    CHECK(report["stats"]["scanned"] == 262);
+    CHECK(report["stats"]["failed"] == 0);
+}
+
+TEST_CASE("run fetches from an HTTP arXiv with one request, and a dry run writes nothing") {
+    const auto feed = read_file(test::golden_feed()).value();
+    test::fake_http_server arxiv([&](const auto&) { return test::scripted_response{200, feed, {}}; });
+    temp_dir dir;
+    const auto cfg = write_config(dir, arxiv.url("/rss/"), {{"plugin", "offline"}});
+    const auto dry = run_paperboy("run --dry-run --config " + q(cfg) + " --date 2025-07-23");
+    CHECK(dry.exit_code == 0);
+    CHECK(dry.out.starts_with("# Personalized Daily ArXiv Papers 2025-07-23"));
+    CHECK_FALSE(std::filesystem::exists(dir / "out"));
+    CHECK_FALSE(std::filesystem::exists(dir / "state.db"));
+
+    const auto r = run_paperboy("run --config " + q(cfg) + " --date 2025-07-23");
+    CHECK(r.exit_code == 0);
+    CHECK(std::filesystem::exists(dir / "out/golden/2025-07-23.md"));
+    const auto reqs = arxiv.requests();
+    REQUIRE(reqs.size() == 2);  // the dry run and the real run; nothing else
+    CHECK(reqs[1].target == "/rss/cs.LG+cs.AI");
+}
+
+TEST_CASE("exit codes: no announcement 3, broken feed 1, arXiv unavailable 75, stale feed 75") {
+    temp_dir dir;
+    const auto feeds = test::data_dir() / "feeds";
+    auto run_with = [&](const std::string& url, const std::string& date) {
+        const auto cfg = write_config(dir, url, {{"plugin", "offline"}});
+        return run_paperboy("run -q --config " + q(cfg) + " --date " + date);
+    };
+    const auto holiday = run_with("file://" + (feeds / "holiday-empty-2025-12-25.xml").string(), "2025-12-25");
+    CHECK(holiday.exit_code == exit_code::no_announcement);
+    CHECK(holiday.err.find("no announcement") != std::string::npos);
+
+    const auto broken = run_with("file://" + (feeds / "truncated-malformed.xml").string(), "2025-07-23");
+    CHECK(broken.exit_code == exit_code::failure);
+    CHECK(broken.err.find("malformed feed") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(dir / "out"));
+
+    test::fake_http_server down([](const auto&) { return test::scripted_response{503, "maintenance", {}}; });
+    const auto unavailable = run_with(down.url("/rss/"), "2025-07-23");
+    CHECK(unavailable.exit_code == exit_code::temporary);
+    CHECK(unavailable.err.find("503") != std::string::npos);
+
+    const auto stale = run_with("file://" + test::golden_feed().string(), "2025-07-24");
+    CHECK(stale.exit_code == exit_code::temporary);
+    CHECK(stale.err.find("still carries 2025-07-23") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(dir / "out"));
+}

@@ -1,0 +1,106 @@
+#include "config/config.hpp"
+
+#include "core/files.hpp"
+#include "support/temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+
+using namespace paperboy;
+
+namespace {
+const std::string minimal = R"({
+  "arxiv": {"categories": ["cs.LG", "cs.AI"]},
+  "profiles": [{"name": "me", "topics": "Sparse models"}]
+})";
+
+std::string error_of(std::string_view json, const std::filesystem::path& base = "/base") {
+    const auto c = parse_config(json, base);
+    REQUIRE_FALSE(c.has_value());
+    CHECK(c.error().code == errc::config_invalid);
+    return c.error().detail;
+}
+}  // namespace
+
+TEST_CASE("a minimal configuration gets the documented defaults") {
+    const auto c = parse_config(minimal, "/etc/paperboy").value();
+    CHECK(c.arxiv.feed_url == "https://rss.arxiv.org/rss/");
+    CHECK(c.arxiv.announce_types == std::vector{announce_type::new_submission, announce_type::cross_list});
+    REQUIRE(c.profiles.size() == 1);
+    CHECK(c.profiles[0].relevance_cutoff == 8);
+    CHECK(c.profiles[0].novelty_cutoff == 7);
+    CHECK(c.profiles[0].top_n == 0);
+    CHECK(c.llm.plugin == "offline");
+    CHECK(c.llm.model == "offline");
+    CHECK(c.llm.prompts.system.starts_with("You are a helpful paper reading assistant"));
+    CHECK(c.output_dir == "/etc/paperboy/out");
+    CHECK(c.state_path == "/etc/paperboy/paperboy.db");
+    CHECK(c.schedule.timezone == "America/New_York");
+}
+
+TEST_CASE("errors name the JSON pointer of the offending value") {
+    CHECK(error_of(R"({"arxiv": {"categories": ["cs.LG"]}, "profiles": [{"name": "a", "topics": "t", "top_n": "5"}]})") ==
+          "/profiles/0/top_n: expected an integer, got string");
+    CHECK(error_of(R"({"arxiv": {"categories": ["cs.LG"]}, "profiles": [{"name": "a", "topics": "t", "colour": 1}]})") ==
+          "/profiles/0/colour: unknown key");
+    CHECK(error_of(R"({"arxiv": {"categories": ["cs.LG"]}, "profiles": [{"name": "a", "topics": "t"}], "extra": 1})") ==
+          "/extra: unknown key");
+    CHECK(error_of(R"({"arxiv": {"categories": []}, "profiles": [{"name": "a", "topics": "t"}]})")
+              .starts_with("/arxiv/categories: at least one"));
+    CHECK(error_of(R"({"arxiv": {"categories": ["cs.LG"], "announce_types": ["new", "old"]}, "profiles": [{"name": "a", "topics": "t"}]})")
+              .starts_with("/arxiv/announce_types/1:"));
+    CHECK(error_of(R"({"arxiv": {"categories": ["cs.LG"]}, "profiles": [{"name": "a", "topics": "t", "relevance_cutoff": 11}]})") ==
+          "/profiles/0/relevance_cutoff: must be between 1 and 10");
+    CHECK(error_of(R"({"arxiv": {"categories": ["cs.LG"]}, "profiles": [{"name": "a b", "topics": "t"}]})")
+              .starts_with("/profiles/0/name:"));
+    CHECK(error_of(R"({"arxiv": {"categories": ["cs.LG"]}, "profiles": [{"name": "a"}]})").starts_with("/profiles/0/topics:"));
+    CHECK(error_of(R"({"arxiv": {"categories": ["cs.LG"]}, "profiles": []})").starts_with("/profiles:"));
+    CHECK(error_of(R"({"arxiv": {"categories": ["cs.LG"]}, "profiles": [{"name": "a", "topics": "t"}], "schedule": {"timezone": "Mars/Olympus"}})")
+              .starts_with("/schedule/timezone:"));
+    CHECK(error_of(R"({"arxiv": {"categories": ["cs.LG"]}, "profiles": [{"name": "a", "topics": "t"}], "llm": {"plugin": "gpt"}})")
+              .starts_with("/llm/plugin: unknown scorer 'gpt'"));
+    CHECK(error_of("{not json").starts_with("not valid JSON"));
+}
+
+TEST_CASE("profiles may only name channels that exist") {
+    const auto json = R"({"arxiv": {"categories": ["cs.LG"]},
+        "channels": {"lab": {"plugin": "slack", "webhook_url": "https://hooks.example/x"}},
+        "profiles": [{"name": "a", "topics": "t", "channels": ["lab", "inbox"]}]})";
+    CHECK(error_of(json) == "/profiles/0/channels/1: no channel named 'inbox' in /channels");
+}
+
+TEST_CASE("${VAR} expands from the environment; a missing variable is an error naming it") {
+    ::setenv("PAPERBOY_TEST_TOPICS", "Quantization and pruning", 1);
+    ::unsetenv("PAPERBOY_TEST_MISSING");
+    const auto ok = parse_config(R"({"arxiv": {"categories": ["cs.LG"]},
+        "profiles": [{"name": "a", "topics": "I like ${PAPERBOY_TEST_TOPICS}, not $${HOME}"}]})", "/").value();
+    CHECK(ok.profiles[0].topics == "I like Quantization and pruning, not ${HOME}");
+    CHECK(error_of(R"({"arxiv": {"categories": ["cs.LG"]}, "profiles": [{"name": "a", "topics": "${PAPERBOY_TEST_MISSING}"}]})") ==
+          "/profiles/0/topics: environment variable PAPERBOY_TEST_MISSING is not set");
+}
+
+TEST_CASE("<key>_file reads the value from a file relative to the config, and paths resolve there") {
+    test::temp_dir dir;
+    REQUIRE(write_file_atomic(dir / "topics.txt", "Mixture of experts\n").has_value());
+    const auto cfg_path = dir / "paperboy.json";
+    REQUIRE(write_file_atomic(cfg_path, R"({"arxiv": {"categories": ["cs.LG"], "feed_url": "file://feeds/today.xml"},
+        "profiles": [{"name": "a", "topics_file": "topics.txt"}],
+        "output": {"dir": "reports"}, "state": {"path": "/var/lib/paperboy/state.db"}})").has_value());
+    const auto c = load_config(cfg_path).value();
+    CHECK(c.profiles[0].topics == "Mixture of experts");
+    CHECK(c.output_dir == dir.path() / "reports");
+    CHECK(c.state_path == "/var/lib/paperboy/state.db");
+    CHECK(c.arxiv.feed_url == "file://" + (dir.path() / "feeds/today.xml").string());
+
+    REQUIRE(write_file_atomic(cfg_path, R"({"arxiv": {"categories": ["cs.LG"]},
+        "profiles": [{"name": "a", "topics": "x", "topics_file": "topics.txt"}]})").has_value());
+    const auto both = load_config(cfg_path);
+    REQUIRE_FALSE(both.has_value());
+    CHECK(both.error().detail.find("/profiles/0/topics: give either topics or topics_file") != std::string::npos);
+
+    const auto missing = load_config(dir / "nope.json");
+    REQUIRE_FALSE(missing.has_value());
+    CHECK(missing.error().code == errc::config_invalid);
+    CHECK(missing.error().detail.find("nope.json") != std::string::npos);
+}

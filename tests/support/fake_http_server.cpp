@@ -1,0 +1,110 @@
+#include "support/fake_http_server.hpp"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+namespace paperboy::test {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+struct fake_http_server::impl {
+    handler on_request;
+    asio::io_context io;
+    tcp::acceptor acceptor{io};
+    unsigned short port = 0;
+    std::thread worker;
+    mutable std::mutex mutex;
+    std::condition_variable stop_cv;
+    bool stopping = false;
+    std::vector<recorded_request> log;
+
+    void serve() {
+        while (true) {
+            tcp::socket socket(io);
+            boost::system::error_code ec;
+            acceptor.accept(socket, ec);
+            {
+                std::lock_guard lock(mutex);
+                if (stopping) return;
+            }
+            if (ec) continue;
+            handle(socket);
+        }
+    }
+
+    void handle(tcp::socket& socket) {
+        beast::flat_buffer buffer;
+        http::request<http::string_body> req;
+        boost::system::error_code ec;
+        http::read(socket, buffer, req, ec);
+        if (ec) return;
+        recorded_request rec{std::string(req.method_string()), std::string(req.target()), {}, req.body(),
+                             std::chrono::steady_clock::now()};
+        for (const auto& f : req) {
+            std::string name(f.name_string());
+            for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            rec.headers[name] = std::string(f.value());
+        }
+        {
+            std::lock_guard lock(mutex);
+            log.push_back(rec);
+        }
+        const auto answer = on_request(rec);
+        if (answer.delay.count() > 0) {
+            std::unique_lock lock(mutex);
+            if (stop_cv.wait_for(lock, answer.delay, [&] { return stopping; })) return;
+        }
+        http::response<http::string_body> res{static_cast<http::status>(answer.status), 11};
+        res.set(http::field::server, "paperboy-test");
+        res.set(http::field::connection, "close");
+        for (const auto& [name, value] : answer.headers) res.set(name, value);
+        res.body() = answer.body;
+        res.prepare_payload();
+        http::write(socket, res, ec);
+        socket.shutdown(tcp::socket::shutdown_both, ec);
+    }
+};
+
+fake_http_server::fake_http_server(handler h) : impl_(std::make_unique<impl>()) {
+    impl_->on_request = std::move(h);
+    const tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), 0);
+    impl_->acceptor.open(ep.protocol());
+    impl_->acceptor.set_option(tcp::acceptor::reuse_address(true));
+    impl_->acceptor.bind(ep);
+    impl_->acceptor.listen();
+    impl_->port = impl_->acceptor.local_endpoint().port();
+    impl_->worker = std::thread([this] { impl_->serve(); });
+}
+
+fake_http_server::~fake_http_server() {
+    {
+        std::lock_guard lock(impl_->mutex);
+        impl_->stopping = true;
+    }
+    impl_->stop_cv.notify_all();
+    // Wake the blocking accept with a connection of our own.
+    boost::system::error_code ec;
+    tcp::socket poke(impl_->io);
+    poke.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), impl_->port), ec);
+    impl_->worker.join();
+}
+
+unsigned short fake_http_server::port() const { return impl_->port; }
+
+std::string fake_http_server::url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(impl_->port) + path;
+}
+
+std::vector<recorded_request> fake_http_server::requests() const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->log;
+}
+
+}  // namespace paperboy::test
