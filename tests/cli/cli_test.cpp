@@ -60,6 +60,15 @@ TEST_CASE("check validates a configuration and names the offending key") {
     CHECK(run_paperboy("check --config " + q(dir / "missing.json")).exit_code == exit_code::config);
 }
 
+TEST_CASE("the shipped example and demo configurations are valid") {
+    for (const auto* name : {"config/example.json", "config/demo.json"}) {
+        INFO(name);
+        const auto r = run_paperboy("check --config " + q(test::source_dir() / name));
+        CHECK(r.exit_code == 0);
+        CHECK(r.err.empty());
+    }
+}
+
 TEST_CASE("run on the golden day writes the sample's selection and says where") {
     temp_dir dir;
     const auto cfg = write_config(dir, "file://" + test::golden_feed().string(), test::replay_llm());
