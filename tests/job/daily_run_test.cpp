@@ -2,6 +2,7 @@
 
 #include "core/files.hpp"
 #include "core/text.hpp"
+#include "support/fake_http_server.hpp"
 #include "support/fixtures.hpp"
 #include "support/temp_dir.hpp"
 
@@ -258,4 +259,26 @@ TEST_CASE("top_n cuts the list and a dry run writes nothing") {
     CHECK(printed.find("## 5. [") != std::string::npos);
     CHECK_FALSE(std::filesystem::exists(dir / "out"));
     CHECK_FALSE(std::filesystem::exists(dir / "state.db"));
+}
+
+TEST_CASE("one request serves every profile, and each gets its own report") {
+    const auto feed = read_file(test::golden_feed()).value();
+    test::fake_http_server arxiv([&](const auto&) { return test::scripted_response{200, feed, {}}; });
+    temp_dir dir;
+    auto cfg = test::golden_config(dir.path(), arxiv.url("/rss/"), test::replay_llm());
+    auto strict = cfg.profiles[0];
+    strict.name = "strict";
+    strict.authors.clear();
+    strict.relevance_cutoff = 9;
+    strict.novelty_cutoff = 9;
+    cfg.profiles.push_back(strict);
+
+    const auto summary = run_day(cfg, {.date = parse_iso_day("2025-07-23")});
+    CHECK(arxiv.requests().size() == 1);
+    REQUIRE(summary.profiles.size() == 2);
+    CHECK(summary.profiles[0].stats.selected == 18);
+    CHECK(summary.profiles[1].stats.selected == 1);
+    const auto md = read_file(dir / "out/strict/2025-07-23.md").value();
+    CHECK(md.find("## 1. [The Recursive Coherence Principle") != std::string::npos);
+    CHECK(md.find("Author match") == std::string::npos);
 }

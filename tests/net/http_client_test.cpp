@@ -4,8 +4,11 @@
 #include "core/files.hpp"
 #include "support/fake_http_server.hpp"
 #include "support/paths.hpp"
+#include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <cstdlib>
 
 using namespace paperboy;
 using namespace std::chrono_literals;
@@ -112,4 +115,45 @@ TEST_CASE("header values with CR/LF are refused before anything is sent") {
                                 quick());
     REQUIRE_FALSE(r.has_value());
     CHECK(r.error().code == errc::usage);
+}
+
+namespace {
+// A self-signed certificate for `name` (CN and subjectAltName), made with the openssl CLI.
+test::fake_http_server::tls_files make_certificate(const test::temp_dir& dir, const std::string& san) {
+    const auto cert = (dir / "cert.pem").string(), key = (dir / "key.pem").string();
+    const auto cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=paperboy-test -addext subjectAltName=" + san +
+                     " -keyout '" + key + "' -out '" + cert + "' >/dev/null 2>&1";
+    REQUIRE(std::system(cmd.c_str()) == 0);
+    return {cert, key};
+}
+}  // namespace
+
+TEST_CASE("TLS: a certificate the trust store does not vouch for is refused") {
+    test::temp_dir dir;
+    fake_http_server server([](const auto&) { return scripted_response{200, "secret", {}}; },
+                            make_certificate(dir, "IP:127.0.0.1"));
+    const auto r = net::request({.method = "GET", .url = server.url("/"), .headers = {}, .body = {}}, quick());
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error().code == errc::network);
+    CHECK(r.error().detail.find("TLS handshake") != std::string::npos);
+}
+
+TEST_CASE("TLS: the same server is accepted when its certificate is trusted, and refused under another name") {
+    test::temp_dir dir;
+    const auto good = make_certificate(dir, "IP:127.0.0.1");
+    {
+        fake_http_server server([](const auto&) { return scripted_response{200, "hello over TLS", {}}; }, good);
+        auto opts = quick();
+        opts.ca_file = good.certificate_chain;
+        CHECK(net::request({.method = "GET", .url = server.url("/"), .headers = {}, .body = {}}, opts).value().body ==
+              "hello over TLS");
+    }
+    test::temp_dir other;
+    const auto wrong_name = make_certificate(other, "DNS:not-this-host.example");
+    fake_http_server server([](const auto&) { return scripted_response{200, "wrong host", {}}; }, wrong_name);
+    auto opts = quick();
+    opts.ca_file = wrong_name.certificate_chain;
+    const auto r = net::request({.method = "GET", .url = server.url("/"), .headers = {}, .body = {}}, opts);
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error().code == errc::network);
 }

@@ -1,8 +1,11 @@
 #include "support/fake_http_server.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+
+#include <optional>
 
 #include <condition_variable>
 #include <mutex>
@@ -24,6 +27,7 @@ struct fake_http_server::impl {
     std::condition_variable stop_cv;
     bool stopping = false;
     std::vector<recorded_request> log;
+    std::optional<asio::ssl::context> tls;
 
     void serve() {
         while (true) {
@@ -35,11 +39,18 @@ struct fake_http_server::impl {
                 if (stopping) return;
             }
             if (ec) continue;
-            handle(socket);
+            if (tls) {
+                asio::ssl::stream<tcp::socket&> stream(socket, *tls);
+                stream.handshake(asio::ssl::stream_base::server, ec);
+                if (!ec) handle(stream);  // a client that rejects our certificate ends here
+            } else {
+                handle(socket);
+            }
         }
     }
 
-    void handle(tcp::socket& socket) {
+    template <class Stream>
+    void handle(Stream& socket) {
         beast::flat_buffer buffer;
         http::request<http::string_body> req;
         boost::system::error_code ec;
@@ -68,11 +79,20 @@ struct fake_http_server::impl {
         res.body() = answer.body;
         res.prepare_payload();
         http::write(socket, res, ec);
-        socket.shutdown(tcp::socket::shutdown_both, ec);
+        beast::get_lowest_layer(socket).shutdown(tcp::socket::shutdown_both, ec);
     }
 };
 
-fake_http_server::fake_http_server(handler h) : impl_(std::make_unique<impl>()) {
+fake_http_server::fake_http_server(handler h, tls_files files) : fake_http_server(std::move(h), std::optional(std::move(files))) {}
+
+fake_http_server::fake_http_server(handler h) : fake_http_server(std::move(h), std::optional<tls_files>()) {}
+
+fake_http_server::fake_http_server(handler h, std::optional<tls_files> files) : impl_(std::make_unique<impl>()) {
+    if (files) {
+        impl_->tls.emplace(asio::ssl::context::tls_server);
+        impl_->tls->use_certificate_chain_file(files->certificate_chain);
+        impl_->tls->use_private_key_file(files->private_key, asio::ssl::context::pem);
+    }
     impl_->on_request = std::move(h);
     const tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), 0);
     impl_->acceptor.open(ep.protocol());
@@ -99,7 +119,7 @@ fake_http_server::~fake_http_server() {
 unsigned short fake_http_server::port() const { return impl_->port; }
 
 std::string fake_http_server::url(const std::string& path) const {
-    return "http://127.0.0.1:" + std::to_string(impl_->port) + path;
+    return (impl_->tls ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(impl_->port) + path;
 }
 
 std::vector<recorded_request> fake_http_server::requests() const {

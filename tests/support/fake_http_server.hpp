@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,18 +32,26 @@ class fake_http_server {
 public:
     using handler = std::function<scripted_response(const recorded_request&)>;
 
+    struct tls_files {
+        std::string certificate_chain;  // PEM file
+        std::string private_key;        // PEM file
+    };
+
     explicit fake_http_server(handler h);
+    /// The same, speaking HTTPS with the given certificate.
+    fake_http_server(handler h, tls_files tls);
     ~fake_http_server();
     fake_http_server(const fake_http_server&) = delete;
     fake_http_server& operator=(const fake_http_server&) = delete;
 
     unsigned short port() const;
-    /// "http://127.0.0.1:<port><path>"
+    /// "http://127.0.0.1:<port><path>" ("https://" in TLS mode)
     std::string url(const std::string& path) const;
     /// The requests received so far (thread-safe copy).
     std::vector<recorded_request> requests() const;
 
 private:
+    fake_http_server(handler h, std::optional<tls_files> tls);
     struct impl;
     std::unique_ptr<impl> impl_;
 };
