@@ -6,6 +6,8 @@
 #include "job/daily_run.hpp"
 #include "log/logging.hpp"
 #include "arxiv/feed_source.hpp"
+#include "plugin/loader.hpp"
+#include "score/scorer.hpp"
 
 #include <boost/program_options.hpp>
 #include <spdlog/spdlog.h>
@@ -26,10 +28,12 @@ interests and writes a personalised digest.
 
 Commands:
   run       Make the digest for one announcement day now, then exit.
-  check     Validate a configuration file and print what it sets up.
+  check     Validate a configuration file (loading the LLM plugin it names)
+            and print what it sets up.
+  plugins   List the plugins paperboy finds and their configuration keys.
   help      Show this help.
 
-Options for run and check:
+Options for run, check and plugins:
   -c, --config FILE    Configuration file (JSON). Default: $PAPERBOY_CONFIG.
   -v, --verbose        Log debug details.
   -q, --quiet          Log warnings and errors only.
@@ -122,10 +126,51 @@ int cmd_check(const std::vector<std::string>& args) {
                      }())
                   << "\n";
     }
+    if (cfg.llm.plugin != "offline" && cfg.llm.plugin != "replay") {
+        make_scorer(cfg.llm, cfg.plugin_dir);  // loads the plugin and lets it check its settings
+        std::cout << "  plugin:   " << cfg.llm.plugin << " loaded, settings accepted (concurrency " << cfg.llm.concurrency
+                  << ", batch size " << cfg.llm.batch_size << (cfg.llm.title_filter ? ", title pre-filter" : "") << ")\n";
+    }
     std::cout << "  output:   " << cfg.output_dir.string() << "/<profile>/YYYY-MM-DD.{md,json}\n";
     std::cout << "  state:    " << cfg.state_path.string() << "\n";
     std::cout << "  schedule: " << cfg.schedule.time << " " << cfg.schedule.timezone << "\n";
     warn_about_channels(cfg);
+    return exit_code::ok;
+}
+
+int cmd_plugins(const std::vector<std::string>& args) {
+    common_options c;
+    auto desc = common_description(c);
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(desc).run(), vm);
+    po::notify(vm);
+    if (vm.count("help")) {
+        std::cout << usage_text;
+        return exit_code::ok;
+    }
+    start_logging(c);
+    std::optional<std::filesystem::path> plugin_dir;
+    if (!c.config_path.empty() || std::getenv("PAPERBOY_CONFIG")) plugin_dir = load_config(resolve_config_path(c)).value().plugin_dir;
+    const auto dirs = plugin_search_path(plugin_dir);
+    std::vector<std::string> problems;
+    const auto found = discover_plugins(dirs, problems);
+    std::cout << "search path:";
+    for (const auto& d : dirs) std::cout << " " << d.string();
+    std::cout << "\n";
+    std::cout << "built in: offline (llm), replay (llm)\n";
+    for (const auto& p : found) {
+        const auto& d = p->descriptor();
+        std::cout << d.name << " " << (d.version ? d.version : "?") << " (" << (d.kind == PB_KIND_LLM ? "llm" : "channel")
+                  << ") " << p->path().string() << "\n";
+        const auto keys = nlohmann::json::parse(d.config_doc_json ? d.config_doc_json : "[]", nullptr, false);
+        if (keys.is_array()) {
+            for (const auto& k : keys) {
+                std::cout << "    " << k.value("key", "?") << " (" << k.value("type", "?") << (k.value("required", false) ? ", required" : "")
+                          << (k.value("secret", false) ? ", secret" : "") << "): " << k.value("doc", "") << "\n";
+            }
+        }
+    }
+    for (const auto& problem : problems) std::cerr << "paperboy: " << problem << "\n";
     return exit_code::ok;
 }
 
@@ -190,6 +235,7 @@ int cli_main(int argc, char** argv) {
         }
         if (command == "run") return cmd_run(args);
         if (command == "check") return cmd_check(args);
+        if (command == "plugins") return cmd_plugins(args);
         std::cerr << "paperboy: unknown command '" << command << "' (see paperboy --help)\n";
         return exit_code::usage;
     } catch (const po::error& e) {

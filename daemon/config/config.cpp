@@ -118,6 +118,15 @@ public:
         return out;
     }
 
+    /// Keys of the object not read so far.
+    std::vector<std::string> unused_keys() const {
+        std::vector<std::string> out;
+        for (const auto& [key, value] : obj_.items()) {
+            if (!used_.contains(key)) out.push_back(key);
+        }
+        return out;
+    }
+
     void finish() const {
         for (const auto& [key, value] : obj_.items()) {
             if (!used_.contains(key)) fail(at(key), "unknown key");
@@ -207,18 +216,37 @@ profile_config read_profile(object_reader r) {
     return p;
 }
 
+bool builtin_scorer(const std::string& name) { return name == "offline" || name == "replay"; }
+
 void read_llm(object_reader r, llm_config& l) {
     if (auto p = r.string("plugin")) l.plugin = *p;
-    if (l.plugin != "offline" && l.plugin != "replay") {
-        fail(r.at("plugin"), "unknown scorer '" + l.plugin + "'; this build has: offline, replay");
-    }
+    if (!valid_name(l.plugin)) fail(r.at("plugin"), "'" + l.plugin + "' is not a plugin name");
     if (auto m = r.string("model")) l.model = *m;
-    if (l.model.empty()) l.model = l.plugin;
+    if (l.model.empty()) {
+        if (!builtin_scorer(l.plugin)) fail(r.at("model"), "required for the " + l.plugin + " plugin (e.g. \"gpt-4o-mini\")");
+        l.model = l.plugin;
+    }
     if (auto f = r.path("answers_file")) l.answers_file = *f;
     if (l.plugin == "replay" && l.answers_file.empty()) fail(r.at("answers_file"), "the replay scorer needs answers_file");
     l.prompts.system = r.string("system_prompt").value_or(std::string(builtin_prompts::system));
     l.prompts.criteria = r.string("criteria").value_or(std::string(builtin_prompts::criteria));
     l.prompts.instructions = r.string("instructions").value_or(std::string(builtin_prompts::instructions));
+    l.prompts.title_instructions = r.string("title_instructions").value_or(std::string(builtin_prompts::title_instructions));
+    if (auto n = r.integer("concurrency", 1, 64)) l.concurrency = static_cast<int>(*n);
+    if (auto n = r.integer("batch_size", 1, 100)) l.batch_size = static_cast<int>(*n);
+    if (const auto* t = r.find("title_filter")) {
+        if (!t->is_boolean()) fail(r.at("title_filter"), std::string("expected true or false, got ") + t->type_name());
+        l.title_filter = t->get<bool>();
+    }
+    if (auto n = r.integer("title_batch_size", 1, 500)) l.title_batch_size = static_cast<int>(*n);
+    if (auto c = r.number("max_cost_usd", 0)) l.max_cost_usd = *c;
+    if (auto f = r.string("fallback")) {
+        if (*f == "offline") l.fallback = llm_fallback::offline;
+        else if (*f != "none") fail(r.at("fallback"), "must be \"none\" or \"offline\"");
+    }
+    if (auto n = r.integer("max_attempts", 1, 20)) l.max_attempts = static_cast<int>(*n);
+    if (auto n = r.integer("retry_delay_ms", 0, 600'000)) l.retry_delay = std::chrono::milliseconds(*n);
+    if (auto n = r.integer("max_paper_retries", 0, 10)) l.max_paper_retries = static_cast<int>(*n);
     l.prices = default_prices();
     if (const auto* prices = r.find("prices")) {
         object_reader pr(*prices, r.at("prices"), {});
@@ -234,7 +262,23 @@ void read_llm(object_reader r, llm_config& l) {
         }
         pr.finish();
     }
-    r.finish();
+    if (builtin_scorer(l.plugin)) {
+        r.finish();
+        return;
+    }
+    // Every other key belongs to the plugin, which validates it when it is created; secrets
+    // are resolved here so that plugins never read files or the environment.
+    l.plugin_settings = nlohmann::json::object();
+    l.plugin_settings["model"] = l.model;
+    for (const auto& key : r.unused_keys()) {
+        const std::string base = key.ends_with("_file") ? key.substr(0, key.size() - 5) : key;
+        const auto* v = r.find(key);
+        if (v->is_string() || key.ends_with("_file")) {
+            if (auto value = r.string(base)) l.plugin_settings[base] = *value;
+        } else {
+            l.plugin_settings[key] = *v;
+        }
+    }
 }
 
 }  // namespace
@@ -303,6 +347,7 @@ result<config> parse_config(std::string_view json_text, const fs::path& base_dir
             c.profiles.push_back(std::move(prof));
         }
 
+        if (auto dir = r.path("plugin_dir")) c.plugin_dir = *dir;
         if (const auto* out = r.find("output")) {
             object_reader o(*out, "/output", base_dir);
             if (auto d = o.path("dir")) c.output_dir = *d;

@@ -38,9 +38,10 @@ struct profile_config {
 };
 
 struct prompt_config {
-    std::string system;        // "system_prompt" / "system_prompt_file"; default: built in
-    std::string criteria;      // "criteria" / "criteria_file"
-    std::string instructions;  // "instructions" / "instructions_file"
+    std::string system;             // "system_prompt" / "system_prompt_file"; default: built in
+    std::string criteria;           // "criteria" / "criteria_file"
+    std::string instructions;       // "instructions" / "instructions_file"
+    std::string title_instructions; // "title_instructions" / "title_instructions_file"
 };
 
 struct price {
@@ -49,12 +50,24 @@ struct price {
     std::optional<double> cached_per_million;  // absent: cached tokens cost the prompt price
 };
 
+enum class llm_fallback { none, offline };
+
 struct llm_config {
-    std::string plugin = "offline";            // "offline" (built in) or "replay"
-    std::string model;                         // shown in the report; default: the plugin name
+    std::string plugin = "offline";            // "offline" and "replay" are built in; others are plugins
+    std::string model;                         // shown in the report, prices, cache key; default: the plugin name
     std::filesystem::path answers_file;        // replay: {"<id>": {"RELEVANCE":..,"NOVELTY":..,"COMMENT":..}}
     prompt_config prompts;
     std::map<std::string, price> prices;       // per model; defaults for current OpenAI models
+    int concurrency = 4;                       // model calls in flight at once
+    int batch_size = 5;                        // papers per scoring call
+    bool title_filter = false;                 // drop clearly irrelevant titles first (cheap pass)
+    int title_batch_size = 40;
+    std::optional<double> max_cost_usd;        // stop scoring when a run has spent this much
+    llm_fallback fallback = llm_fallback::none;// what to do when the provider fails for the run
+    int max_attempts = 4;                      // tries per call on transient failures
+    std::chrono::milliseconds retry_delay{1'000};  // first backoff ("retry_delay_ms"); doubles, with jitter
+    int max_paper_retries = 2;                 // later batches for papers a reply left out
+    nlohmann::json plugin_settings = nlohmann::json::object();  // the plugin's own keys (with "model")
 };
 
 struct channel_config {
@@ -78,6 +91,7 @@ struct config {
     std::filesystem::path state_path = "paperboy.db";  // "state.path"
     schedule_config schedule;
     std::optional<std::string> server_listen;  // "server.listen", e.g. "127.0.0.1:8421"
+    std::optional<std::filesystem::path> plugin_dir;  // searched before the default plugin folders
 };
 
 /// Loads and validates a configuration file. Relative paths resolve against the file's folder.

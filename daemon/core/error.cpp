@@ -22,6 +22,7 @@ public:
             case errc::io: return "file error";
             case errc::state: return "state database error";
             case errc::scorer: return "scoring failed";
+            case errc::plugin: return "plugin error";
         }
         return "unknown paperboy error";
     }

@@ -26,6 +26,7 @@ enum class errc {
     io,                   // a local file could not be read or written
     state,                // the SQLite state is unusable (corrupt, locked, unwritable)
     scorer,               // the scorer failed in a way that is not a transport error
+    plugin,               // a plugin could not be loaded, or failed (the hint says whether to retry)
 };
 
 /// The category of paperboy's error codes (name "paperboy").

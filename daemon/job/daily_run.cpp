@@ -131,7 +131,7 @@ run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_o
     std::unique_ptr<scorer> owned;
     scorer* sc = scorer_override;
     if (!sc) {
-        owned = make_scorer(cfg.llm);
+        owned = make_scorer(cfg.llm, cfg.plugin_dir);
         sc = owned.get();
     }
 
@@ -170,6 +170,7 @@ run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_o
             r.stats.failed = static_cast<long>(work.to_score.size() - scores.size());
             r.stats.usage = state ? state->add_usage(summary.date, profile.name, key, fresh.usage) : fresh.usage;
             r.stats.cost = compute_cost(cfg.llm.prices, r.model, r.stats.usage);
+            r.notes = fresh.notes;
             r.papers = select_papers(profile, work.author_matches, work.matched_names, work.to_score, scores);
             r.stats.selected = static_cast<long>(r.papers.size());
             pr.stats = r.stats;

@@ -45,6 +45,7 @@ nlohmann::ordered_json report_to_json(const report& r) {
         {"model", r.model},
         {"generator", "paperboy " + std::string(version_string)},
         {"stats", std::move(stats)},
+        {"notes", r.notes},
         {"papers", std::move(papers)},
     };
 }

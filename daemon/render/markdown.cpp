@@ -116,6 +116,7 @@ std::string render_markdown(const report& r) {
     };
     if (r.stats.failed > 0) parts.push_back("Papers that could not be scored: " + std::to_string(r.stats.failed));
     parts.push_back("Total relevant papers: " + std::to_string(r.papers.size()));
+    for (const auto& note : r.notes) parts.push_back("**Note:** " + markdown_inline(note));
     parts.emplace_back("**Table of contents with paper titles:**");
 
     if (r.papers.empty()) {

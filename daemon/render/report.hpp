@@ -29,6 +29,7 @@ struct report {
     report_stats stats;
     std::vector<selected_paper> papers;  // points into the day's feed, which outlives the report
     prompt_disclosure prompt;
+    std::vector<std::string> notes;      // what went wrong while scoring (cost cap, provider down)
 };
 
 }  // namespace paperboy

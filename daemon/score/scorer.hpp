@@ -38,6 +38,7 @@ struct scoring_outcome {
     std::map<std::string, paper_score> scores;  // by canonical paper id
     std::vector<std::string> failed;            // ids that could not be scored
     token_usage usage;
+    std::vector<std::string> notes;             // what the report must say (cost cap, fallback, ...)
 };
 
 /// What the report shows under "Paper Selection Prompt".
@@ -67,8 +68,10 @@ public:
     virtual prompt_disclosure disclose(const profile_config& profile) const = 0;
 };
 
-/// The scorer named by `llm.plugin` ("offline" or "replay"). Throws paperboy::failure
-/// (errc::config_invalid) for an unknown name.
-std::unique_ptr<scorer> make_scorer(const llm_config& llm);
+/// The scorer named by `llm.plugin`: "offline" and "replay" are built in; any other name is an
+/// LLM plugin looked up in plugin_search_path(plugin_dir), loaded and given its settings.
+/// Throws paperboy::failure: errc::plugin when it cannot be found or loaded,
+/// errc::config_invalid when the plugin rejects its settings (the detail names the key).
+std::unique_ptr<scorer> make_scorer(const llm_config& llm, const std::optional<std::filesystem::path>& plugin_dir = {});
 
 }  // namespace paperboy

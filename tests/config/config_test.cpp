@@ -58,9 +58,27 @@ TEST_CASE("errors name the JSON pointer of the offending value") {
     CHECK(error_of(R"({"arxiv": {"categories": ["cs.LG"]}, "profiles": []})").starts_with("/profiles:"));
     CHECK(error_of(R"({"arxiv": {"categories": ["cs.LG"]}, "profiles": [{"name": "a", "topics": "t"}], "schedule": {"timezone": "Mars/Olympus"}})")
               .starts_with("/schedule/timezone:"));
-    CHECK(error_of(R"({"arxiv": {"categories": ["cs.LG"]}, "profiles": [{"name": "a", "topics": "t"}], "llm": {"plugin": "gpt"}})")
-              .starts_with("/llm/plugin: unknown scorer 'gpt'"));
+    CHECK(error_of(R"({"arxiv": {"categories": ["cs.LG"]}, "profiles": [{"name": "a", "topics": "t"}], "llm": {"plugin": "openai"}})")
+              .starts_with("/llm/model: required for the openai plugin"));
+    CHECK(error_of(R"({"arxiv": {"categories": ["cs.LG"]}, "profiles": [{"name": "a", "topics": "t"}], "llm": {"plugin": "../evil"}})")
+              .starts_with("/llm/plugin:"));
+    CHECK(error_of(R"({"arxiv": {"categories": ["cs.LG"]}, "profiles": [{"name": "a", "topics": "t"}], "llm": {"batch_size": 0}})") ==
+          "/llm/batch_size: must be between 1 and 100");
     CHECK(error_of("{not json").starts_with("not valid JSON"));
+}
+
+TEST_CASE("plugin keys go to the plugin, secrets resolved; built-in scorers reject unknown keys") {
+    ::setenv("PAPERBOY_TEST_KEY", "sk-test-123", 1);
+    const auto c = parse_config(R"({"arxiv": {"categories": ["cs.LG"]}, "profiles": [{"name": "a", "topics": "t"}],
+        "llm": {"plugin": "openai", "model": "gpt-4o-mini", "api_key": "${PAPERBOY_TEST_KEY}", "base_url": "http://127.0.0.1:1/v1",
+                "temperature": 0, "concurrency": 8, "fallback": "offline", "max_cost_usd": 0.5}})", "/").value();
+    CHECK(c.llm.concurrency == 8);
+    CHECK(c.llm.fallback == llm_fallback::offline);
+    CHECK(c.llm.max_cost_usd == 0.5);
+    CHECK(c.llm.plugin_settings == nlohmann::json{{"model", "gpt-4o-mini"}, {"api_key", "sk-test-123"},
+                                                  {"base_url", "http://127.0.0.1:1/v1"}, {"temperature", 0}});
+    CHECK(error_of(R"({"arxiv": {"categories": ["cs.LG"]}, "profiles": [{"name": "a", "topics": "t"}], "llm": {"base_url": "x"}})") ==
+          "/llm/base_url: unknown key");
 }
 
 TEST_CASE("profiles may only name channels that exist") {

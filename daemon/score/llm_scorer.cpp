@@ -1,0 +1,251 @@
+#include "score/llm_scorer.hpp"
+
+#include "score/offline_scorer.hpp"
+#include "score/pricing.hpp"
+#include "score/prompt.hpp"
+#include "score/reply_parser.hpp"
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <random>
+#include <set>
+#include <thread>
+
+namespace paperboy {
+using nlohmann::json;
+using std::chrono::milliseconds;
+
+std::optional<milliseconds> llm_retry_delay(pb_status status, int attempt, std::optional<milliseconds> retry_after,
+                                            int max_attempts, milliseconds base, double jitter) {
+    if ((status != PB_TRANSIENT && status != PB_TIMEOUT) || attempt >= max_attempts) return std::nullopt;
+    auto delay = base * (1LL << std::min(attempt - 1, 16));
+    delay = std::min<milliseconds>(delay, std::chrono::minutes(5));
+    delay = milliseconds(static_cast<long long>(static_cast<double>(delay.count()) * (0.5 + 0.5 * std::clamp(jitter, 0.0, 1.0))));
+    if (retry_after && *retry_after > delay) delay = *retry_after;
+    return delay;
+}
+
+std::string llm_request_json(std::string_view system, std::string_view user, bool structured) {
+    return json{{"schema", 1}, {"system", system}, {"user", user}, {"structured", structured}}.dump(
+        -1, ' ', false, json::error_handler_t::replace);
+}
+
+namespace {
+
+enum class job_kind { titles, abstracts };
+
+struct job {
+    job_kind kind;
+    std::vector<const paper*> papers;
+    int round = 0;
+};
+
+std::string title_prompt(const llm_config& cfg, const profile_config& profile, std::span<const paper* const> papers) {
+    std::string list;
+    for (const auto* p : papers) list += (list.empty() ? "" : "\n\n") + ("ArXiv ID: " + p->id + "\nTitle: " + p->title);
+    return profile.topics + "\n\n## Papers\n\n" + list + "\n\n" + cfg.prompts.title_instructions;
+}
+
+}  // namespace
+
+struct llm_scorer::state {
+    const llm_config& cfg;
+    const profile_config& profile;
+    std::mutex mutex;
+    std::condition_variable cv;
+    std::deque<job> queue;
+    int in_flight = 0;
+    bool stop = false;
+    std::string stop_reason;
+    bool provider_failed = false;
+    scoring_outcome out;
+    double spent_usd = 0;
+    std::mt19937_64 rng{std::random_device{}()};
+
+    void push_abstract_batches(std::vector<const paper*> papers, int round) {
+        const auto size = static_cast<std::size_t>(cfg.batch_size);
+        for (std::size_t i = 0; i < papers.size(); i += size) {
+            queue.push_back({job_kind::abstracts,
+                             {papers.begin() + static_cast<long>(i), papers.begin() + static_cast<long>(std::min(papers.size(), i + size))},
+                             round});
+        }
+    }
+};
+
+llm_scorer::llm_scorer(llm_config cfg, std::vector<std::unique_ptr<plugin_instance>> instances)
+    : cfg_(std::move(cfg)), instances_(std::move(instances)) {}
+
+llm_scorer::~llm_scorer() = default;
+
+std::string llm_scorer::cache_key(const profile_config& profile) const {
+    return "llm/" + cfg_.plugin + "/" + cfg_.model + "/" +
+           stable_hash(cfg_.prompts.system + "\x1f" + user_prompt_template(cfg_.prompts, profile.topics) +
+                       (cfg_.title_filter ? "\x1f" + cfg_.prompts.title_instructions : std::string()) +
+                       (cfg_.plugin_settings.value("structured_output", false) ? "\x1fstructured" : ""));
+}
+
+prompt_disclosure llm_scorer::disclose(const profile_config& profile) const {
+    return {true, cfg_.prompts.system, user_prompt_template(cfg_.prompts, profile.topics)};
+}
+
+scoring_outcome llm_scorer::score(const profile_config& profile, std::span<const paper* const> papers) {
+    state st{cfg_, profile, {}, {}, {}, 0, false, {}, false, {}, 0, std::mt19937_64{std::random_device{}()}};
+    if (cfg_.title_filter) {
+        const auto size = static_cast<std::size_t>(cfg_.title_batch_size);
+        for (std::size_t i = 0; i < papers.size(); i += size) {
+            st.queue.push_back({job_kind::titles,
+                                {papers.begin() + static_cast<long>(i), papers.begin() + static_cast<long>(std::min(papers.size(), i + size))},
+                                0});
+        }
+    } else {
+        st.push_abstract_batches({papers.begin(), papers.end()}, 0);
+    }
+
+    // One model call with retries; returns the plugin's answer or the final error.
+    auto call_model = [&](plugin_instance& inst, const std::string& system, const std::string& user) -> result<json> {
+        const auto request = llm_request_json(system, user, false);
+        for (int attempt = 1;; ++attempt) {
+            auto r = inst.call(request);
+            if (r.status == PB_OK) {
+                auto answer = json::parse(r.output, nullptr, false);
+                if (answer.is_object()) return result<json>(boost::system::in_place_value, std::move(answer));
+                r.status = PB_TRANSIENT;
+                r.message = "the plugin's answer is not JSON";
+            }
+            std::optional<milliseconds> retry_after;
+            if (auto hints = json::parse(r.output, nullptr, false); hints.is_object() && hints.contains("retry_after_ms")) {
+                retry_after = milliseconds(hints["retry_after_ms"].get<long>());
+            }
+            double jitter = 0;
+            {
+                std::lock_guard lock(st.mutex);
+                jitter = std::uniform_real_distribution<double>(0, 1)(st.rng);
+                if (st.stop) return plugin_error(r.status, r.message);
+            }
+            const auto delay = llm_retry_delay(r.status, attempt, retry_after, cfg_.max_attempts, cfg_.retry_delay, jitter);
+            if (!delay) return plugin_error(r.status, r.message + (attempt > 1 ? " (after " + std::to_string(attempt) + " attempts)" : ""));
+            spdlog::warn("[{}] call failed ({}); retry {} in {} ms", cfg_.plugin, r.message, attempt, delay->count());
+            std::this_thread::sleep_for(*delay);
+        }
+    };
+
+    auto account = [&](const json& answer) {
+        token_usage u;
+        if (answer.contains("usage") && answer["usage"].is_object()) {
+            const auto& j = answer["usage"];
+            u.prompt_tokens = j.value("prompt_tokens", 0L);
+            u.completion_tokens = j.value("completion_tokens", 0L);
+            u.cached_tokens = j.value("cached_tokens", 0L);
+        }
+        st.out.usage += u;
+        if (const auto cost = compute_cost(cfg_.prices, cfg_.model, u)) st.spent_usd += cost->total_usd();
+        if (cfg_.max_cost_usd && st.spent_usd >= *cfg_.max_cost_usd && !st.stop) {
+            st.stop = true;
+            st.stop_reason = "Scoring stopped at the cost cap (" + format_usd(*cfg_.max_cost_usd) + ")";
+        }
+    };
+
+    auto worker = [&](plugin_instance& inst) {
+        while (true) {
+            job j;
+            {
+                std::unique_lock lock(st.mutex);
+                st.cv.wait(lock, [&] { return st.stop || !st.queue.empty() || st.in_flight == 0; });
+                if (st.stop || st.queue.empty()) return;
+                j = std::move(st.queue.front());
+                st.queue.pop_front();
+                ++st.in_flight;
+            }
+            std::set<std::string> ids;
+            for (const auto* p : j.papers) ids.insert(p->id);
+            const auto user = j.kind == job_kind::titles ? title_prompt(cfg_, profile, j.papers)
+                                                         : user_prompt(cfg_.prompts, profile.topics, j.papers);
+            auto answer = call_model(inst, cfg_.prompts.system, user);
+
+            std::lock_guard lock(st.mutex);
+            --st.in_flight;
+            if (!answer) {
+                if (!st.stop) {
+                    st.stop = true;
+                    st.provider_failed = true;
+                    st.stop_reason = "The model provider failed: " + answer.error().detail;
+                }
+                for (const auto* p : j.papers) st.out.failed.push_back(p->id);
+                st.cv.notify_all();
+                continue;
+            }
+            account(*answer);
+            const auto content = answer->value("content", std::string());
+            if (j.kind == job_kind::titles) {
+                const auto dropped = parse_id_list_reply(content, ids);
+                std::vector<const paper*> keep;
+                for (const auto* p : j.papers) {
+                    if (dropped && std::find(dropped->begin(), dropped->end(), p->id) != dropped->end()) {
+                        st.out.scores[p->id] = {1, 1, "Dropped by the title pre-filter."};
+                    } else {
+                        keep.push_back(p);
+                    }
+                }
+                if (!dropped) spdlog::warn("[{}] title pre-filter answer unreadable; keeping all {} titles", cfg_.plugin, j.papers.size());
+                st.push_abstract_batches(std::move(keep), 0);
+            } else {
+                auto parsed = parse_score_reply(content, ids);
+                if (parsed.ignored_ids > 0) spdlog::debug("[{}] ignored {} ids not in the batch", cfg_.plugin, parsed.ignored_ids);
+                std::vector<const paper*> missing;
+                for (const auto* p : j.papers) {
+                    if (auto it = parsed.scores.find(p->id); it != parsed.scores.end()) st.out.scores[p->id] = std::move(it->second);
+                    else missing.push_back(p);
+                }
+                if (!missing.empty()) {
+                    if (j.round < cfg_.max_paper_retries) {
+                        spdlog::debug("[{}] {} papers missing from a reply (finish_reason {}); retrying them", cfg_.plugin,
+                                      missing.size(), answer->value("finish_reason", std::string()));
+                        st.push_abstract_batches(std::move(missing), j.round + 1);
+                    } else {
+                        for (const auto* p : missing) st.out.failed.push_back(p->id);
+                    }
+                }
+            }
+            st.cv.notify_all();
+        }
+    };
+
+    std::vector<std::thread> threads;
+    const auto workers = std::min<std::size_t>(instances_.size(), std::max<std::size_t>(1, st.queue.size()));
+    for (std::size_t i = 0; i < workers; ++i) threads.emplace_back(worker, std::ref(*instances_[i]));
+    for (auto& t : threads) t.join();
+
+    // Whatever is still queued was never tried.
+    for (const auto& j : st.queue) {
+        for (const auto* p : j.papers) st.out.failed.push_back(p->id);
+    }
+    std::erase_if(st.out.failed, [&](const std::string& id) { return st.out.scores.contains(id); });
+    std::sort(st.out.failed.begin(), st.out.failed.end());
+    st.out.failed.erase(std::unique(st.out.failed.begin(), st.out.failed.end()), st.out.failed.end());
+
+    if (st.stop && !st.out.failed.empty()) {
+        if (st.provider_failed && cfg_.fallback == llm_fallback::offline) {
+            std::vector<const paper*> rest;
+            for (const auto* p : papers) {
+                if (std::binary_search(st.out.failed.begin(), st.out.failed.end(), p->id)) rest.push_back(p);
+            }
+            auto offline = offline_scorer().score(profile, rest);
+            for (auto& [id, s] : offline.scores) st.out.scores[id] = std::move(s);
+            st.out.notes.push_back(st.stop_reason + ". " + std::to_string(rest.size()) +
+                                   " papers were scored by the offline keyword scorer instead.");
+            st.out.failed.clear();
+        } else {
+            st.out.notes.push_back(st.stop_reason + ": " + std::to_string(st.out.failed.size()) + " papers were not scored.");
+        }
+    } else if (st.stop) {
+        st.out.notes.push_back(st.stop_reason + ".");
+    }
+    return st.out;
+}
+
+}  // namespace paperboy

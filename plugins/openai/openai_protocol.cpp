@@ -1,0 +1,178 @@
+#include "openai_protocol.hpp"
+
+#include <charconv>
+#include <set>
+#include <stdexcept>
+
+namespace paperboy::openai {
+using nlohmann::json;
+
+namespace {
+
+[[noreturn]] void bad(const std::string& key, const std::string& what) { throw std::invalid_argument(key + ": " + what); }
+
+std::string string_key(const json& j, const std::string& key) {
+    const auto& v = j.at(key);
+    if (!v.is_string()) bad(key, std::string("expected a string, got ") + v.type_name());
+    return v.get<std::string>();
+}
+
+std::optional<long> header_number(const json& headers, const char* name) {
+    const auto it = headers.find(name);
+    if (it == headers.end() || !it->is_string()) return std::nullopt;
+    const auto s = it->get<std::string>();
+    double value = 0;
+    const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+    if (ec != std::errc{} || ptr != s.data() + s.size() || value < 0) return std::nullopt;
+    return static_cast<long>(value);
+}
+
+// A short, single-line excerpt of a body for error messages.
+std::string excerpt(std::string_view body) {
+    std::string out;
+    for (const char c : body.substr(0, 300)) out.push_back(c == '\n' || c == '\r' ? ' ' : c);
+    return out;
+}
+
+}  // namespace
+
+settings parse_settings(std::string_view config_json) {
+    const auto j = json::parse(config_json, nullptr, false);
+    if (!j.is_object()) throw std::invalid_argument("the configuration must be a JSON object");
+    static const std::set<std::string> known{"model",       "base_url",   "api_key",         "api_key_header",
+                                             "temperature", "max_tokens", "timeout_seconds", "structured_output"};
+    for (const auto& [key, value] : j.items()) {
+        if (!known.contains(key)) bad(key, "unknown key for the openai plugin");
+    }
+    settings s;
+    if (!j.contains("model")) bad("model", "required (e.g. \"gpt-4o-mini\")");
+    s.model = string_key(j, "model");
+    if (s.model.empty()) bad("model", "must not be empty");
+    if (j.contains("base_url")) s.base_url = string_key(j, "base_url");
+    if (!s.base_url.starts_with("https://") && !s.base_url.starts_with("http://")) bad("base_url", "must start with http:// or https://");
+    if (j.contains("api_key")) s.api_key = string_key(j, "api_key");
+    if (s.api_key.find_first_of("\r\n") != std::string::npos) bad("api_key", "contains a line break");
+    if (j.contains("api_key_header")) s.api_key_header = string_key(j, "api_key_header");
+    if (s.api_key_header != "Authorization" && s.api_key_header != "api-key") bad("api_key_header", "must be \"Authorization\" or \"api-key\"");
+    if (j.contains("temperature")) {
+        if (!j["temperature"].is_number()) bad("temperature", "expected a number");
+        s.temperature = j["temperature"].get<double>();
+        if (*s.temperature < 0 || *s.temperature > 2) bad("temperature", "must be between 0 and 2");
+    }
+    if (j.contains("max_tokens")) {
+        if (!j["max_tokens"].is_number_integer() || j["max_tokens"].get<int>() < 1) bad("max_tokens", "expected a positive integer");
+        s.max_tokens = j["max_tokens"].get<int>();
+    }
+    if (j.contains("timeout_seconds")) {
+        if (!j["timeout_seconds"].is_number() || j["timeout_seconds"].get<double>() <= 0) bad("timeout_seconds", "expected a positive number");
+        s.timeout_ms = static_cast<std::uint32_t>(j["timeout_seconds"].get<double>() * 1000);
+    }
+    if (j.contains("structured_output")) {
+        if (!j["structured_output"].is_boolean()) bad("structured_output", "expected true or false");
+        s.structured_output = j["structured_output"].get<bool>();
+    }
+    return s;
+}
+
+json paper_scores_schema() {
+    return {
+        {"type", "object"},
+        {"properties",
+         {{"papers",
+           {{"type", "array"},
+            {"items",
+             {{"type", "object"},
+              {"properties",
+               {{"ARXIVID", {{"type", "string"}}},
+                {"COMMENT", {{"type", "string"}}},
+                {"RELEVANCE", {{"type", "integer"}}},
+                {"NOVELTY", {{"type", "integer"}}}}},
+              {"required", {"ARXIVID", "COMMENT", "RELEVANCE", "NOVELTY"}},
+              {"additionalProperties", false}}}}}}},
+        {"required", {"papers"}},
+        {"additionalProperties", false},
+    };
+}
+
+json build_request(const settings& s, std::string_view system, std::string_view user, bool structured) {
+    json messages = json::array();
+    if (!system.empty()) messages.push_back({{"role", "system"}, {"content", system}});
+    messages.push_back({{"role", "user"}, {"content", user}});
+    json body{{"model", s.model}, {"messages", std::move(messages)}};
+    if (s.temperature) body["temperature"] = *s.temperature;
+    if (s.max_tokens) body["max_tokens"] = *s.max_tokens;
+    if (structured) {
+        body["response_format"] = {{"type", "json_schema"},
+                                   {"json_schema", {{"name", "paper_scores"}, {"strict", true}, {"schema", paper_scores_schema()}}}};
+    }
+    return body;
+}
+
+std::string endpoint(const settings& s) {
+    auto base = s.base_url;
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    return base + "/chat/completions";
+}
+
+json request_headers(const settings& s) {
+    json h{{"Content-Type", "application/json"}, {"Accept", "application/json"}};
+    if (!s.api_key.empty()) {
+        if (s.api_key_header == "api-key") h["api-key"] = s.api_key;
+        else h["Authorization"] = "Bearer " + s.api_key;
+    }
+    return h;
+}
+
+std::variant<completion, failure> interpret_response(int http_status, std::string_view body, const json& headers) {
+    const auto parsed = json::parse(body, nullptr, false);
+    if (http_status != 200) {
+        failure f;
+        std::string code, message;
+        if (parsed.is_object() && parsed.contains("error") && parsed["error"].is_object()) {
+            const auto& e = parsed["error"];
+            if (e.contains("code") && e["code"].is_string()) code = e["code"].get<std::string>();
+            if (code.empty() && e.contains("type") && e["type"].is_string()) code = e["type"].get<std::string>();
+            if (e.contains("message") && e["message"].is_string()) message = e["message"].get<std::string>();
+        }
+        f.message = "HTTP " + std::to_string(http_status) + (code.empty() ? "" : " " + code) + ": " +
+                    (message.empty() ? excerpt(body) : excerpt(message));
+        if (code == "insufficient_quota") {
+            f.status = PB_PERMANENT;  // retrying cannot add credit
+        } else if (http_status == 429 || http_status >= 500 || http_status == 408) {
+            f.status = PB_TRANSIENT;
+            if (auto ms = header_number(headers, "retry-after-ms")) f.retry_after_ms = *ms;
+            else if (auto s = header_number(headers, "retry-after")) f.retry_after_ms = *s * 1000;
+        } else {
+            f.status = PB_PERMANENT;
+        }
+        return f;
+    }
+    if (!parsed.is_object() || !parsed.contains("choices") || !parsed["choices"].is_array() || parsed["choices"].empty()) {
+        return failure{PB_TRANSIENT, "HTTP 200 without choices: " + excerpt(body), std::nullopt};
+    }
+    completion c;
+    const auto& choice = parsed["choices"][0];
+    if (choice.contains("message") && choice["message"].is_object()) {
+        const auto& m = choice["message"];
+        if (m.contains("content") && m["content"].is_string()) c.content = m["content"].get<std::string>();
+        else if (m.contains("refusal") && m["refusal"].is_string()) {
+            return failure{PB_PERMANENT, "the model refused: " + excerpt(m["refusal"].get<std::string>()), std::nullopt};
+        }
+    }
+    if (choice.contains("finish_reason") && choice["finish_reason"].is_string()) c.finish_reason = choice["finish_reason"];
+    if (parsed.contains("model") && parsed["model"].is_string()) c.model = parsed["model"];
+    if (parsed.contains("usage") && parsed["usage"].is_object()) {
+        const auto& u = parsed["usage"];
+        auto number = [](const json& o, const char* k) { return o.contains(k) && o[k].is_number() ? o[k].get<long>() : 0L; };
+        c.tokens.prompt_tokens = number(u, "prompt_tokens");
+        c.tokens.completion_tokens = number(u, "completion_tokens");
+        if (u.contains("prompt_tokens_details") && u["prompt_tokens_details"].is_object()) {
+            c.tokens.cached_tokens = number(u["prompt_tokens_details"], "cached_tokens");
+        } else {
+            c.tokens.cached_tokens = number(u, "prompt_cache_hit_tokens");
+        }
+    }
+    return c;
+}
+
+}  // namespace paperboy::openai

@@ -1,0 +1,70 @@
+// The OpenAI Chat Completions protocol, as pure functions: no sockets, no clocks.
+// Works with any OpenAI-compatible endpoint (OpenAI, Azure's v1 path, Ollama, vLLM,
+// llama.cpp server, DeepSeek, OpenRouter).
+#pragma once
+
+#include "paperboy/plugin.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+namespace paperboy::openai {
+
+struct settings {
+    std::string model;                                   // required
+    std::string base_url = "https://api.openai.com/v1";  // ".../chat/completions" is appended
+    std::string api_key;                                 // empty: no auth header (local servers)
+    std::string api_key_header = "Authorization";        // "Authorization" sends "Bearer <key>"; "api-key" (Azure) the bare key
+    std::optional<double> temperature;                   // omitted when unset: some models reject it
+    std::optional<int> max_tokens;
+    std::uint32_t timeout_ms = 120'000;
+    bool structured_output = false;                      // response_format json_schema {"papers": [...]}
+};
+
+/// Parses the plugin's config object. Throws std::invalid_argument naming the key
+/// ("base_url: must start with http:// or https://"); unknown keys are errors.
+settings parse_settings(std::string_view config_json);
+
+/// The JSON schema requested when structured_output is on.
+nlohmann::json paper_scores_schema();
+
+/// The request body: model, messages (system, user), and only the optional fields that are set.
+nlohmann::json build_request(const settings& s, std::string_view system, std::string_view user, bool structured);
+
+/// "<base_url>/chat/completions" without a doubled slash.
+std::string endpoint(const settings& s);
+
+/// Headers as the host's HTTP service takes them (a JSON object).
+nlohmann::json request_headers(const settings& s);
+
+struct usage {
+    long prompt_tokens = 0;
+    long completion_tokens = 0;
+    long cached_tokens = 0;   // prompt_tokens_details.cached_tokens, or DeepSeek's prompt_cache_hit_tokens
+};
+
+struct completion {
+    std::string content;
+    std::string finish_reason;
+    std::string model;
+    usage tokens;
+};
+
+struct failure {
+    pb_status status = PB_PERMANENT;
+    std::string message;
+    std::optional<long> retry_after_ms;
+};
+
+/// Interprets an HTTP answer: a completion for 200 with a usable body, otherwise a failure
+/// classified for the host's retry policy: 429 and 5xx transient (with the Retry-After hint
+/// from "retry-after-ms" or "retry-after"), except 429 insufficient_quota, which is permanent
+/// like 400, 401, 403 and 404. The message never contains the API key.
+std::variant<completion, failure> interpret_response(int http_status, std::string_view body, const nlohmann::json& headers);
+
+}  // namespace paperboy::openai
