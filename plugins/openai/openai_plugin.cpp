@@ -24,6 +24,17 @@ public:
         }
     }
 
+    // A provider may echo the key back in an error ("Incorrect API key provided: sk-..."):
+    // it must never reach a log or an error message.
+    std::string redact(std::string text) const {
+        if (settings_.api_key.size() >= 4) {
+            for (auto pos = text.find(settings_.api_key); pos != std::string::npos; pos = text.find(settings_.api_key, pos)) {
+                text.replace(pos, settings_.api_key.size(), "[redacted]");
+            }
+        }
+        return text;
+    }
+
     std::string call(std::string_view request_json) {
         const auto req = json::parse(request_json, nullptr, false);
         if (!req.is_object() || req.value("schema", 0) != 1 || !req.contains("user")) {
@@ -33,13 +44,13 @@ public:
         const auto body = oa::build_request(settings_, req.value("system", std::string()), req["user"].get<std::string>(), structured);
         const auto res = host_.http("POST", oa::endpoint(settings_), oa::request_headers(settings_).dump(), body.dump(),
                                     settings_.timeout_ms);
-        if (res.status != PB_OK) throw paperboy::sdk::plugin_error(res.status, res.error);
+        if (res.status != PB_OK) throw paperboy::sdk::plugin_error(res.status, redact(res.error));
         const auto headers = json::parse(res.headers_json.empty() ? std::string("{}") : res.headers_json, nullptr, false);
         auto outcome = oa::interpret_response(res.http_status, res.body, headers.is_object() ? headers : json::object());
         if (auto* f = std::get_if<oa::failure>(&outcome)) {
             json hints = json::object();
             if (f->retry_after_ms) hints["retry_after_ms"] = *f->retry_after_ms;
-            throw paperboy::sdk::plugin_error(f->status, f->message, hints.dump());
+            throw paperboy::sdk::plugin_error(f->status, redact(f->message), hints.dump());
         }
         const auto& c = std::get<oa::completion>(outcome);
         return json{{"content", c.content},

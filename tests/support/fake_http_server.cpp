@@ -28,6 +28,7 @@ struct fake_http_server::impl {
     bool stopping = false;
     std::vector<recorded_request> log;
     std::optional<asio::ssl::context> tls;
+    std::vector<std::thread> connections;
 
     void serve() {
         while (true) {
@@ -39,13 +40,20 @@ struct fake_http_server::impl {
                 if (stopping) return;
             }
             if (ec) continue;
-            if (tls) {
-                asio::ssl::stream<tcp::socket&> stream(socket, *tls);
-                stream.handshake(asio::ssl::stream_base::server, ec);
-                if (!ec) handle(stream);  // a client that rejects our certificate ends here
-            } else {
-                handle(socket);
-            }
+            // One thread per connection, so that concurrent clients are served concurrently.
+            std::lock_guard lock(mutex);
+            connections.emplace_back([this, s = std::move(socket)]() mutable { serve_connection(s); });
+        }
+    }
+
+    void serve_connection(tcp::socket& socket) {
+        boost::system::error_code ec;
+        if (tls) {
+            asio::ssl::stream<tcp::socket&> stream(socket, *tls);
+            stream.handshake(asio::ssl::stream_base::server, ec);
+            if (!ec) handle(stream);  // a client that rejects our certificate ends here
+        } else {
+            handle(socket);
         }
     }
 
@@ -114,6 +122,7 @@ fake_http_server::~fake_http_server() {
     tcp::socket poke(impl_->io);
     poke.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), impl_->port), ec);
     impl_->worker.join();
+    for (auto& t : impl_->connections) t.join();
 }
 
 unsigned short fake_http_server::port() const { return impl_->port; }

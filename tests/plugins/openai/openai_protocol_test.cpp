@@ -1,0 +1,64 @@
+#include "openai_protocol.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace paperboy::openai;
+using nlohmann::json;
+
+TEST_CASE("settings are validated and unknown keys named") {
+    CHECK(parse_settings(R"({"model": "gpt-4o-mini"})").base_url == "https://api.openai.com/v1");
+    CHECK_THROWS_WITH(parse_settings(R"({})"), Catch::Contains("model: required"));
+    CHECK_THROWS_WITH(parse_settings(R"({"model": "m", "colour": 1})"), Catch::Contains("colour: unknown key"));
+    CHECK_THROWS_WITH(parse_settings(R"({"model": "m", "base_url": "ftp://x"})"), Catch::Contains("base_url:"));
+    CHECK_THROWS_WITH(parse_settings(R"({"model": "m", "temperature": 5})"), Catch::Contains("temperature:"));
+    CHECK_THROWS_WITH(parse_settings(R"({"model": "m", "api_key": "a\nb"})"), Catch::Contains("api_key:"));
+}
+
+TEST_CASE("the request carries only what is set; temperature is omitted unless configured") {
+    auto s = parse_settings(R"({"model": "gpt-5-mini", "api_key": "sk-1"})");
+    auto body = build_request(s, "sys", "user text", false);
+    CHECK(body["model"] == "gpt-5-mini");
+    CHECK(body["messages"][0] == json{{"role", "system"}, {"content", "sys"}});
+    CHECK(body["messages"][1]["content"] == "user text");
+    CHECK_FALSE(body.contains("temperature"));
+    CHECK_FALSE(body.contains("response_format"));
+    s.temperature = 0;
+    body = build_request(s, "", "u", true);
+    CHECK(body["temperature"] == 0);
+    CHECK(body["messages"].size() == 1);
+    CHECK(body["response_format"]["json_schema"]["schema"]["required"] == json{"papers"});
+    CHECK(request_headers(s)["Authorization"] == "Bearer sk-1");
+    s.api_key_header = "api-key";
+    CHECK(request_headers(s)["api-key"] == "sk-1");
+    s.base_url = "http://localhost:11434/v1/";
+    CHECK(endpoint(s) == "http://localhost:11434/v1/chat/completions");
+}
+
+TEST_CASE("usage is read from OpenAI's and DeepSeek's fields") {
+    const auto c = std::get<completion>(interpret_response(200, R"({"choices": [{"message": {"content": "x"}, "finish_reason": "length"}],
+        "usage": {"prompt_tokens": 100, "completion_tokens": 7, "prompt_tokens_details": {"cached_tokens": 64}}})", json::object()));
+    CHECK(c.content == "x");
+    CHECK(c.finish_reason == "length");
+    CHECK(c.tokens.cached_tokens == 64);
+    const auto d = std::get<completion>(interpret_response(200, R"({"choices": [{"message": {"content": "y"}}],
+        "usage": {"prompt_tokens": 100, "completion_tokens": 7, "prompt_cache_hit_tokens": 50}})", json::object()));
+    CHECK(d.tokens.cached_tokens == 50);
+    const auto none = std::get<completion>(interpret_response(200, R"({"choices": [{"message": {"content": "z"}}]})", json::object()));
+    CHECK(none.tokens.prompt_tokens == 0);
+}
+
+TEST_CASE("errors are classified for the retry policy, with the server's retry hint") {
+    auto f = std::get<failure>(interpret_response(429, R"({"error": {"code": "rate_limit_exceeded", "message": "slow down"}})",
+                                                  json{{"retry-after-ms", "1500"}}));
+    CHECK(f.status == PB_TRANSIENT);
+    CHECK(f.retry_after_ms == 1500);
+    f = std::get<failure>(interpret_response(429, "{}", json{{"retry-after", "2"}}));
+    CHECK(f.retry_after_ms == 2000);
+    f = std::get<failure>(interpret_response(429, R"({"error": {"code": "insufficient_quota", "message": "You exceeded your current quota"}})", json::object()));
+    CHECK(f.status == PB_PERMANENT);
+    CHECK(f.message.find("insufficient_quota") != std::string::npos);
+    CHECK(std::get<failure>(interpret_response(401, R"({"error": {"code": "invalid_api_key"}})", json::object())).status == PB_PERMANENT);
+    CHECK(std::get<failure>(interpret_response(400, "bad", json::object())).status == PB_PERMANENT);
+    CHECK(std::get<failure>(interpret_response(503, "<html>down</html>", json::object())).status == PB_TRANSIENT);
+    CHECK(std::get<failure>(interpret_response(200, "not json", json::object())).status == PB_TRANSIENT);
+}

@@ -1,0 +1,247 @@
+#include "score/llm_scorer.hpp"
+
+#include "arxiv/feed_parser.hpp"
+#include "core/files.hpp"
+#include "job/daily_run.hpp"
+#include "support/fake_openai.hpp"
+#include "support/fixtures.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace paperboy;
+using namespace std::chrono_literals;
+using nlohmann::json;
+using test::fake_openai;
+using test::scripted_response;
+
+namespace {
+
+const std::string secret_key = "sk-secret-test-key-0123456789";
+
+json golden_answers() { return json::parse(read_file(test::data_dir() / "days/2025-07-23/answers.json").value()); }
+
+struct day_papers {
+    feed f;
+    std::vector<const paper*> papers;  // scanned, without the author match, the first `n`
+};
+
+day_papers golden_papers(std::size_t n) {
+    day_papers d{parse_feed(read_file(test::golden_feed()).value()).value(), {}};
+    for (const auto* p : scan(d.f, {announce_type::new_submission, announce_type::cross_list})) {
+        if (p->id != "2507.16110" && d.papers.size() < n) d.papers.push_back(p);
+    }
+    return d;
+}
+
+config llm_config_for(const fake_openai& fake, json extra = json::object()) {
+    json llm{{"plugin", "openai"}, {"model", "gpt-4o"}, {"base_url", fake.base_url()}, {"api_key", secret_key},
+             {"concurrency", 1}, {"batch_size", 5}, {"retry_delay_ms", 10}, {"max_attempts", 3}};
+    llm.update(extra);
+    const json cfg{{"arxiv", {{"categories", {"cs.LG"}}}},
+                   {"profiles", {{{"name", "p"}, {"topics_file", (test::source_dir() / "config/prompts/topics.txt").string()}}}},
+                   {"llm", llm},
+                   {"plugin_dir", PAPERBOY_PLUGIN_BUILD_DIR}};
+    return parse_config(cfg.dump(), "/").value();
+}
+
+scoring_outcome score_with(const config& cfg, const std::vector<const paper*>& papers) {
+    auto scorer = make_scorer(cfg.llm, cfg.plugin_dir);
+    return scorer->score(cfg.profiles[0], papers);
+}
+
+scripted_response error_response(unsigned status, const std::string& code, const std::string& message,
+                                 std::vector<std::pair<std::string, std::string>> headers = {}) {
+    return {status, json{{"error", {{"code", code}, {"message", message}, {"type", "error"}}}}.dump(), std::move(headers)};
+}
+
+}  // namespace
+
+TEST_CASE("openai: every paper is scored from the model's answers, concurrently, with usage counted") {
+    fake_openai fake({.answers = golden_answers(), .delay = 50ms, .prefix_cache = true});
+    const auto day = golden_papers(40);
+    const auto out = score_with(llm_config_for(fake, {{"concurrency", 4}}), day.papers);
+    REQUIRE(out.scores.size() == 40);
+    CHECK(out.failed.empty());
+    const auto answers = golden_answers();
+    for (const auto* p : day.papers) {
+        INFO(p->id);
+        CHECK(out.scores.at(p->id).relevance == answers[p->id]["RELEVANCE"].get<int>());
+        CHECK(out.scores.at(p->id).novelty == answers[p->id]["NOVELTY"].get<int>());
+    }
+    CHECK(fake.calls() == 8);
+    CHECK(fake.max_in_flight() > 1);
+    CHECK(fake.max_in_flight() <= 4);
+    CHECK(out.usage.prompt_tokens == fake.prompt_tokens());
+    CHECK(out.usage.cached_tokens == fake.cached_tokens());
+    CHECK(out.usage.cached_tokens > 0);
+    const auto req = fake.requests().front();
+    CHECK(req.target == "/v1/chat/completions");
+    CHECK(req.headers.at("authorization") == "Bearer " + secret_key);
+    const auto body = json::parse(req.body);
+    CHECK_FALSE(body.contains("temperature"));
+    // The prompt puts what never changes first, so a provider's prefix cache can serve it.
+    const std::string user = body["messages"][1]["content"];
+    CHECK(user.starts_with("## Relevant Topics"));
+    CHECK(user.find("## Papers") < user.find("ArXiv ID:"));
+    CHECK(user.ends_with("- NOVELTY: should be a score from 1-10."));
+}
+
+TEST_CASE("openai: arrays, {papers: [...]}, fences and prose in replies are all understood") {
+    for (const auto format : {fake_openai::reply_format::array, fake_openai::reply_format::papers_object,
+                              fake_openai::reply_format::fenced_with_prose}) {
+        fake_openai fake({.answers = golden_answers(), .format = format});
+        const auto day = golden_papers(10);
+        CHECK(score_with(llm_config_for(fake), day.papers).scores.size() == 10);
+    }
+}
+
+TEST_CASE("openai: malformed replies, hallucinated ids and string scores never lose a paper") {
+    const auto answers = golden_answers();
+    fake_openai fake({.answers = answers, .script = [&](const test::openai_call& call) -> std::optional<scripted_response> {
+        if (call.index == 0) return scripted_response{200, fake_openai::completion_body("{this is not json", 10, 5, 0), {}};
+        if (call.index == 1) {
+            std::string content;
+            for (const auto& id : call.ids) {
+                content += json{{"ARXIVID", "arXiv:" + id + "v1"}, {"COMMENT", "c"}, {"RELEVANCE", std::to_string(answers[id]["RELEVANCE"].get<int>())},
+                                {"NOVELTY", std::to_string(answers[id]["NOVELTY"].get<int>())}}.dump() + "\n";
+            }
+            content += R"({"ARXIVID": "2507.99999", "COMMENT": "invented", "RELEVANCE": 10, "NOVELTY": 10})";
+            return scripted_response{200, fake_openai::completion_body(content, 10, 5, 0), {}};
+        }
+        return std::nullopt;
+    }});
+    const auto day = golden_papers(10);
+    const auto out = score_with(llm_config_for(fake), day.papers);
+    CHECK(out.scores.size() == 10);
+    CHECK(out.failed.empty());
+    CHECK_FALSE(out.scores.contains("2507.99999"));
+    CHECK(fake.calls() == 3);  // the malformed batch went again, later
+}
+
+TEST_CASE("openai: a reply cut off by finish_reason length gets its missing papers retried") {
+    fake_openai* fake_ptr = nullptr;
+    fake_openai fake({.answers = golden_answers(), .script = [&](const test::openai_call& call) -> std::optional<scripted_response> {
+        if (call.index != 0) return std::nullopt;
+        auto partial = call;
+        partial.ids.resize(2);
+        return scripted_response{200, fake_openai::completion_body(fake_ptr->answer_text(partial) + R"({"ARXIVID": ")", 10, 5, 0, "length"), {}};
+    }});
+    fake_ptr = &fake;
+    const auto day = golden_papers(5);
+    const auto out = score_with(llm_config_for(fake), day.papers);
+    CHECK(out.scores.size() == 5);
+    CHECK(fake.calls() == 2);
+    CHECK(fake.requests()[1].body.find(day.papers[0]->id) == std::string::npos);  // only the missing ones again
+}
+
+TEST_CASE("openai: 429 waits as long as the server asks, in milliseconds or seconds") {
+    for (const auto& [header, value, wait] : {std::tuple{"retry-after-ms", "700", 700ms}, std::tuple{"retry-after", "1", 1000ms}}) {
+        INFO(header);
+        fake_openai fake({.answers = golden_answers(), .script = [&](const test::openai_call& call) -> std::optional<scripted_response> {
+            if (call.index == 0) return error_response(429, "rate_limit_exceeded", "Rate limit reached", {{header, value}});
+            return std::nullopt;
+        }});
+        const auto day = golden_papers(3);
+        CHECK(score_with(llm_config_for(fake), day.papers).scores.size() == 3);
+        const auto reqs = fake.requests();
+        REQUIRE(reqs.size() == 2);
+        CHECK(reqs[1].received - reqs[0].received >= wait);
+    }
+}
+
+TEST_CASE("openai: insufficient_quota and 401 are not retried, and the key never shows") {
+    for (const auto& [status, code] : {std::pair{429u, "insufficient_quota"}, std::pair{401u, "invalid_api_key"}}) {
+        INFO(code);
+        fake_openai fake({.answers = golden_answers(), .script = [&](const test::openai_call&) -> std::optional<scripted_response> {
+            return error_response(status, code, "Incorrect API key provided: " + secret_key + ". You exceeded your current quota.");
+        }});
+        const auto day = golden_papers(10);
+        const auto out = score_with(llm_config_for(fake, {{"concurrency", 2}}), day.papers);
+        CHECK(out.scores.empty());
+        CHECK(out.failed.size() == 10);
+        CHECK(fake.calls() <= 2);  // one per worker at most, no retries
+        REQUIRE(out.notes.size() == 1);
+        CHECK(out.notes[0].find(code) != std::string::npos);
+        CHECK(out.notes[0].find(secret_key) == std::string::npos);
+        CHECK(out.notes[0].find("[redacted]") != std::string::npos);
+    }
+}
+
+TEST_CASE("openai: a provider down for the whole run ends cleanly, and can fall back to offline scoring") {
+    fake_openai fake({.answers = golden_answers(), .script = [](const test::openai_call&) -> std::optional<scripted_response> {
+        return scripted_response{503, "<html>Service Unavailable</html>", {}};
+    }});
+    const auto day = golden_papers(10);
+    const auto failed = score_with(llm_config_for(fake), day.papers);
+    CHECK(failed.failed.size() == 10);
+    CHECK(fake.calls() == 3);  // max_attempts, then the run stops asking
+    REQUIRE(failed.notes.size() == 1);
+    CHECK(failed.notes[0].find("HTTP 503") != std::string::npos);
+
+    const auto fallback = score_with(llm_config_for(fake, {{"fallback", "offline"}}), day.papers);
+    CHECK(fallback.failed.empty());
+    CHECK(fallback.scores.size() == 10);
+    CHECK_FALSE(fallback.scores.begin()->second.novelty);  // offline scores: novelty not judged
+    REQUIRE(fallback.notes.size() == 1);
+    CHECK(fallback.notes[0].find("offline keyword scorer") != std::string::npos);
+}
+
+TEST_CASE("openai: a call that hangs past its timeout is retried") {
+    fake_openai fake({.answers = golden_answers(), .script = [](const test::openai_call& call) -> std::optional<scripted_response> {
+        if (call.index == 0) return scripted_response{200, "{}", {}, 3s};
+        return std::nullopt;
+    }});
+    const auto day = golden_papers(3);
+    const auto start = std::chrono::steady_clock::now();
+    const auto out = score_with(llm_config_for(fake, {{"timeout_seconds", 0.3}}), day.papers);
+    CHECK(out.scores.size() == 3);
+    CHECK(std::chrono::steady_clock::now() - start < 2s);
+}
+
+TEST_CASE("openai: scoring stops at the cost cap and the outcome says so") {
+    fake_openai fake({.answers = golden_answers()});
+    const auto day = golden_papers(20);
+    const auto out = score_with(llm_config_for(fake, {{"max_cost_usd", 0.001}}), day.papers);
+    CHECK(fake.calls() == 1);
+    CHECK(out.scores.size() == 5);
+    CHECK(out.failed.size() == 15);
+    REQUIRE(out.notes.size() == 1);
+    CHECK(out.notes[0].find("cost cap ($0.00)") != std::string::npos);
+}
+
+TEST_CASE("openai: the title pre-filter drops what the model rules out, and never drops on a bad answer") {
+    fake_openai fake({.answers = golden_answers(), .script = [](const test::openai_call& call) -> std::optional<scripted_response> {
+        const std::string user = call.request["messages"][1]["content"];
+        if (user.find("absolutely and completely irrelevant") == std::string::npos) return std::nullopt;
+        if (call.index == 0) return scripted_response{200, fake_openai::completion_body(json{call.ids[0], call.ids[1]}.dump(), 10, 5, 0), {}};
+        return std::nullopt;
+    }});
+    const auto day = golden_papers(10);
+    const auto out = score_with(llm_config_for(fake, {{"title_filter", true}, {"title_batch_size", 5}}), day.papers);
+    CHECK(out.scores.size() == 10);
+    CHECK(out.scores.at(day.papers[0]->id).comment == "Dropped by the title pre-filter.");
+    CHECK(out.scores.at(day.papers[1]->id).comment == "Dropped by the title pre-filter.");
+    CHECK(out.scores.at(day.papers[5]->id).comment != "Dropped by the title pre-filter.");
+}
+
+TEST_CASE("retry policy: backoff doubles with jitter, honours retry-after, stops on permanent errors") {
+    CHECK(llm_retry_delay(PB_TRANSIENT, 1, std::nullopt, 4, 1000ms, 0.999) <= 1000ms);
+    CHECK(llm_retry_delay(PB_TRANSIENT, 1, std::nullopt, 4, 1000ms, 0.0) == 500ms);
+    CHECK(llm_retry_delay(PB_TIMEOUT, 3, std::nullopt, 4, 1000ms, 0.0) == 2000ms);
+    CHECK(llm_retry_delay(PB_TRANSIENT, 1, 5000ms, 4, 1000ms, 0.5) == 5000ms);
+    CHECK_FALSE(llm_retry_delay(PB_TRANSIENT, 4, std::nullopt, 4, 1000ms, 0.5));
+    CHECK_FALSE(llm_retry_delay(PB_PERMANENT, 1, std::nullopt, 4, 1000ms, 0.5));
+    CHECK_FALSE(llm_retry_delay(PB_INVALID_CONFIG, 1, std::nullopt, 4, 1000ms, 0.5));
+}
+
+TEST_CASE("openai: a wrong plugin setting is a config error naming the key") {
+    fake_openai fake({});
+    const auto cfg = llm_config_for(fake, {{"temperature", "hot"}});
+    try {
+        make_scorer(cfg.llm, cfg.plugin_dir);
+        FAIL("accepted a bad setting");
+    } catch (const failure& f) {
+        CHECK(f.err().code == errc::config_invalid);
+        CHECK(f.err().detail == "/llm/temperature: expected a number");
+    }
+}

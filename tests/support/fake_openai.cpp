@@ -1,0 +1,104 @@
+#include "support/fake_openai.hpp"
+
+#include <regex>
+#include <thread>
+
+namespace paperboy::test {
+using nlohmann::json;
+
+fake_openai::fake_openai(options opts)
+    : opts_(std::move(opts)), server_([this](const recorded_request& r) { return handle(r); }) {}
+
+std::string fake_openai::completion_body(const std::string& content, long prompt, long completion, long cached,
+                                         const std::string& finish_reason, bool deepseek) {
+    json usage{{"prompt_tokens", prompt}, {"completion_tokens", completion}, {"total_tokens", prompt + completion}};
+    if (deepseek) {
+        usage["prompt_cache_hit_tokens"] = cached;
+        usage["prompt_cache_miss_tokens"] = prompt - cached;
+    } else {
+        usage["prompt_tokens_details"] = {{"cached_tokens", cached}};
+    }
+    return json{{"id", "chatcmpl-test"},
+                {"object", "chat.completion"},
+                {"model", "fake-model"},
+                {"choices", {{{"index", 0}, {"message", {{"role", "assistant"}, {"content", content}}}, {"finish_reason", finish_reason}}}},
+                {"usage", usage}}
+        .dump();
+}
+
+std::string fake_openai::answer_text(const openai_call& call) const {
+    json items = json::array();
+    for (const auto& id : call.ids) {
+        const auto it = opts_.answers.find(id);
+        if (it == opts_.answers.end()) continue;
+        json item{{"ARXIVID", id}, {"COMMENT", (*it).value("COMMENT", "")}, {"RELEVANCE", (*it)["RELEVANCE"]}, {"NOVELTY", (*it)["NOVELTY"]}};
+        items.push_back(std::move(item));
+    }
+    switch (opts_.format) {
+        case reply_format::array: return items.dump(2);
+        case reply_format::papers_object: return json{{"papers", items}}.dump();
+        case reply_format::fenced_with_prose: {
+            std::string lines;
+            for (const auto& i : items) lines += i.dump() + "\n";
+            return "Here are the scores you asked for:\n\n```jsonl\n" + lines + "```\n\nLet me know if you need more.";
+        }
+        case reply_format::jsonl:
+        default: {
+            std::string lines;
+            for (const auto& i : items) lines += i.dump() + "\n";
+            return lines;
+        }
+    }
+}
+
+scripted_response fake_openai::handle(const recorded_request& req) {
+    openai_call call;
+    call.index = calls_++;
+    const int now = ++in_flight_;
+    for (int seen = max_in_flight_.load(); now > seen && !max_in_flight_.compare_exchange_weak(seen, now);) {
+    }
+    struct leave {
+        std::atomic<int>& n;
+        ~leave() { --n; }
+    } guard{in_flight_};
+
+    call.request = json::parse(req.body, nullptr, false);
+    std::string prompt;
+    if (call.request.is_object() && call.request.contains("messages")) {
+        for (const auto& m : call.request["messages"]) prompt += m.value("content", "");
+    }
+    static const std::regex id_line(R"(ArXiv ID: (\S+))");
+    for (auto it = std::sregex_iterator(prompt.begin(), prompt.end(), id_line); it != std::sregex_iterator(); ++it) {
+        call.ids.push_back((*it)[1]);
+    }
+
+    const long tokens = static_cast<long>((prompt.size() + 3) / 4);
+    long cached = 0;
+    {
+        std::lock_guard lock(mutex_);
+        if (opts_.prefix_cache) {
+            std::size_t best = 0;
+            for (const auto& earlier : earlier_prompts_) {
+                const auto n = std::min(earlier.size(), prompt.size());
+                std::size_t k = 0;
+                while (k < n && earlier[k] == prompt[k]) ++k;
+                best = std::max(best, k);
+            }
+            const long shared = static_cast<long>(best / 4);
+            if (shared >= 1024) cached = shared / 128 * 128;
+        }
+        earlier_prompts_.push_back(prompt);
+    }
+
+    if (opts_.delay.count() > 0) std::this_thread::sleep_for(opts_.delay);
+    if (opts_.script) {
+        if (auto scripted = opts_.script(call)) return *scripted;
+    }
+    prompt_tokens_ += tokens;
+    cached_tokens_ += cached;
+    const auto content = answer_text(call);
+    return {200, completion_body(content, tokens, static_cast<long>(content.size() / 4), cached, "stop", opts_.deepseek_usage),
+            {{"Content-Type", "application/json"}}};
+}
+
+}  // namespace paperboy::test

@@ -1,0 +1,67 @@
+// A fake OpenAI-compatible Chat Completions server on 127.0.0.1, built on fake_http_server.
+// It answers each scoring request from a fixture's answers.json (finding the batch's ids in
+// the prompt), reports usage (one token per 4 characters of the messages; with prefix caching
+// on, a prefix of 1,024 tokens or more shared with an earlier request counts as cached, in
+// 128-token steps), and can be scripted to misbehave per request.
+#pragma once
+
+#include "support/fake_http_server.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace paperboy::test {
+
+struct openai_call {
+    int index = 0;                       // 0-based order of arrival
+    std::vector<std::string> ids;        // "ArXiv ID:" lines of the user prompt
+    nlohmann::json request;              // the parsed body
+};
+
+class fake_openai {
+public:
+    enum class reply_format { jsonl, array, papers_object, fenced_with_prose };
+
+    struct options {
+        nlohmann::json answers = nlohmann::json::object();  // id -> {"RELEVANCE", "NOVELTY", "COMMENT"}
+        std::chrono::milliseconds delay{0};
+        bool prefix_cache = false;
+        bool deepseek_usage = false;                         // report prompt_cache_hit_tokens instead
+        reply_format format = reply_format::jsonl;
+        /// Return a response to override the normal answer for this call.
+        std::function<std::optional<scripted_response>(const openai_call&)> script;
+    };
+
+    explicit fake_openai(options opts);
+
+    std::string base_url() const { return server_.url("/v1"); }
+    std::vector<recorded_request> requests() const { return server_.requests(); }
+    int calls() const { return calls_.load(); }
+    int max_in_flight() const { return max_in_flight_.load(); }
+    long prompt_tokens() const { return prompt_tokens_.load(); }
+    long cached_tokens() const { return cached_tokens_.load(); }
+
+    /// The normal answer to a call, in the configured format (for scripts that alter it).
+    std::string answer_text(const openai_call& call) const;
+    /// A 200 Chat Completions body with `content`.
+    static std::string completion_body(const std::string& content, long prompt, long completion, long cached,
+                                       const std::string& finish_reason = "stop", bool deepseek = false);
+
+private:
+    scripted_response handle(const recorded_request& req);
+
+    options opts_;
+    std::mutex mutex_;
+    std::vector<std::string> earlier_prompts_;
+    std::atomic<int> calls_{0}, in_flight_{0}, max_in_flight_{0};
+    std::atomic<long> prompt_tokens_{0}, cached_tokens_{0};
+    fake_http_server server_;  // last: it must stop before the members above go away
+};
+
+}  // namespace paperboy::test
