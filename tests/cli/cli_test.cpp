@@ -1,5 +1,6 @@
 #include "cli/exit_codes.hpp"
 #include "support/fake_http_server.hpp"
+#include "support/fake_openai.hpp"
 #include "support/fixtures.hpp"
 #include "support/process.hpp"
 
@@ -61,7 +62,8 @@ TEST_CASE("check validates a configuration and names the offending key") {
 }
 
 TEST_CASE("the shipped example and demo configurations are valid") {
-    for (const auto* name : {"config/example.json", "config/demo.json"}) {
+    ::setenv("OPENAI_API_KEY", "sk-example-not-used", 1);  // example-openai.json reads it; check sends nothing
+    for (const auto* name : {"config/example.json", "config/demo.json", "config/example-openai.json"}) {
         INFO(name);
         const auto r = run_paperboy("check --config " + q(test::source_dir() / name));
         CHECK(r.exit_code == 0);
@@ -130,4 +132,49 @@ TEST_CASE("exit codes: no announcement 3, broken feed 1, arXiv unavailable 75, s
     CHECK(stale.exit_code == exit_code::temporary);
     CHECK(stale.err.find("still carries 2025-07-23") != std::string::npos);
     CHECK_FALSE(std::filesystem::exists(dir / "out"));
+}
+
+TEST_CASE("run with the openai plugin reproduces the sample's 18 papers; the second run spends nothing") {
+    const auto answers = nlohmann::json::parse(read_file(test::data_dir() / "days/2025-07-23/answers.json").value());
+    test::fake_openai fake({.answers = answers, .prefix_cache = true});
+    temp_dir dir;
+    const std::string key = "sk-cli-secret-9876543210";
+    REQUIRE(write_file_atomic(dir / "openai.key", key + "\n").has_value());
+    const nlohmann::json cfg{
+        {"arxiv", {{"categories", {"cs.LG", "cs.AI"}}, {"feed_url", "file://" + test::golden_feed().string()}}},
+        {"profiles", {{{"name", "golden"}, {"topics_file", (test::source_dir() / "config/prompts/topics.txt").string()},
+                       {"authors", {"Yoshua Bengio"}}}}},
+        {"llm", {{"plugin", "openai"}, {"model", "gpt-4o"}, {"base_url", fake.base_url()}, {"api_key_file", "openai.key"},
+                 {"concurrency", 4}, {"retry_delay_ms", 10}}},
+        {"plugin_dir", PAPERBOY_PLUGIN_BUILD_DIR},
+        {"output", {{"dir", "out"}}},
+        {"state", {{"path", "state.db"}}},
+    };
+    REQUIRE(write_file_atomic(dir / "paperboy.json", cfg.dump(2)).has_value());
+
+    const auto check = run_paperboy("check --config " + q(dir / "paperboy.json"));
+    CHECK(check.exit_code == 0);
+    CHECK(check.out.find("openai loaded") != std::string::npos);
+
+    const auto first = run_paperboy("run -v --config " + q(dir / "paperboy.json") + " --date 2025-07-23");
+    REQUIRE(first.exit_code == 0);
+    CHECK(fake.calls() == 53);  // 261 papers in batches of 5
+    const auto report = nlohmann::json::parse(read_file(dir / "out/golden/2025-07-23.json").value());
+    std::vector<std::string> ids;
+    for (const auto& p : report["papers"]) ids.push_back(p["id"]);
+    CHECK(ids == test::expected_golden_order());
+    CHECK(report["model"] == "gpt-4o");
+    CHECK(report["stats"]["prompt_tokens"].get<long>() == fake.prompt_tokens());
+    CHECK(report["stats"]["cached_tokens"].get<long>() > 0);
+    CHECK(report["stats"]["cost_usd"].get<double>() > 0);
+    CHECK(first.err.find(key) == std::string::npos);
+    CHECK(first.out.find(key) == std::string::npos);
+    const auto md = read_file(dir / "out/golden/2025-07-23.md").value();
+    CHECK(md.find("| *[gpt-4o]*") != std::string::npos);
+    CHECK(md.find(key) == std::string::npos);
+
+    const auto second = run_paperboy("run --config " + q(dir / "paperboy.json") + " --date 2025-07-23");
+    CHECK(second.exit_code == 0);
+    CHECK(fake.calls() == 53);
+    CHECK(read_file(dir / "out/golden/2025-07-23.md").value() == md);
 }
