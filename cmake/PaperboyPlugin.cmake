@@ -16,6 +16,10 @@ function(paperboy_add_plugin name)
   set_target_properties(${name} PROPERTIES PREFIX "" OUTPUT_NAME ${name}
     LIBRARY_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/plugins
     CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON)
+  # Hidden visibility alone still exports libstdc++'s weak template instances; the version
+  # script leaves only the entry point.
+  target_link_options(${name} PRIVATE -Wl,--version-script=${PROJECT_SOURCE_DIR}/cmake/plugin-exports.map)
+  set_property(TARGET ${name} APPEND PROPERTY LINK_DEPENDS ${PROJECT_SOURCE_DIR}/cmake/plugin-exports.map)
   if(NOT PAPERBOY_SANITIZE)
     target_link_options(${name} PRIVATE -Wl,--no-undefined)
   endif()

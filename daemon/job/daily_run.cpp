@@ -185,9 +185,12 @@ run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_o
                 if (auto w = write_file_atomic(pr.json_path, render_json(r)); !w) throw failure(w.error());
                 if (auto w = write_file_atomic(pr.markdown_path, markdown); !w) throw failure(w.error());
             }
-            spdlog::info("{} [{}]: {} author matches, {} scored now, {} from cache, {} failed, {} selected in {} ms", date_text,
-                         profile.name, work.author_matches.size(), pr.scored_now, pr.from_cache, r.stats.failed,
-                         r.stats.selected, ms_since(start));
+            spdlog::info("{} [{}]: {} author matches, {} scored now, {} from cache, {} failed, {} selected; {} prompt + {} "
+                         "completion tokens ({} cached) in {} ms",
+                         date_text, profile.name, work.author_matches.size(), pr.scored_now, pr.from_cache, r.stats.failed,
+                         r.stats.selected, fresh.usage.prompt_tokens, fresh.usage.completion_tokens, fresh.usage.cached_tokens,
+                         ms_since(start));
+            for (const auto& note : r.notes) spdlog::warn("{} [{}]: {}", date_text, profile.name, note);
             if (r.stats.failed > 0) {
                 spdlog::warn("{} [{}]: {} papers could not be scored; the report says so", date_text, profile.name,
                              r.stats.failed);

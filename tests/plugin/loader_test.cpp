@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdio>
+
 using namespace paperboy;
 
 namespace {
@@ -62,4 +64,16 @@ TEST_CASE("plugins are found by name in the search path, and only by a plugin na
     const auto found = discover_plugins({fixtures}, problems);
     CHECK(found.size() == 2);  // ok_minimal and throws
     CHECK(problems.size() == 3);
+}
+
+TEST_CASE("the built plugins export nothing but their entry point") {
+    const std::filesystem::path plugin = std::filesystem::path(PAPERBOY_PLUGIN_BUILD_DIR) / "openai.so";
+    const auto cmd = "nm -D --defined-only '" + plugin.string() + "' | awk '{print $NF}' | sort";
+    std::string exported;
+    if (FILE* pipe = ::popen(cmd.c_str(), "r")) {
+        char buf[512];
+        while (std::fgets(buf, sizeof buf, pipe)) exported += buf;
+        ::pclose(pipe);
+    }
+    CHECK(exported == "pb_plugin_entry\n");
 }
