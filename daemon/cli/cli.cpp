@@ -90,6 +90,20 @@ void start_logging(const common_options& c) {
     setup_logging(c.verbose ? spdlog::level::debug : c.quiet ? spdlog::level::warn : spdlog::level::info);
 }
 
+/// Parses a command's options; prints the help and returns false for --help, otherwise starts
+/// logging and returns true. Throws po::error on bad options.
+bool parse_command(const std::vector<std::string>& args, const po::options_description& desc, const common_options& c) {
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(desc).run(), vm);
+    po::notify(vm);
+    if (vm.count("help")) {
+        std::cout << usage_text;
+        return false;
+    }
+    start_logging(c);
+    return true;
+}
+
 void warn_about_channels(const config& cfg) {
     for (const auto& ch : cfg.channels) {
         spdlog::warn("channel '{}' (plugin {}): delivery plugins are not part of this build yet; the digest is written "
@@ -101,14 +115,7 @@ void warn_about_channels(const config& cfg) {
 int cmd_check(const std::vector<std::string>& args) {
     common_options c;
     auto desc = common_description(c);
-    po::variables_map vm;
-    po::store(po::command_line_parser(args).options(desc).run(), vm);
-    po::notify(vm);
-    if (vm.count("help")) {
-        std::cout << usage_text;
-        return exit_code::ok;
-    }
-    start_logging(c);
+    if (!parse_command(args, desc, c)) return exit_code::ok;
     const auto path = resolve_config_path(c);
     const auto cfg = load_config(path).value();
     std::cout << "configuration OK: " << cfg.source.string() << "\n";
@@ -141,14 +148,7 @@ int cmd_check(const std::vector<std::string>& args) {
 int cmd_plugins(const std::vector<std::string>& args) {
     common_options c;
     auto desc = common_description(c);
-    po::variables_map vm;
-    po::store(po::command_line_parser(args).options(desc).run(), vm);
-    po::notify(vm);
-    if (vm.count("help")) {
-        std::cout << usage_text;
-        return exit_code::ok;
-    }
-    start_logging(c);
+    if (!parse_command(args, desc, c)) return exit_code::ok;
     std::optional<std::filesystem::path> plugin_dir;
     if (!c.config_path.empty() || std::getenv("PAPERBOY_CONFIG")) plugin_dir = load_config(resolve_config_path(c)).value().plugin_dir;
     const auto dirs = plugin_search_path(plugin_dir);
@@ -180,14 +180,7 @@ int cmd_run(const std::vector<std::string>& args) {
     bool dry_run = false;
     auto desc = common_description(c);
     desc.add_options()("date", po::value(&date_text))("dry-run", po::bool_switch(&dry_run));
-    po::variables_map vm;
-    po::store(po::command_line_parser(args).options(desc).run(), vm);
-    po::notify(vm);
-    if (vm.count("help")) {
-        std::cout << usage_text;
-        return exit_code::ok;
-    }
-    start_logging(c);
+    if (!parse_command(args, desc, c)) return exit_code::ok;
     run_options opts;
     if (!date_text.empty()) {
         opts.date = parse_iso_day(date_text);
