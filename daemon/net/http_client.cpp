@@ -207,7 +207,7 @@ std::string http_response::header(std::string_view name) const {
 }
 
 std::string default_user_agent() {
-    return std::string("paperboy/") + std::string(version_string) + " (+https://github.com/paperboy-digest/paperboy)";
+    return std::string("paperboy/") + std::string(version_string) + " (personal arXiv digest)";
 }
 
 asio::awaitable<result<http_response>> async_request(http_request req, http_options opts) {

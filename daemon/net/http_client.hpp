@@ -53,7 +53,7 @@ boost::asio::awaitable<result<http_response>> async_request(http_request req, ht
 /// Blocking form: runs async_request on a private io_context. Safe to call from any thread.
 result<http_response> request(http_request req, http_options opts);
 
-/// The default User-Agent: "paperboy/<version> (+https://github.com/paperboy-digest/paperboy)".
+/// The default User-Agent: "paperboy/<version> (personal arXiv digest)".
 std::string default_user_agent();
 
 }  // namespace paperboy::net

@@ -216,8 +216,9 @@ scoring_outcome llm_scorer::score(const profile_config& profile, std::span<const
     };
 
     std::vector<std::thread> threads;
-    const auto workers = std::min<std::size_t>(instances_.size(), std::max<std::size_t>(1, st.queue.size()));
-    for (std::size_t i = 0; i < workers; ++i) threads.emplace_back(worker, std::ref(*instances_[i]));
+    // Every instance gets a worker even when the first queue is short: title batches turn
+    // into many abstract batches later.
+    for (auto& inst : instances_) threads.emplace_back(worker, std::ref(*inst));
     for (auto& t : threads) t.join();
 
     // Whatever is still queued was never tried.

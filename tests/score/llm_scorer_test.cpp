@@ -210,18 +210,34 @@ TEST_CASE("openai: scoring stops at the cost cap and the outcome says so") {
 }
 
 TEST_CASE("openai: the title pre-filter drops what the model rules out, and never drops on a bad answer") {
-    fake_openai fake({.answers = golden_answers(), .script = [](const test::openai_call& call) -> std::optional<scripted_response> {
-        const std::string user = call.request["messages"][1]["content"];
-        if (user.find("absolutely and completely irrelevant") == std::string::npos) return std::nullopt;
-        if (call.index == 0) return scripted_response{200, fake_openai::completion_body(json{call.ids[0], call.ids[1]}.dump(), 10, 5, 0), {}};
-        return std::nullopt;
-    }});
+    auto is_title_call = [](const test::openai_call& call) {
+        return std::string(call.request["messages"][1]["content"]).find("absolutely and completely irrelevant") != std::string::npos;
+    };
     const auto day = golden_papers(10);
-    const auto out = score_with(llm_config_for(fake, {{"title_filter", true}, {"title_batch_size", 5}}), day.papers);
-    CHECK(out.scores.size() == 10);
-    CHECK(out.scores.at(day.papers[0]->id).comment == "Dropped by the title pre-filter.");
-    CHECK(out.scores.at(day.papers[1]->id).comment == "Dropped by the title pre-filter.");
-    CHECK(out.scores.at(day.papers[5]->id).comment != "Dropped by the title pre-filter.");
+    const json settings{{"title_filter", true}, {"title_batch_size", 10}, {"batch_size", 2}, {"concurrency", 3}};
+    {
+        fake_openai fake({.answers = golden_answers(), .delay = 50ms, .script = [&](const test::openai_call& call) -> std::optional<scripted_response> {
+            if (!is_title_call(call)) return std::nullopt;
+            return scripted_response{200, fake_openai::completion_body(json{call.ids[0], call.ids[1]}.dump(), 10, 5, 0), {}};
+        }});
+        const auto out = score_with(llm_config_for(fake, settings), day.papers);
+        CHECK(out.scores.size() == 10);
+        CHECK(fake.calls() == 1 + 4);  // one title call, then the 8 kept papers in batches of 2
+        CHECK(fake.max_in_flight() > 1);  // the abstract pass still runs concurrently
+        CHECK(out.scores.at(day.papers[0]->id).comment == "Dropped by the title pre-filter.");
+        CHECK(out.scores.at(day.papers[1]->id).comment == "Dropped by the title pre-filter.");
+        CHECK(out.scores.at(day.papers[5]->id).comment != "Dropped by the title pre-filter.");
+    }
+    {
+        fake_openai fake({.answers = golden_answers(), .script = [&](const test::openai_call& call) -> std::optional<scripted_response> {
+            if (!is_title_call(call)) return std::nullopt;
+            return scripted_response{200, fake_openai::completion_body("I would rather not say.", 10, 5, 0), {}};
+        }});
+        const auto out = score_with(llm_config_for(fake, settings), day.papers);
+        CHECK(fake.calls() == 1 + 5);  // nothing dropped: all 10 papers scored in batches of 2
+        for (const auto& [id, score] : out.scores) CHECK(score.comment != "Dropped by the title pre-filter.");
+        CHECK(out.scores.size() == 10);
+    }
 }
 
 TEST_CASE("retry policy: backoff doubles with jitter, honours retry-after, stops on permanent errors") {
