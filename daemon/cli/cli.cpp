@@ -6,6 +6,7 @@
 #include "job/daily_run.hpp"
 #include "log/logging.hpp"
 #include "arxiv/feed_source.hpp"
+#include "deliver/delivery.hpp"
 #include "plugin/loader.hpp"
 #include "score/scorer.hpp"
 
@@ -31,12 +32,15 @@ Commands:
   check     Validate a configuration file (loading the LLM plugin it names)
             and print what it sets up.
   plugins   List the plugins paperboy finds and their configuration keys.
+  send-test Send a short sample digest through one channel (--channel NAME).
   help      Show this help.
 
-Options for run, check and plugins:
+Options for run, check, plugins and send-test:
   -c, --config FILE    Configuration file (JSON). Default: $PAPERBOY_CONFIG.
   -v, --verbose        Log debug details.
   -q, --quiet          Log warnings and errors only.
+Options for send-test:
+  --channel NAME       The channel (a key of "channels" in the configuration).
 Options for run:
   --date YYYY-MM-DD    Announcement day (default: today in schedule.timezone,
                        America/New_York unless set). A day already stored in the
@@ -49,13 +53,14 @@ Global:
   --version            Show the version.
 
 Exit status:
-  0   report(s) written (run), configuration valid (check)
+  0   report(s) written and delivered (run), configuration valid (check)
   1   the run failed and retrying will not help (malformed feed, bad category,
-      unwritable output, unusable state database)
+      unwritable output, unusable state database, a channel refused the digest)
   2   invalid command line
   3   no announcement that day: the feed is empty (weekend or arXiv holiday)
   75  temporary failure: network, timeout, HTTP 429/5xx, or the feed still
-      carries an earlier day; try again later
+      carries an earlier day; try again later (a digest already delivered is
+      not sent again)
   78  invalid configuration
 )";
 
@@ -104,13 +109,6 @@ bool parse_command(const std::vector<std::string>& args, const po::options_descr
     return true;
 }
 
-void warn_about_channels(const config& cfg) {
-    for (const auto& ch : cfg.channels) {
-        spdlog::warn("channel '{}' (plugin {}): delivery plugins are not part of this build yet; the digest is written "
-                     "to files only",
-                     ch.name, ch.plugin);
-    }
-}
 
 int cmd_check(const std::vector<std::string>& args) {
     common_options c;
@@ -141,7 +139,10 @@ int cmd_check(const std::vector<std::string>& args) {
     std::cout << "  output:   " << cfg.output_dir.string() << "/<profile>/YYYY-MM-DD.{md,json}\n";
     std::cout << "  state:    " << cfg.state_path.string() << "\n";
     std::cout << "  schedule: " << cfg.schedule.time << " " << cfg.schedule.timezone << "\n";
-    warn_about_channels(cfg);
+    for (const auto& ch : cfg.channels) {
+        check_channel(cfg, ch).value();
+        std::cout << "  channel " << ch.name << ": plugin " << ch.plugin << " loaded, settings accepted\n";
+    }
     return exit_code::ok;
 }
 
@@ -189,7 +190,6 @@ int cmd_run(const std::vector<std::string>& args) {
     opts.dry_run = dry_run;
     opts.dry_run_output = [](const std::string&, const std::string& markdown) { std::cout << markdown << "\n"; };
     const auto cfg = load_config(resolve_config_path(c)).value();
-    warn_about_channels(cfg);
     const auto summary = run_day(cfg, opts);
     const auto date = format_iso_day(summary.date);
     if (summary.outcome == run_outcome::no_announcement) {
@@ -202,9 +202,41 @@ int cmd_run(const std::vector<std::string>& args) {
                       << " papers selected";
             if (p.stats.failed > 0) std::cout << ", " << p.stats.failed << " could not be scored";
             std::cout << "\n  digest: " << p.markdown_path.string() << "\n  json:   " << p.json_path.string() << "\n";
+            for (const auto& d : p.deliveries) {
+                if (d.delivered) std::cout << "  sent to " << d.channel << "\n";
+                else if (d.skipped) std::cout << "  " << d.channel << ": already delivered, not sent again\n";
+                else std::cout << "  NOT delivered to " << d.channel << ": " << d.failure->message() << "\n";
+            }
         }
     }
-    return exit_code::ok;
+    // The report is written either way; a failed delivery still makes the run fail, with the
+    // status that tells a scheduler whether trying again later can help.
+    int status = exit_code::ok;
+    for (const auto& p : summary.profiles) {
+        for (const auto& d : p.deliveries) {
+            if (d.failure) status = d.failure->transient() && status != exit_code::failure ? exit_code::temporary : exit_code::failure;
+        }
+    }
+    return status;
+}
+
+int cmd_send_test(const std::vector<std::string>& args) {
+    common_options c;
+    std::string channel;
+    auto desc = common_description(c);
+    desc.add_options()("channel", po::value(&channel));
+    if (!parse_command(args, desc, c)) return exit_code::ok;
+    if (channel.empty()) throw failure(make_error(errc::usage, "send-test needs --channel NAME"));
+    const auto cfg = load_config(resolve_config_path(c)).value();
+    const auto out = send_test(cfg, channel);
+    if (out.delivered) {
+        std::cout << "paperboy: sample digest sent to " << channel << " (" << out.receipt << ")\n";
+        return exit_code::ok;
+    }
+    std::cerr << "paperboy: " << out.failure->message() << "\n";
+    return out.failure->code == errc::config_invalid ? exit_code::config
+           : out.failure->transient()              ? exit_code::temporary
+                                                   : exit_code::failure;
 }
 
 }  // namespace
@@ -229,6 +261,7 @@ int cli_main(int argc, char** argv) {
         if (command == "run") return cmd_run(args);
         if (command == "check") return cmd_check(args);
         if (command == "plugins") return cmd_plugins(args);
+        if (command == "send-test") return cmd_send_test(args);
         std::cerr << "paperboy: unknown command '" << command << "' (see paperboy --help)\n";
         return exit_code::usage;
     } catch (const po::error& e) {

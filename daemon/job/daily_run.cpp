@@ -184,6 +184,7 @@ run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_o
                 pr.json_path = dir / (date_text + ".json");
                 if (auto w = write_file_atomic(pr.json_path, render_json(r)); !w) throw failure(w.error());
                 if (auto w = write_file_atomic(pr.markdown_path, markdown); !w) throw failure(w.error());
+                pr.deliveries = deliver(cfg, profile, r, state ? &*state : nullptr);
             }
             spdlog::info("{} [{}]: {} author matches, {} scored now, {} from cache, {} failed, {} selected; {} prompt + {} "
                          "completion tokens ({} cached) in {} ms",

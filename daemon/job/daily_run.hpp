@@ -4,6 +4,7 @@
 #pragma once
 
 #include "config/config.hpp"
+#include "deliver/delivery.hpp"
 #include "core/dates.hpp"
 #include "core/error.hpp"
 #include "render/report.hpp"
@@ -32,6 +33,7 @@ struct profile_result {
     report_stats stats;
     long scored_now = 0;        // papers sent to the scorer in this run
     long from_cache = 0;        // papers whose score came from the state
+    std::vector<delivery_outcome> deliveries;  // one per channel of the profile
 };
 
 struct run_summary {
@@ -44,7 +46,9 @@ struct run_summary {
 /// The papers of `f` kept by the announce-type filter, in feed order.
 std::vector<const paper*> scan(const feed& f, const std::vector<announce_type>& keep);
 
-/// Runs the day. Returns run_outcome::no_announcement for an empty feed (weekend, holiday).
+/// Runs the day: writes each profile's report, then delivers it to the profile's channels
+/// (a failed delivery is reported in the result, not thrown; the report stays written).
+/// Returns run_outcome::no_announcement for an empty feed (weekend, holiday).
 /// Errors (as paperboy::failure): errc::feed_stale when the feed still carries an earlier
 /// day (transient), errc::feed_date_mismatch when it carries a later one, errc::feed_malformed
 /// / feed_rejected / network / timeout / http_status from fetching and parsing, errc::io

@@ -34,6 +34,9 @@ CREATE TABLE IF NOT EXISTS runs(
   total INTEGER, scanned INTEGER, scored INTEGER, failed INTEGER, selected INTEGER,
   report_path TEXT, detail TEXT);
 CREATE INDEX IF NOT EXISTS runs_by_day ON runs(date, profile);
+CREATE TABLE IF NOT EXISTS deliveries(
+  date TEXT NOT NULL, profile TEXT NOT NULL, channel TEXT NOT NULL, receipt TEXT NOT NULL,
+  delivered_at TEXT NOT NULL, PRIMARY KEY(date, profile, channel));
 )sql";
 
 std::string date_key(day d) { return format_iso_day(d); }
@@ -175,6 +178,17 @@ token_usage state_store::add_usage(day date, std::string_view profile, std::stri
     q.reset();
     tx.commit();
     return total;
+}
+
+bool state_store::delivered(day date, std::string_view profile, std::string_view channel) {
+    auto q = db_.prepare("SELECT 1 FROM deliveries WHERE date = ? AND profile = ? AND channel = ?");
+    q.bind(1, date_key(date)).bind(2, profile).bind(3, channel);
+    return q.step();
+}
+
+void state_store::record_delivery(day date, std::string_view profile, std::string_view channel, std::string_view receipt) {
+    auto ins = db_.prepare("INSERT OR REPLACE INTO deliveries(date, profile, channel, receipt, delivered_at) VALUES(?, ?, ?, ?, ?)");
+    ins.bind(1, date_key(date)).bind(2, profile).bind(3, channel).bind(4, receipt).bind(5, utc_timestamp()).run();
 }
 
 std::int64_t state_store::begin_run(day date, std::string_view profile) {

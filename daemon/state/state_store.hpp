@@ -48,6 +48,10 @@ public:
     /// Adds `spent` to what (date, profile, scorer) has cost so far and returns the new total.
     token_usage add_usage(day date, std::string_view profile, std::string_view scorer_key, const token_usage& spent);
 
+    /// Whether (date, profile, channel) was delivered already; record_delivery marks it so.
+    bool delivered(day date, std::string_view profile, std::string_view channel);
+    void record_delivery(day date, std::string_view profile, std::string_view channel, std::string_view receipt);
+
     std::int64_t begin_run(day date, std::string_view profile);
     void finish_run(const run_record& r);
     /// The most recent runs, newest first.

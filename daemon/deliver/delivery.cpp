@@ -1,0 +1,213 @@
+#include "deliver/delivery.hpp"
+
+#include "core/files.hpp"
+#include "plugin/loader.hpp"
+#include "score/llm_scorer.hpp"
+#include "state/state_store.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+#include <random>
+#include <thread>
+
+namespace paperboy {
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+json digest_payload(const report& r) {
+    json papers = json::array();
+    int rank = 0;
+    for (const auto& s : r.papers) {
+        const auto& p = *s.item;
+        papers.push_back({
+            {"rank", ++rank},
+            {"id", p.id},
+            {"title", p.title},
+            {"authors", p.authors},
+            {"abstract", p.abstract},
+            {"comment", s.author_match ? std::string("Author match") : (s.score ? s.score->comment : std::string())},
+            {"relevance", s.score ? json(s.score->relevance) : json()},
+            {"novelty", s.score && s.score->novelty ? json(*s.score->novelty) : json()},
+            {"author_match", s.author_match},
+            {"url", p.abs_url()},
+            {"pdf_url", "https://arxiv.org/pdf/" + p.id},
+        });
+    }
+    json stats{{"total", r.stats.total},
+               {"scanned", r.stats.scanned},
+               {"failed", r.stats.failed},
+               {"selected", static_cast<long>(r.papers.size())},
+               {"prompt_tokens", r.stats.usage.prompt_tokens},
+               {"completion_tokens", r.stats.usage.completion_tokens},
+               {"cached_tokens", r.stats.usage.cached_tokens},
+               {"cost_usd", r.stats.cost ? json(r.stats.cost->total_usd()) : json()}};
+    return {{"schema", 1},       {"kind", "digest"},          {"date", format_iso_day(r.date)}, {"profile", r.profile},
+            {"model", r.model},  {"stats", std::move(stats)}, {"notes", r.notes},              {"web_url", nullptr},
+            {"papers", std::move(papers)}};
+}
+
+result<json> channel_settings(const channel_config& channel, const fs::path& base_dir) {
+    const auto where = "/channels/" + channel.name + "/";
+    json out = json::object();
+    auto expand = [&](const std::string& key, const std::string& value) -> result<std::string> {
+        std::string s;
+        for (std::size_t i = 0; i < value.size();) {
+            if (value.compare(i, 3, "$${") == 0) {
+                s += "${";
+                i += 3;
+            } else if (value.compare(i, 2, "${") == 0) {
+                const auto end = value.find('}', i + 2);
+                const auto name = end == std::string::npos ? std::string() : value.substr(i + 2, end - i - 2);
+                const char* env = name.empty() ? nullptr : std::getenv(name.c_str());
+                if (!env) return make_error(errc::config_invalid, where + key + ": environment variable " + name + " is not set");
+                s += env;
+                i = end + 1;
+            } else {
+                s += value[i++];
+            }
+        }
+        return s;
+    };
+    for (const auto& [key, value] : channel.settings.items()) {
+        if (key == "plugin") continue;
+        if (key.ends_with("_file") && value.is_string()) {
+            const auto base = key.substr(0, key.size() - 5);
+            if (channel.settings.contains(base)) {
+                return make_error(errc::config_invalid, where + base + ": give either " + base + " or " + key + ", not both");
+            }
+            auto path_text = expand(key, value.get<std::string>());
+            if (!path_text) return path_text.error();
+            fs::path path = *path_text;
+            if (path.is_relative()) path = base_dir / path;
+            auto content = read_file(path);
+            if (!content) return make_error(errc::config_invalid, where + key + ": " + content.error().detail);
+            while (!content->empty() && (content->back() == '\n' || content->back() == '\r')) content->pop_back();
+            out[base] = *content;
+        } else if (value.is_string()) {
+            auto s = expand(key, value.get<std::string>());
+            if (!s) return s.error();
+            out[key] = *s;
+        } else {
+            out[key] = value;
+        }
+    }
+    return result<json>(boost::system::in_place_value, std::move(out));
+}
+
+namespace {
+
+const channel_config* find_channel(const config& cfg, const std::string& name) {
+    for (const auto& ch : cfg.channels) {
+        if (ch.name == name) return &ch;
+    }
+    return nullptr;
+}
+
+result<std::unique_ptr<plugin_instance>> open_channel(const config& cfg, const channel_config& ch) {
+    auto settings = channel_settings(ch, cfg.source.empty() ? fs::current_path() : cfg.source.parent_path());
+    if (!settings) return settings.error();
+    auto path = find_plugin(ch.plugin, plugin_search_path(cfg.plugin_dir));
+    if (!path) return path.error();
+    auto plugin = loaded_plugin::load(*path);
+    if (!plugin) return plugin.error();
+    if ((*plugin)->kind() != PB_KIND_CHANNEL) {
+        return make_error(errc::config_invalid, "/channels/" + ch.name + "/plugin: '" + ch.plugin + "' is not a channel plugin");
+    }
+    auto inst = plugin_instance::create(*plugin, settings->dump());
+    if (!inst && inst.error().code == errc::config_invalid) {
+        auto e = inst.error();
+        const auto colon = e.detail.find(": ");
+        e.detail = "/channels/" + ch.name + "/" + (colon == std::string::npos ? e.detail : e.detail.substr(colon + 2));
+        return e;
+    }
+    return inst;
+}
+
+delivery_outcome deliver_one(const config& cfg, const channel_config& ch, const std::string& payload) {
+    delivery_outcome out;
+    out.channel = ch.name;
+    auto inst = open_channel(cfg, ch);
+    if (!inst) {
+        out.failure = inst.error();
+        return out;
+    }
+    std::mt19937_64 rng{std::random_device{}()};
+    for (int attempt = 1;; ++attempt) {
+        auto r = (*inst)->call(payload);
+        if (r.status == PB_OK) {
+            out.delivered = true;
+            out.receipt = r.output;
+            return out;
+        }
+        std::optional<std::chrono::milliseconds> retry_after;
+        if (auto hints = json::parse(r.output, nullptr, false); hints.is_object() && hints.contains("retry_after_ms")) {
+            retry_after = std::chrono::milliseconds(hints["retry_after_ms"].get<long>());
+        }
+        const auto delay = llm_retry_delay(r.status, attempt, retry_after, cfg.llm.max_attempts, cfg.llm.retry_delay,
+                                           std::uniform_real_distribution<double>(0, 1)(rng));
+        if (!delay) {
+            out.failure = plugin_error(r.status, "channel " + ch.name + ": " + r.message);
+            return out;
+        }
+        spdlog::warn("channel {}: delivery failed ({}); retry {} in {} ms", ch.name, r.message, attempt, delay->count());
+        std::this_thread::sleep_for(*delay);
+    }
+}
+
+}  // namespace
+
+result<void> check_channel(const config& cfg, const channel_config& channel) {
+    auto inst = open_channel(cfg, channel);
+    if (!inst) return inst.error();
+    return {};
+}
+
+std::vector<delivery_outcome> deliver(const config& cfg, const profile_config& profile, const report& r, state_store* state) {
+    std::vector<delivery_outcome> outcomes;
+    if (profile.channels.empty()) return outcomes;
+    const auto payload = digest_payload(r).dump(-1, ' ', false, json::error_handler_t::replace);
+    for (const auto& name : profile.channels) {
+        const auto* ch = find_channel(cfg, name);
+        if (!ch) continue;  // load_config guarantees it exists
+        if (state && state->delivered(r.date, profile.name, name)) {
+            outcomes.push_back({name, false, true, {}, std::nullopt});
+            spdlog::info("{} [{}]: already delivered to {}; not sending again", format_iso_day(r.date), profile.name, name);
+            continue;
+        }
+        auto out = deliver_one(cfg, *ch, payload);
+        if (out.delivered) {
+            if (state) state->record_delivery(r.date, profile.name, name, out.receipt);
+            spdlog::info("{} [{}]: delivered to {} ({})", format_iso_day(r.date), profile.name, name, out.receipt);
+        } else {
+            spdlog::error("{} [{}]: delivery to {} failed: {}", format_iso_day(r.date), profile.name, name, out.failure->message());
+        }
+        outcomes.push_back(std::move(out));
+    }
+    return outcomes;
+}
+
+delivery_outcome send_test(const config& cfg, const std::string& name) {
+    const auto* ch = find_channel(cfg, name);
+    if (!ch) throw failure(make_error(errc::usage, "no channel named '" + name + "' in the configuration"));
+    static const paper sample[] = {
+        {"2507.15880", 1, announce_type::new_submission,
+         "The Recursive Coherence Principle: A Formal Constraint on Scalable Intelligence",
+         "This is a test digest from paperboy send-test. If you can read this, the channel works.",
+         {"Andy E. Williams"}, {"cs.AI"}},
+        {"2507.16003", 1, announce_type::new_submission, "Learning without training: The implicit dynamics of in-context learning",
+         "A second sample paper, to show how several papers are laid out.", {"Benoit Dherin", "Michael Munn"}, {"cs.LG"}},
+    };
+    report r;
+    r.date = parse_iso_day("2025-07-23").value();
+    r.profile = "send-test";
+    r.model = "sample";
+    r.stats.total = 2;
+    r.stats.scanned = 2;
+    r.papers.push_back({&sample[0], false, {}, paper_score{9, 9, "A sample comment from the scorer."}});
+    r.papers.push_back({&sample[1], false, {}, paper_score{9, 8, "Another sample comment."}});
+    r.stats.selected = 2;
+    return deliver_one(cfg, *ch, digest_payload(r).dump());
+}
+
+}  // namespace paperboy
