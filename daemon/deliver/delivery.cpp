@@ -124,7 +124,7 @@ result<std::unique_ptr<plugin_instance>> open_channel(const config& cfg, const c
     return inst;
 }
 
-delivery_outcome deliver_one(const config& cfg, const channel_config& ch, const std::string& payload) {
+delivery_outcome deliver_one(const config& cfg, const channel_config& ch, json payload) {
     delivery_outcome out;
     out.channel = ch.name;
     auto inst = open_channel(cfg, ch);
@@ -133,16 +133,29 @@ delivery_outcome deliver_one(const config& cfg, const channel_config& ch, const 
         return out;
     }
     std::mt19937_64 rng{std::random_device{}()};
+    json receipts = json::array();
     for (int attempt = 1;; ++attempt) {
-        auto r = (*inst)->call(payload);
+        auto r = (*inst)->call(payload.dump(-1, ' ', false, json::error_handler_t::replace));
         if (r.status == PB_OK) {
             out.delivered = true;
-            out.receipt = r.output;
+            auto answer = json::parse(r.output, nullptr, false);
+            if (answer.is_object() && answer.contains("receipts") && answer["receipts"].is_array()) {
+                for (auto& x : answer["receipts"]) receipts.push_back(x);
+                answer["receipts"] = receipts;
+            }
+            out.receipt = answer.is_discarded() ? r.output : answer.dump();
             return out;
         }
         std::optional<std::chrono::milliseconds> retry_after;
-        if (auto hints = json::parse(r.output, nullptr, false); hints.is_object() && hints.contains("retry_after_ms")) {
-            retry_after = std::chrono::milliseconds(hints["retry_after_ms"].get<long>());
+        if (auto hints = json::parse(r.output, nullptr, false); hints.is_object()) {
+            if (hints.contains("retry_after_ms")) retry_after = std::chrono::milliseconds(hints["retry_after_ms"].get<long>());
+            // A multi-message plugin says how far it got: the retry resumes there, so no
+            // message is posted twice.
+            if (hints.contains("messages_sent")) {
+                for (auto& x : hints.value("receipts", json::array())) receipts.push_back(x);
+                payload["resume_from"] = hints["messages_sent"];
+                payload["receipts"] = receipts;
+            }
         }
         const auto delay = llm_retry_delay(r.status, attempt, retry_after, cfg.llm.max_attempts, cfg.llm.retry_delay,
                                            std::uniform_real_distribution<double>(0, 1)(rng));
@@ -166,7 +179,7 @@ result<void> check_channel(const config& cfg, const channel_config& channel) {
 std::vector<delivery_outcome> deliver(const config& cfg, const profile_config& profile, const report& r, state_store* state) {
     std::vector<delivery_outcome> outcomes;
     if (profile.channels.empty()) return outcomes;
-    const auto payload = digest_payload(r).dump(-1, ' ', false, json::error_handler_t::replace);
+    const auto payload = digest_payload(r);
     for (const auto& name : profile.channels) {
         const auto* ch = find_channel(cfg, name);
         if (!ch) continue;  // load_config guarantees it exists
@@ -207,7 +220,7 @@ delivery_outcome send_test(const config& cfg, const std::string& name) {
     r.papers.push_back({&sample[0], false, {}, paper_score{9, 9, "A sample comment from the scorer."}});
     r.papers.push_back({&sample[1], false, {}, paper_score{9, 8, "Another sample comment."}});
     r.stats.selected = 2;
-    return deliver_one(cfg, *ch, digest_payload(r).dump());
+    return deliver_one(cfg, *ch, digest_payload(r));
 }
 
 }  // namespace paperboy

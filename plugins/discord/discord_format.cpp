@@ -1,0 +1,166 @@
+#include "discord_format.hpp"
+
+#include "chat_common.hpp"
+
+#include <set>
+#include <stdexcept>
+
+namespace paperboy::discord {
+using nlohmann::json;
+
+settings parse_settings(std::string_view config_json) {
+    const auto j = json::parse(config_json, nullptr, false);
+    if (!j.is_object()) throw std::invalid_argument("the configuration must be a JSON object");
+    static const std::set<std::string> known{"webhook_url", "thread_id", "username", "avatar_url", "top_n", "abstract_chars", "timeout_seconds"};
+    for (const auto& [key, v] : j.items()) {
+        if (!known.contains(key)) throw std::invalid_argument(key + ": unknown key for the discord plugin");
+    }
+    auto str = [&](const char* key) {
+        if (!j[key].is_string()) throw std::invalid_argument(std::string(key) + ": expected a string");
+        return j[key].get<std::string>();
+    };
+    settings s;
+    if (!j.contains("webhook_url")) throw std::invalid_argument("webhook_url: required");
+    s.webhook_url = str("webhook_url");
+    if (!s.webhook_url.starts_with("https://") && !s.webhook_url.starts_with("http://")) {
+        throw std::invalid_argument("webhook_url: must be an https:// URL");
+    }
+    if (s.webhook_url.find('?') != std::string::npos) throw std::invalid_argument("webhook_url: give thread_id as its own key, not in the URL");
+    if (j.contains("thread_id")) s.thread_id = str("thread_id");
+    if (s.thread_id.find_first_not_of("0123456789") != std::string::npos) throw std::invalid_argument("thread_id: expected a numeric id");
+    if (j.contains("username")) s.username = str("username");
+    if (j.contains("avatar_url")) s.avatar_url = str("avatar_url");
+    if (j.contains("top_n")) {
+        if (!j["top_n"].is_number_integer() || j["top_n"].get<int>() < 0) throw std::invalid_argument("top_n: expected an integer >= 0");
+        s.top_n = j["top_n"].get<int>();
+    }
+    if (j.contains("abstract_chars")) {
+        if (!j["abstract_chars"].is_number_integer() || j["abstract_chars"].get<int>() < 0 || j["abstract_chars"].get<int>() > 3500) {
+            throw std::invalid_argument("abstract_chars: expected an integer from 0 to 3500");
+        }
+        s.abstract_chars = j["abstract_chars"].get<std::size_t>();
+    }
+    if (j.contains("timeout_seconds")) {
+        if (!j["timeout_seconds"].is_number() || j["timeout_seconds"].get<double>() <= 0) throw std::invalid_argument("timeout_seconds: expected a positive number");
+        s.timeout_ms = static_cast<std::uint32_t>(j["timeout_seconds"].get<double>() * 1000);
+    }
+    return s;
+}
+
+std::string escape(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (const char c : text) {
+        switch (c) {
+            case '\\': case '*': case '_': case '~': case '`': case '|': case '>': case '#': case '[': case ']': case '(': case ')':
+                out.push_back('\\');
+                out.push_back(c);
+                break;
+            case '@':
+                out += "@\xE2\x80\x8B";  // a zero-width space keeps @everyone from reading as a mention
+                break;
+            case '\r': case '\n': case '\t':
+                out.push_back(' ');
+                break;
+            default:
+                out.push_back(c);
+        }
+    }
+    return out;
+}
+
+namespace {
+
+std::size_t embed_chars(const json& e) {
+    std::size_t n = 0;
+    if (e.contains("title")) n += chat::length(e["title"].get<std::string>());
+    if (e.contains("description")) n += chat::length(e["description"].get<std::string>());
+    if (e.contains("author")) n += chat::length(e["author"]["name"].get<std::string>());
+    if (e.contains("footer")) n += chat::length(e["footer"]["text"].get<std::string>());
+    return n;
+}
+
+json paper_embed(const json& p, const settings& s) {
+    const auto title = chat::truncate(std::to_string(p["rank"].get<int>()) + ". " + p["title"].get<std::string>(), max_title);
+    std::string description = "**" + escape(chat::scores_line(p)) + "**";
+    if (const auto comment = p.value("comment", std::string()); !comment.empty() && !p.value("author_match", false)) {
+        description += "\n*" + escape(comment) + "*";
+    }
+    if (s.abstract_chars > 0) description += "\n\n" + escape(chat::truncate(p["abstract"].get<std::string>(), s.abstract_chars));
+    json e{{"title", escape(title)},
+           {"url", "https://arxiv.org/abs/" + p["id"].get<std::string>()},
+           {"description", chat::truncate(description, max_description)},
+           {"author", {{"name", chat::truncate(escape(chat::join_authors(p["authors"])), 256)}}},
+           {"footer", {{"text", "arXiv:" + p["id"].get<std::string>()}}},
+           {"color", p.value("author_match", false) ? 0xE67E22 : 0x2F80ED}};
+    return e;
+}
+
+json new_message(const settings& s) {
+    json m{{"allowed_mentions", {{"parse", json::array()}}}, {"embeds", json::array()}};
+    if (!s.username.empty()) m["username"] = s.username;
+    if (!s.avatar_url.empty()) m["avatar_url"] = s.avatar_url;
+    return m;
+}
+
+}  // namespace
+
+std::vector<json> build_messages(const json& digest, const settings& s) {
+    std::vector<json> messages;
+    auto current = new_message(s);
+    const auto count = digest["papers"].size();
+    current["content"] = chat::truncate("**paperboy** \xC2\xB7 " + digest.value("date", std::string()) + " \xC2\xB7 " +
+                                            std::to_string(count) + (count == 1 ? " paper" : " papers") + " for " +
+                                            escape(digest.value("profile", std::string())) + "\n" + escape(chat::usage_line(digest)),
+                                        max_content);
+    std::size_t chars = 0;
+    std::size_t sent = 0;
+    for (const auto& p : digest["papers"]) {
+        if (s.top_n > 0 && sent >= static_cast<std::size_t>(s.top_n)) break;
+        auto e = paper_embed(p, s);
+        const auto n = embed_chars(e);
+        if (current["embeds"].size() >= max_embeds || chars + n > max_message_chars) {
+            messages.push_back(std::move(current));
+            current = new_message(s);
+            chars = 0;
+        }
+        chars += n;
+        current["embeds"].push_back(std::move(e));
+        ++sent;
+    }
+    if (!current["embeds"].empty() || messages.empty()) messages.push_back(std::move(current));
+    return messages;
+}
+
+std::string endpoint(const settings& s) {
+    return s.webhook_url + "?wait=true" + (s.thread_id.empty() ? "" : "&thread_id=" + s.thread_id);
+}
+
+answer interpret(int http_status, std::string_view body, const json& headers) {
+    answer a;
+    const auto parsed = json::parse(body, nullptr, false);
+    if (http_status == 200 || http_status == 204) {
+        if (parsed.is_object() && parsed.contains("id")) a.message_id = parsed["id"].is_string() ? parsed["id"].get<std::string>() : parsed["id"].dump();
+        return a;
+    }
+    std::string message = parsed.is_object() ? parsed.value("message", std::string()) : std::string();
+    if (parsed.is_object() && parsed.contains("code")) message = "code " + parsed["code"].dump() + ": " + message;
+    if (parsed.is_object() && parsed.contains("errors")) message += " " + chat::truncate(parsed["errors"].dump(), 300);
+    if (message.empty()) message = chat::truncate(std::string(body), 200);
+    a.error = "Discord answered HTTP " + std::to_string(http_status) + ": " + message;
+    if (http_status == 429) {
+        a.status = PB_TRANSIENT;
+        if (parsed.is_object() && parsed.contains("retry_after") && parsed["retry_after"].is_number()) {
+            a.retry_after_ms = static_cast<long>(parsed["retry_after"].get<double>() * 1000 + 0.5);
+        } else if (headers.contains("retry-after") && headers["retry-after"].is_string()) {
+            a.retry_after_ms = chat::seconds_to_ms(headers["retry-after"].get<std::string>());
+        }
+    } else if (http_status >= 500) {
+        a.status = PB_TRANSIENT;
+    } else {
+        a.status = PB_PERMANENT;
+    }
+    return a;
+}
+
+}  // namespace paperboy::discord

@@ -1,0 +1,56 @@
+// Discord execute-webhook payloads and answers, as pure functions.
+#pragma once
+
+#include "paperboy/plugin.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace paperboy::discord {
+
+struct settings {
+    std::string webhook_url;          // https://discord.com/api/webhooks/<id>/<token>
+    std::string thread_id;            // post into this thread (optional)
+    std::string username = "paperboy";
+    std::string avatar_url;
+    int top_n = 0;                    // 0: every paper of the digest
+    std::size_t abstract_chars = 700; // abstracts are shortened to this many characters
+    std::uint32_t timeout_ms = 30'000;
+};
+
+/// Throws std::invalid_argument naming the key; unknown keys are errors.
+settings parse_settings(std::string_view config_json);
+
+/// Escapes Discord markdown (\ * _ ~ ` | > # [ ] ( )) and breaks "@" so no text from a paper can
+/// format the message or look like a mention (allowed_mentions already stops pings).
+std::string escape(std::string_view text);
+
+// Discord's limits (protocols.md 4.2).
+inline constexpr std::size_t max_embeds = 10, max_message_chars = 6000, max_title = 256, max_description = 4096,
+                             max_content = 2000;
+
+/// The digest as webhook messages, in order: the first carries a summary line as content;
+/// every message has at most 10 embeds and 6,000 embed characters, one embed per paper, and
+/// "allowed_mentions": {"parse": []}. No paper is dropped; long text is shortened.
+std::vector<nlohmann::json> build_messages(const nlohmann::json& digest, const settings& s);
+
+/// "<webhook_url>?wait=true[&thread_id=...]"
+std::string endpoint(const settings& s);
+
+struct answer {
+    pb_status status = PB_OK;
+    std::string message_id;            // on success
+    std::string error;                 // on failure
+    std::optional<long> retry_after_ms;
+};
+
+/// 200/204: delivered; 429: transient with the delay from the body's retry_after or the
+/// Retry-After header; 5xx transient; 400 (with Discord's code and message), 401, 403, 404:
+/// permanent.
+answer interpret(int http_status, std::string_view body, const nlohmann::json& headers);
+
+}  // namespace paperboy::discord

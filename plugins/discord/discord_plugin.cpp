@@ -1,0 +1,68 @@
+// ABI glue for the discord channel plugin: a digest in, webhook messages out, in order.
+#include "chat_common.hpp"
+#include "chat_sender.hpp"
+#include "discord_format.hpp"
+
+#include "paperboy/plugin_sdk.hpp"
+
+namespace {
+using nlohmann::json;
+namespace dc = paperboy::discord;
+
+class discord_plugin {
+public:
+    discord_plugin(paperboy::sdk::host host, std::string_view config_json) : host_(host) {
+        try {
+            settings_ = dc::parse_settings(config_json);
+        } catch (const std::exception& e) {
+            throw paperboy::sdk::plugin_error(PB_INVALID_CONFIG, e.what());
+        }
+    }
+
+    std::string call(std::string_view request_json) {
+        const auto digest = json::parse(request_json, nullptr, false);
+        if (!digest.is_object() || digest.value("schema", 0) != 1 || !digest.contains("papers")) {
+            throw paperboy::sdk::plugin_error(PB_INTERNAL, "unsupported request (expected a schema 1 digest)");
+        }
+        const auto messages = dc::build_messages(digest, settings_);
+        return paperboy::chat::send_in_order(messages, digest.value("resume_from", 0UL), [&](const json& m, std::size_t) {
+            paperboy::chat::post_result out;
+            const auto res = host_.http("POST", dc::endpoint(settings_), R"({"Content-Type": "application/json"})",
+                                        m.dump(-1, ' ', false, json::error_handler_t::replace), settings_.timeout_ms);
+            if (res.status != PB_OK) {
+                out.status = res.status;
+                out.error = "Discord unreachable: " + res.error;
+                return out;
+            }
+            const auto headers = json::parse(res.headers_json.empty() ? std::string("{}") : res.headers_json, nullptr, false);
+            const auto a = dc::interpret(res.http_status, res.body, headers.is_object() ? headers : json::object());
+            out.status = a.status;
+            out.receipt = a.message_id;
+            out.error = a.error;
+            out.retry_after_ms = a.retry_after_ms;
+            // Discord says when a bucket is empty; wait for it rather than collect a 429.
+            if (headers.is_object() && headers.value("x-ratelimit-remaining", std::string()) == "0") {
+                out.pause_ms = paperboy::chat::seconds_to_ms(headers.value("x-ratelimit-reset-after", std::string("0")));
+            }
+            return out;
+        });
+    }
+
+private:
+    paperboy::sdk::host host_;
+    dc::settings settings_;
+};
+
+constexpr const char* config_doc = R"doc([
+  {"key": "webhook_url", "type": "string", "required": true, "secret": true, "doc": "the channel's webhook URL (contains its token)"},
+  {"key": "thread_id", "type": "string", "required": false, "secret": false, "doc": "post into this thread"},
+  {"key": "username", "type": "string", "required": false, "secret": false, "doc": "sender name; default paperboy"},
+  {"key": "avatar_url", "type": "string", "required": false, "secret": false, "doc": "sender avatar"},
+  {"key": "top_n", "type": "integer", "required": false, "secret": false, "doc": "post at most this many papers; 0 = all"},
+  {"key": "abstract_chars", "type": "integer", "required": false, "secret": false, "doc": "abstracts shortened to this length; default 700"},
+  {"key": "timeout_seconds", "type": "number", "required": false, "secret": false, "doc": "per request; default 30"}
+])doc";
+
+}  // namespace
+
+PAPERBOY_DEFINE_PLUGIN(discord_plugin, "discord", "1.0.0", PB_KIND_CHANNEL, config_doc)

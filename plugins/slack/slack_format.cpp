@@ -1,0 +1,184 @@
+#include "slack_format.hpp"
+
+#include "chat_common.hpp"
+
+#include <set>
+#include <stdexcept>
+
+namespace paperboy::slack {
+using nlohmann::json;
+
+settings parse_settings(std::string_view config_json) {
+    const auto j = json::parse(config_json, nullptr, false);
+    if (!j.is_object()) throw std::invalid_argument("the configuration must be a JSON object");
+    static const std::set<std::string> known{"webhook_url", "token",          "channel",        "api_url",
+                                             "thread",      "top_n",          "abstract_chars", "timeout_seconds"};
+    for (const auto& [key, v] : j.items()) {
+        if (!known.contains(key)) throw std::invalid_argument(key + ": unknown key for the slack plugin");
+    }
+    auto str = [&](const char* key) {
+        if (!j[key].is_string()) throw std::invalid_argument(std::string(key) + ": expected a string");
+        return j[key].get<std::string>();
+    };
+    settings s;
+    if (j.contains("webhook_url")) s.webhook_url = str("webhook_url");
+    if (j.contains("token")) s.token = str("token");
+    if (j.contains("channel")) s.channel = str("channel");
+    if (j.contains("api_url")) s.api_url = str("api_url");
+    if (s.webhook_url.empty() == s.token.empty()) throw std::invalid_argument("webhook_url: give either webhook_url or token (with channel)");
+    if (!s.token.empty() && s.channel.empty()) throw std::invalid_argument("channel: required with token");
+    for (const auto* url : {&s.webhook_url, &s.api_url}) {
+        if (!url->empty() && !url->starts_with("https://") && !url->starts_with("http://")) {
+            throw std::invalid_argument(std::string(url == &s.webhook_url ? "webhook_url" : "api_url") + ": must be an https:// URL");
+        }
+    }
+    if (s.token.find_first_of("\r\n") != std::string::npos) throw std::invalid_argument("token: contains a line break");
+    if (j.contains("thread")) {
+        if (!j["thread"].is_boolean()) throw std::invalid_argument("thread: expected true or false");
+        s.thread = j["thread"].get<bool>();
+        if (s.thread && !s.bot()) throw std::invalid_argument("thread: needs token and channel (webhooks cannot reply in threads)");
+    }
+    if (j.contains("top_n")) {
+        if (!j["top_n"].is_number_integer() || j["top_n"].get<int>() < 0) throw std::invalid_argument("top_n: expected an integer >= 0");
+        s.top_n = j["top_n"].get<int>();
+    }
+    if (j.contains("abstract_chars")) {
+        if (!j["abstract_chars"].is_number_integer() || j["abstract_chars"].get<int>() < 0 || j["abstract_chars"].get<int>() > 2500) {
+            throw std::invalid_argument("abstract_chars: expected an integer from 0 to 2500");
+        }
+        s.abstract_chars = j["abstract_chars"].get<std::size_t>();
+    }
+    if (j.contains("timeout_seconds")) {
+        if (!j["timeout_seconds"].is_number() || j["timeout_seconds"].get<double>() <= 0) throw std::invalid_argument("timeout_seconds: expected a positive number");
+        s.timeout_ms = static_cast<std::uint32_t>(j["timeout_seconds"].get<double>() * 1000);
+    }
+    return s;
+}
+
+std::string escape(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (const char c : text) {
+        switch (c) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '\r': case '\n': case '\t': out.push_back(' '); break;
+            default: out.push_back(c);
+        }
+    }
+    return out;
+}
+
+namespace {
+
+json section(std::string text) {
+    return {{"type", "section"}, {"text", {{"type", "mrkdwn"}, {"text", chat::truncate(text, max_section_text)}}}};
+}
+
+const json divider{{"type", "divider"}};
+
+std::string paper_text(const json& p, const settings& s) {
+    const auto id = p["id"].get<std::string>();
+    // Link text is escaped; a '|' would end the URL part only before it, so it is safe after.
+    std::string text = "*<https://arxiv.org/abs/" + id + "|" + std::to_string(p["rank"].get<int>()) + ". " +
+                       escape(chat::truncate(p["title"].get<std::string>(), 400)) + ">*\n";
+    text += escape(chat::truncate(chat::join_authors(p["authors"]), 500)) + "\n";
+    text += "*" + escape(chat::scores_line(p)) + "*";
+    if (const auto comment = p.value("comment", std::string()); !comment.empty() && !p.value("author_match", false)) {
+        text += "\n_" + escape(chat::truncate(comment, 500)) + "_";
+    }
+    if (s.abstract_chars > 0) text += "\n" + escape(chat::truncate(p["abstract"].get<std::string>(), s.abstract_chars));
+    return text;
+}
+
+}  // namespace
+
+message_plan build_messages(const json& digest, const settings& s) {
+    message_plan plan;
+    const auto count = digest["papers"].size();
+    const auto date = digest.value("date", std::string());
+    const auto heading = chat::truncate("paperboy \xC2\xB7 " + date + " \xC2\xB7 " + std::to_string(count) + (count == 1 ? " paper" : " papers"),
+                                        max_header_text);
+    const json header{{"type", "header"}, {"text", {{"type", "plain_text"}, {"text", heading}}}};
+    const json context{{"type", "context"},
+                       {"elements", {{{"type", "mrkdwn"}, {"text", escape(digest.value("profile", std::string()) + " \xC2\xB7 " + chat::usage_line(digest))}}}}};
+
+    std::vector<json> papers;
+    for (const auto& p : digest["papers"]) {
+        if (s.top_n > 0 && papers.size() >= static_cast<std::size_t>(s.top_n)) break;
+        papers.push_back(p);
+    }
+
+    json blocks = json::array({header, context, divider});
+    if (s.thread) {
+        // The parent lists the titles; the papers go in its thread.
+        std::string list;
+        for (const auto& p : papers) {
+            auto line = std::to_string(p["rank"].get<int>()) + ". <https://arxiv.org/abs/" + p["id"].get<std::string>() + "|" +
+                        escape(chat::truncate(p["title"].get<std::string>(), 200)) + ">\n";
+            if (list.size() + line.size() > max_section_text - 100 || blocks.size() >= max_blocks) break;
+            list += line;
+        }
+        if (!list.empty()) blocks.push_back(section(list));
+        if (papers.size() > 0) blocks.push_back({{"type", "context"}, {"elements", {{{"type", "mrkdwn"}, {"text", "Details in the thread."}}}}});
+        plan.messages.push_back({{"text", heading}, {"blocks", std::move(blocks)}});
+        plan.first_is_thread_parent = true;
+        blocks = json::array();
+    }
+    std::size_t part = 1;
+    for (const auto& p : papers) {
+        if (blocks.size() + 2 > max_blocks) {
+            plan.messages.push_back({{"text", heading + " (part " + std::to_string(part++) + ")"}, {"blocks", std::move(blocks)}});
+            blocks = json::array();
+        }
+        blocks.push_back(section(paper_text(p, s)));
+        blocks.push_back(divider);
+    }
+    if (!blocks.empty() || plan.messages.empty()) {
+        plan.messages.push_back({{"text", heading + (part > 1 ? " (part " + std::to_string(part) + ")" : "")}, {"blocks", std::move(blocks)}});
+    }
+    return plan;
+}
+
+namespace {
+std::optional<long> retry_after(const json& headers) {
+    if (headers.contains("retry-after") && headers["retry-after"].is_string()) return chat::seconds_to_ms(headers["retry-after"].get<std::string>());
+    return std::nullopt;
+}
+}  // namespace
+
+answer interpret_webhook(int http_status, std::string_view body, const json& headers) {
+    answer a;
+    if (http_status == 200) return a;
+    a.error = "Slack answered HTTP " + std::to_string(http_status) + ": " + chat::truncate(std::string(body), 200);
+    if (http_status == 429) {
+        a.status = PB_TRANSIENT;
+        a.retry_after_ms = retry_after(headers);
+    } else {
+        a.status = http_status >= 500 ? PB_TRANSIENT : PB_PERMANENT;
+    }
+    return a;
+}
+
+answer interpret_api(int http_status, std::string_view body, const json& headers) {
+    answer a;
+    const auto parsed = json::parse(body, nullptr, false);
+    if (http_status == 200 && parsed.is_object() && parsed.value("ok", false)) {
+        a.ts = parsed.value("ts", std::string());
+        return a;
+    }
+    const auto error = parsed.is_object() ? parsed.value("error", std::string()) : std::string();
+    a.error = "Slack answered HTTP " + std::to_string(http_status) + ": " + (error.empty() ? chat::truncate(std::string(body), 200) : error);
+    if (http_status == 429 || error == "ratelimited") {
+        a.status = PB_TRANSIENT;
+        a.retry_after_ms = retry_after(headers);
+    } else if (http_status >= 500 || error == "internal_error" || error == "service_unavailable" || error == "request_timeout") {
+        a.status = PB_TRANSIENT;
+    } else {
+        a.status = PB_PERMANENT;
+    }
+    return a;
+}
+
+}  // namespace paperboy::slack

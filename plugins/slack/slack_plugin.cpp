@@ -1,0 +1,91 @@
+// ABI glue for the slack channel plugin: a digest in, Block Kit messages out, in order,
+// through an incoming webhook or chat.postMessage (optionally threaded).
+#include "chat_common.hpp"
+#include "chat_sender.hpp"
+#include "slack_format.hpp"
+
+#include "paperboy/plugin_sdk.hpp"
+
+namespace {
+using nlohmann::json;
+namespace sl = paperboy::slack;
+
+class slack_plugin {
+public:
+    slack_plugin(paperboy::sdk::host host, std::string_view config_json) : host_(host) {
+        try {
+            settings_ = sl::parse_settings(config_json);
+        } catch (const std::exception& e) {
+            throw paperboy::sdk::plugin_error(PB_INVALID_CONFIG, e.what());
+        }
+    }
+
+    std::string call(std::string_view request_json) {
+        const auto digest = json::parse(request_json, nullptr, false);
+        if (!digest.is_object() || digest.value("schema", 0) != 1 || !digest.contains("papers")) {
+            throw paperboy::sdk::plugin_error(PB_INTERNAL, "unsupported request (expected a schema 1 digest)");
+        }
+        const auto plan = sl::build_messages(digest, settings_);
+        // A resumed thread needs its parent's ts, which the host hands back with the receipts.
+        std::string parent_ts;
+        if (plan.first_is_thread_parent && digest.contains("receipts") && !digest["receipts"].empty()) {
+            parent_ts = digest["receipts"][0].get<std::string>();
+        }
+        return paperboy::chat::send_in_order(plan.messages, digest.value("resume_from", 0UL), [&](const json& m, std::size_t index) {
+            json body = m;
+            body["unfurl_links"] = false;
+            body["unfurl_media"] = false;
+            std::string url = settings_.webhook_url;
+            std::string headers = R"({"Content-Type": "application/json; charset=utf-8"})";
+            if (settings_.bot()) {
+                url = settings_.api_url + "/chat.postMessage";
+                headers = json{{"Content-Type", "application/json; charset=utf-8"}, {"Authorization", "Bearer " + settings_.token}}.dump();
+                body["channel"] = settings_.channel;
+                if (plan.first_is_thread_parent && index > 0) body["thread_ts"] = parent_ts;
+            }
+            paperboy::chat::post_result out;
+            const auto res = host_.http("POST", url, headers, body.dump(-1, ' ', false, json::error_handler_t::replace), settings_.timeout_ms);
+            if (res.status != PB_OK) {
+                out.status = res.status;
+                out.error = "Slack unreachable: " + redact(res.error);
+                return out;
+            }
+            const auto h = json::parse(res.headers_json.empty() ? std::string("{}") : res.headers_json, nullptr, false);
+            const auto hs = h.is_object() ? h : json::object();
+            const auto a = settings_.bot() ? sl::interpret_api(res.http_status, res.body, hs) : sl::interpret_webhook(res.http_status, res.body, hs);
+            out.status = a.status;
+            out.error = redact(a.error);
+            out.retry_after_ms = a.retry_after_ms;
+            out.receipt = settings_.bot() ? a.ts : "ok";
+            if (index == 0 && plan.first_is_thread_parent) parent_ts = a.ts;
+            return out;
+        });
+    }
+
+private:
+    std::string redact(std::string text) const {
+        for (const auto* secret : {&settings_.token, &settings_.webhook_url}) {
+            if (secret->size() < 8) continue;
+            for (auto pos = text.find(*secret); pos != std::string::npos; pos = text.find(*secret, pos)) text.replace(pos, secret->size(), "[redacted]");
+        }
+        return text;
+    }
+
+    paperboy::sdk::host host_;
+    sl::settings settings_;
+};
+
+constexpr const char* config_doc = R"doc([
+  {"key": "webhook_url", "type": "string", "required": false, "secret": true, "doc": "incoming webhook URL (or use token + channel)"},
+  {"key": "token", "type": "string", "required": false, "secret": true, "doc": "bot token for chat.postMessage"},
+  {"key": "channel", "type": "string", "required": false, "secret": false, "doc": "channel id, with token"},
+  {"key": "thread", "type": "boolean", "required": false, "secret": false, "doc": "with token: summary message, papers in its thread"},
+  {"key": "top_n", "type": "integer", "required": false, "secret": false, "doc": "post at most this many papers; 0 = all"},
+  {"key": "abstract_chars", "type": "integer", "required": false, "secret": false, "doc": "abstracts shortened to this length; default 600"},
+  {"key": "api_url", "type": "string", "required": false, "secret": false, "doc": "Slack Web API base; default https://slack.com/api"},
+  {"key": "timeout_seconds", "type": "number", "required": false, "secret": false, "doc": "per request; default 30"}
+])doc";
+
+}  // namespace
+
+PAPERBOY_DEFINE_PLUGIN(slack_plugin, "slack", "1.0.0", PB_KIND_CHANNEL, config_doc)

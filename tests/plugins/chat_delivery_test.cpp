@@ -1,0 +1,182 @@
+#include "job/daily_run.hpp"
+
+#include "core/files.hpp"
+#include "support/fake_chat.hpp"
+#include "support/fixtures.hpp"
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace paperboy;
+using namespace std::chrono_literals;
+using nlohmann::json;
+using test::fake_chat;
+using test::scripted_response;
+using test::temp_dir;
+
+namespace {
+
+const std::filesystem::path day_0708 = test::source_dir() / "../shared/fixtures/days/2025-07-08";
+
+// A config for the 48-paper day 2025-07-08 (replayed answers, cut-offs 8/7) with `channels`.
+config day_config(const temp_dir& dir, const json& channels, const std::string& feed = "", const std::string& answers = "") {
+    REQUIRE(std::filesystem::exists(day_0708 / "feed.xml"));
+    json names = json::array();
+    for (const auto& [name, v] : channels.items()) names.push_back(name);
+    json llm{{"plugin", answers.empty() ? "replay" : "offline"}, {"model", "gpt-4o"}, {"retry_delay_ms", 10}, {"max_attempts", 3}};
+    if (answers.empty()) llm["answers_file"] = (day_0708 / "answers.json").string();
+    const json cfg{
+        {"arxiv", {{"categories", {"cs.LG", "cs.AI"}}, {"feed_url", "file://" + (feed.empty() ? (day_0708 / "feed.xml").string() : feed)}}},
+        {"profiles", {{{"name", "lab"}, {"topics_file", (test::source_dir() / "config/prompts/topics.txt").string()}, {"channels", names}}}},
+        {"llm", llm},
+        {"channels", channels},
+        {"plugin_dir", PAPERBOY_PLUGIN_BUILD_DIR},
+        {"output", {{"dir", (dir / "out").string()}}},
+        {"state", {{"path", (dir / "state.db").string()}}},
+    };
+    return parse_config(cfg.dump(), dir.path()).value();
+}
+
+std::vector<std::string> expected_titles(const run_summary& s) {
+    const auto report = json::parse(read_file(s.profiles[0].json_path).value());
+    std::vector<std::string> out;
+    int rank = 0;
+    for (const auto& p : report["papers"]) out.push_back(std::to_string(++rank) + ". " + p["title"].get<std::string>());
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("chat: the 48-paper day reaches Slack and Discord complete, in order, split within the limits") {
+    fake_chat slack(fake_chat::kind::slack_webhook), discord(fake_chat::kind::discord);
+    temp_dir dir;
+    const auto cfg = day_config(dir, {{"lab-slack", {{"plugin", "slack"}, {"webhook_url", slack.url("/services/T1/B1/x")}}},
+                                      {"lab-discord", {{"plugin", "discord"}, {"webhook_url", discord.url("/api/webhooks/1/tok")}}}});
+    const auto summary = run_day(cfg, {.date = parse_iso_day("2025-07-08")});
+    const auto& deliveries = summary.profiles[0].deliveries;
+    REQUIRE(deliveries.size() == 2);
+    const auto& discord_delivery = deliveries[0].channel == "lab-discord" ? deliveries[0] : deliveries[1];
+    CHECK(deliveries[0].delivered);
+    CHECK(deliveries[1].delivered);
+    CHECK(summary.profiles[0].stats.selected == 48);
+    const auto expected = expected_titles(summary);
+    CHECK(slack.titles() == expected);
+    CHECK(slack.accepted().size() == 2);  // 2 + 48*2 blocks: 50 per message at most
+    CHECK(discord.accepted().size() >= 5);  // 10 embeds per message at most
+    std::vector<std::string> discord_titles;
+    for (const auto& t : discord.titles()) discord_titles.push_back(t);
+    REQUIRE(discord_titles.size() == 48);
+    // Discord titles are markdown-escaped; compare the first one loosely and the order by rank.
+    for (std::size_t i = 0; i < 48; ++i) CHECK(discord_titles[i].starts_with(std::to_string(i + 1) + ". "));
+    CHECK(discord.requests()[0].target == "/api/webhooks/1/tok?wait=true");
+    CHECK(json::parse(discord_delivery.receipt)["receipts"].size() == discord.accepted().size());
+
+    // Running the day again posts nothing anywhere.
+    const auto again = run_day(cfg, {.date = parse_iso_day("2025-07-08")});
+    CHECK(again.profiles[0].deliveries[0].skipped);
+    CHECK(slack.requests().size() == 2);
+    CHECK(discord.accepted().size() == json::parse(discord_delivery.receipt)["receipts"].size());
+}
+
+TEST_CASE("chat: a 429 is honoured for as long as the service asks, and no message is posted twice") {
+    fake_chat discord(fake_chat::kind::discord), slack(fake_chat::kind::slack_webhook);
+    discord.script = [](int index, const json&) -> std::optional<scripted_response> {
+        if (index == 2) return scripted_response{429, R"({"message": "You are being rate limited.", "retry_after": 0.8, "global": false})", {{"Retry-After", "1"}}};
+        return std::nullopt;
+    };
+    slack.script = [](int index, const json&) -> std::optional<scripted_response> {
+        if (index == 1) return scripted_response{429, "rate_limited", {{"Retry-After", "1"}}};
+        return std::nullopt;
+    };
+    temp_dir dir;
+    const auto cfg = day_config(dir, {{"d", {{"plugin", "discord"}, {"webhook_url", discord.url("/api/webhooks/1/tok")}}},
+                                      {"s", {{"plugin", "slack"}, {"webhook_url", slack.url("/hook")}}}});
+    const auto summary = run_day(cfg, {.date = parse_iso_day("2025-07-08")});
+    CHECK(summary.profiles[0].deliveries[0].delivered);
+    CHECK(summary.profiles[0].deliveries[1].delivered);
+    const auto d = discord.requests();
+    CHECK(d[3].received - d[2].received >= 800ms);
+    CHECK(discord.titles().size() == 48);
+    const auto s = slack.requests();
+    CHECK(s[2].received - s[1].received >= 1000ms);
+    CHECK(slack.titles() == expected_titles(summary));
+}
+
+TEST_CASE("chat: one failing channel does not hold back the other; a rejected payload is permanent and reported") {
+    fake_chat slack(fake_chat::kind::slack_webhook), discord(fake_chat::kind::discord);
+    slack.script = [](int, const json&) -> std::optional<scripted_response> { return scripted_response{400, "invalid_payload", {}}; };
+    int discord_calls = 0;
+    discord.script = [&](int, const json&) -> std::optional<scripted_response> {
+        if (discord_calls++ == 0) return scripted_response{500, R"({"message": "Internal Server Error"})", {}};
+        return std::nullopt;
+    };
+    temp_dir dir;
+    const auto cfg = day_config(dir, {{"a-slack", {{"plugin", "slack"}, {"webhook_url", slack.url("/hook")}}},
+                                      {"b-discord", {{"plugin", "discord"}, {"webhook_url", discord.url("/api/webhooks/1/tok")}}}});
+    const auto summary = run_day(cfg, {.date = parse_iso_day("2025-07-08")});
+    const auto& d = summary.profiles[0].deliveries;  // names sort: a-slack first
+    REQUIRE(d.size() == 2);
+    REQUIRE(d[0].failure.has_value());
+    CHECK_FALSE(d[0].failure->transient());
+    CHECK(d[0].failure->detail.find("invalid_payload") != std::string::npos);
+    CHECK(slack.requests().size() == 1);  // not retried
+    CHECK(d[1].delivered);                 // the 500 was retried
+    CHECK(discord.titles().size() == 48);
+}
+
+TEST_CASE("chat: hostile text cannot ping anyone or break the layout") {
+    fake_chat slack(fake_chat::kind::slack_webhook), discord(fake_chat::kind::discord);
+    temp_dir dir;
+    auto cfg = day_config(dir, {{"s", {{"plugin", "slack"}, {"webhook_url", slack.url("/hook")}}},
+                                {"d", {{"plugin", "discord"}, {"webhook_url", discord.url("/api/webhooks/1/tok")}}}},
+                          (test::data_dir() / "feeds/hostile-2025-11-20.xml").string(), "offline");
+    cfg.profiles[0].keywords = {"sparse", "quantization", "representation learning", "abstract"};
+    cfg.profiles[0].relevance_cutoff = 1;
+    const auto summary = run_day(cfg, {.date = parse_iso_day("2025-11-20")});
+    CHECK(summary.profiles[0].deliveries[0].delivered);
+    CHECK(summary.profiles[0].deliveries[1].delivered);
+
+    const auto slack_body = slack.accepted().at(0).dump();
+    CHECK(slack_body.find("&lt;!channel&gt;") != std::string::npos);
+    CHECK(slack_body.find("<!channel>") == std::string::npos);
+    CHECK(slack_body.find("<@U024BE7LH>") == std::string::npos);
+    CHECK(slack_body.find("&lt;script&gt;") != std::string::npos);
+    CHECK(slack.titles().size() == 4);  // every link intact
+
+    for (const auto& body : discord.accepted()) {
+        CHECK(body["allowed_mentions"] == json{{"parse", json::array()}});
+        CHECK(body.dump().find("@everyone") == std::string::npos);  // broken by a zero-width space
+    }
+    CHECK(discord.titles().size() == 4);
+    const auto discord_body = discord.accepted().at(0).dump();
+    CHECK(discord_body.find("\\\\[click here\\\\]") != std::string::npos);
+    CHECK(discord_body.find("\\r") == std::string::npos);
+}
+
+TEST_CASE("chat: bot-token Slack threads the papers under a summary; send-test works for both services") {
+    fake_chat api(fake_chat::kind::slack_api), discord(fake_chat::kind::discord);
+    temp_dir dir;
+    const auto cfg = day_config(dir, {{"bot", {{"plugin", "slack"}, {"token", "xoxb-test-token"}, {"channel", "C1"}, {"thread", true},
+                                              {"api_url", api.url("/api")}}}});
+    const auto summary = run_day(cfg, {.date = parse_iso_day("2025-07-08")});
+    REQUIRE(summary.profiles[0].deliveries[0].delivered);
+    const auto bodies = api.accepted();
+    REQUIRE(bodies.size() >= 2);
+    CHECK_FALSE(bodies[0].contains("thread_ts"));
+    for (std::size_t i = 1; i < bodies.size(); ++i) CHECK(bodies[i]["thread_ts"] == "1700000001.000100");
+    CHECK(api.requests()[0].headers.at("authorization") == "Bearer xoxb-test-token");
+
+    const json file{{"arxiv", {{"categories", {"cs.LG"}}}},
+                    {"profiles", {{{"name", "p"}, {"topics", "t"}, {"channels", {"d"}}}}},
+                    {"channels", {{"d", {{"plugin", "discord"}, {"webhook_url_file", "hook.txt"}}}}},
+                    {"plugin_dir", PAPERBOY_PLUGIN_BUILD_DIR}};
+    REQUIRE(write_file_atomic(dir / "hook.txt", discord.url("/api/webhooks/9/secret-token") + "\n").has_value());
+    REQUIRE(write_file_atomic(dir / "c.json", file.dump()).has_value());
+    const auto sent = test::run_paperboy("send-test --config '" + (dir / "c.json").string() + "' --channel d");
+    CHECK(sent.exit_code == 0);
+    REQUIRE(discord.accepted().size() == 1);
+    CHECK(discord.accepted()[0]["embeds"].size() == 2);
+    const auto unknown = test::run_paperboy("send-test --config '" + (dir / "c.json").string() + "' --channel nope");
+    CHECK(unknown.exit_code == 2);
+}

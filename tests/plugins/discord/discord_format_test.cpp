@@ -1,0 +1,57 @@
+#include "discord_format.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace paperboy::discord;
+using nlohmann::json;
+
+namespace {
+json digest_with(int n, std::size_t abstract_len) {
+    json papers = json::array();
+    for (int i = 1; i <= n; ++i) {
+        papers.push_back({{"rank", i}, {"id", "2507." + std::to_string(10000 + i)}, {"title", std::string(300, 'T')},
+                          {"authors", {"A B", "C D"}}, {"abstract", std::string(abstract_len, 'a')}, {"comment", "c"},
+                          {"relevance", 9}, {"novelty", 8}, {"author_match", false}});
+    }
+    return {{"schema", 1}, {"date", "2025-07-08"}, {"profile", "lab"}, {"model", "m"}, {"stats", {{"scanned", 10}}}, {"papers", papers}};
+}
+}  // namespace
+
+TEST_CASE("discord: messages respect 10 embeds, 6,000 characters and the field limits, keeping every paper") {
+    const auto s = parse_settings(R"({"webhook_url": "https://discord.com/api/webhooks/1/x", "abstract_chars": 3500})");
+    const auto messages = build_messages(digest_with(25, 5000), s);
+    std::size_t embeds = 0;
+    for (const auto& m : messages) {
+        CHECK(m["embeds"].size() <= max_embeds);
+        std::size_t chars = 0;
+        for (const auto& e : m["embeds"]) {
+            CHECK(e["title"].get<std::string>().size() <= max_title * 3);
+            chars += e["title"].get<std::string>().size() + e["description"].get<std::string>().size();
+        }
+        CHECK(chars <= max_message_chars);
+        CHECK(m["allowed_mentions"] == json{{"parse", json::array()}});
+        embeds += m["embeds"].size();
+    }
+    CHECK(embeds == 25);
+}
+
+TEST_CASE("discord: markdown and mentions in paper text are neutralised") {
+    CHECK(escape("*bold* _it_ [x](y) @everyone") == "\\*bold\\* \\_it\\_ \\[x\\]\\(y\\) @\xE2\x80\x8B" "everyone");
+    CHECK(escape("line\r\nbreak") == "line  break");
+}
+
+TEST_CASE("discord: settings and answers") {
+    CHECK_THROWS_WITH(parse_settings("{}"), Catch::Contains("webhook_url: required"));
+    CHECK_THROWS_WITH(parse_settings(R"({"webhook_url": "https://x/y?thread_id=1"})"), Catch::Contains("thread_id"));
+    const auto s = parse_settings(R"({"webhook_url": "https://discord.com/api/webhooks/1/x", "thread_id": "77"})");
+    CHECK(endpoint(s) == "https://discord.com/api/webhooks/1/x?wait=true&thread_id=77");
+    CHECK(interpret(200, R"({"id": "123"})", json::object()).message_id == "123");
+    const auto limited = interpret(429, R"({"retry_after": 1.25, "global": false})", json::object());
+    CHECK(limited.status == PB_TRANSIENT);
+    CHECK(limited.retry_after_ms == 1250);
+    const auto bad = interpret(400, R"({"code": 50035, "message": "Invalid Form Body"})", json::object());
+    CHECK(bad.status == PB_PERMANENT);
+    CHECK(bad.error.find("50035") != std::string::npos);
+    CHECK(interpret(404, R"({"code": 10015, "message": "Unknown Webhook"})", json::object()).status == PB_PERMANENT);
+    CHECK(interpret(502, "", json::object()).status == PB_TRANSIENT);
+}

@@ -1,0 +1,57 @@
+#include "slack_format.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace paperboy::slack;
+using nlohmann::json;
+
+namespace {
+json digest_with(int n, std::size_t text_len) {
+    json papers = json::array();
+    for (int i = 1; i <= n; ++i) {
+        papers.push_back({{"rank", i}, {"id", "2507." + std::to_string(10000 + i)}, {"title", std::string(text_len, 'T')},
+                          {"authors", json::array({std::string(text_len, 'A')})}, {"abstract", std::string(text_len, 'a')},
+                          {"comment", std::string(text_len, 'c')}, {"relevance", 9}, {"novelty", 8}, {"author_match", false}});
+    }
+    return {{"schema", 1}, {"date", "2025-07-08"}, {"profile", "lab"}, {"model", "m"}, {"stats", {{"scanned", 10}}}, {"papers", papers}};
+}
+}  // namespace
+
+TEST_CASE("slack: messages stay within 50 blocks and 3,000 characters per section, keeping every paper in order") {
+    const auto s = parse_settings(R"({"webhook_url": "https://hooks.slack.com/services/T/B/x"})");
+    const auto plan = build_messages(digest_with(60, 5000), s);
+    int papers = 0;
+    for (const auto& m : plan.messages) {
+        CHECK(m["blocks"].size() <= max_blocks);
+        for (const auto& b : m["blocks"]) {
+            if (b["type"] == "section") {
+                CHECK(b["text"]["text"].get<std::string>().size() <= max_section_text);
+                const auto text = b["text"]["text"].get<std::string>();
+                CHECK(text.find("|" + std::to_string(++papers) + ". ") != std::string::npos);
+            }
+            if (b["type"] == "header") CHECK(b["text"]["text"].get<std::string>().size() <= max_header_text);
+        }
+    }
+    CHECK(papers == 60);
+    CHECK(plan.messages.size() == 3);
+}
+
+TEST_CASE("slack: &, < and > are escaped so mentions and links from papers stay text") {
+    CHECK(escape("<!channel> & <@U1|x>") == "&lt;!channel&gt; &amp; &lt;@U1|x&gt;");
+}
+
+TEST_CASE("slack: settings and the plain-text and JSON answers") {
+    CHECK_THROWS_WITH(parse_settings("{}"), Catch::Contains("webhook_url"));
+    CHECK_THROWS_WITH(parse_settings(R"({"token": "xoxb-1"})"), Catch::Contains("channel: required"));
+    CHECK_THROWS_WITH(parse_settings(R"({"webhook_url": "https://h/x", "thread": true})"), Catch::Contains("thread:"));
+    CHECK(interpret_webhook(200, "ok", json::object()).status == PB_OK);
+    CHECK(interpret_webhook(400, "invalid_payload", json::object()).status == PB_PERMANENT);
+    CHECK(interpret_webhook(404, "channel_not_found", json::object()).error.find("channel_not_found") != std::string::npos);
+    const auto limited = interpret_webhook(429, "rate_limited", json{{"retry-after", "30"}});
+    CHECK(limited.status == PB_TRANSIENT);
+    CHECK(limited.retry_after_ms == 30000);
+    CHECK(interpret_webhook(503, "", json::object()).status == PB_TRANSIENT);
+    CHECK(interpret_api(200, R"({"ok": true, "ts": "1.2"})", json::object()).ts == "1.2");
+    CHECK(interpret_api(200, R"({"ok": false, "error": "ratelimited"})", json{{"retry-after", "2"}}).retry_after_ms == 2000);
+    CHECK(interpret_api(200, R"({"ok": false, "error": "invalid_auth"})", json::object()).status == PB_PERMANENT);
+}

@@ -1,0 +1,106 @@
+#include "support/fake_chat.hpp"
+
+#include <regex>
+
+namespace paperboy::test {
+using nlohmann::json;
+
+namespace {
+
+std::size_t chars(const std::string& s) {
+    std::size_t n = 0;
+    for (const char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    return n;
+}
+
+// Slack rejects the whole message when any block breaks a limit.
+std::optional<std::string> slack_violation(const json& body) {
+    if (!body.is_object() || !body.contains("blocks") || !body["blocks"].is_array()) return "invalid_payload";
+    if (!body.contains("text")) return "invalid_payload";
+    if (body["blocks"].size() > 50) return "invalid_blocks";
+    for (const auto& b : body["blocks"]) {
+        const auto type = b.value("type", "");
+        if (type == "header" && chars(b["text"]["text"].get<std::string>()) > 150) return "invalid_blocks";
+        if (type == "section" && chars(b["text"]["text"].get<std::string>()) > 3000) return "invalid_blocks";
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> discord_violation(const json& body) {
+    if (!body.is_object()) return "Cannot send an empty message";
+    if (!body.contains("allowed_mentions") || body["allowed_mentions"] != json{{"parse", json::array()}}) return "allowed_mentions missing";
+    if (body.contains("content") && chars(body["content"].get<std::string>()) > 2000) return "content too long";
+    const auto embeds = body.value("embeds", json::array());
+    if (embeds.size() > 10) return "Must be 10 or fewer in length.";
+    std::size_t total = 0;
+    for (const auto& e : embeds) {
+        const auto title = e.value("title", "");
+        const auto description = e.value("description", "");
+        if (chars(title) > 256) return "title must be 256 or fewer in length";
+        if (chars(description) > 4096) return "description must be 4096 or fewer in length";
+        total += chars(title) + chars(description);
+        if (e.contains("author")) total += chars(e["author"].value("name", ""));
+        if (e.contains("footer")) total += chars(e["footer"].value("text", ""));
+    }
+    if (total > 6000) return "Embed size exceeds maximum size of 6000";
+    return std::nullopt;
+}
+
+}  // namespace
+
+fake_chat::fake_chat(kind k) : kind_(k), server([this](const recorded_request& r) { return handle(r); }) {}
+
+std::vector<json> fake_chat::accepted() const {
+    std::lock_guard lock(mutex_);
+    return accepted_;
+}
+
+std::vector<std::string> fake_chat::titles() const {
+    std::vector<std::string> out;
+    static const std::regex slack_link(R"(\*<https://arxiv\.org/abs/[^|]+\|(\d+\. [^>]*)>\*)");
+    for (const auto& body : accepted()) {
+        if (kind_ == kind::discord) {
+            for (const auto& e : body.value("embeds", json::array())) out.push_back(e.value("title", ""));
+        } else {
+            for (const auto& b : body["blocks"]) {
+                if (b.value("type", "") != "section") continue;
+                const std::string text = b["text"]["text"];
+                std::smatch m;
+                if (std::regex_search(text, m, slack_link)) out.push_back(m[1]);
+            }
+        }
+    }
+    return out;
+}
+
+scripted_response fake_chat::handle(const recorded_request& req) {
+    const auto body = json::parse(req.body, nullptr, false);
+    int index = 0;
+    {
+        std::lock_guard lock(mutex_);
+        index = count_++;
+    }
+    if (script) {
+        if (auto r = script(index, body)) return *r;
+    }
+    if (kind_ == kind::discord) {
+        if (req.target.find("wait=true") == std::string::npos) return {400, R"({"message": "wait=true expected by this test"})", {}};
+        if (auto v = discord_violation(body)) {
+            return {400, json{{"code", 50035}, {"message", "Invalid Form Body"}, {"errors", {{"embeds", *v}}}}.dump(), {}};
+        }
+        std::lock_guard lock(mutex_);
+        accepted_.push_back(body);
+        return {200, json{{"id", std::to_string(1000 + accepted_.size())}, {"channel_id", "42"}}.dump(), {{"Content-Type", "application/json"}}};
+    }
+    if (auto v = slack_violation(body)) {
+        if (kind_ == kind::slack_webhook) return {400, *v, {}};
+        return {200, json{{"ok", false}, {"error", *v}}.dump(), {}};
+    }
+    if (kind_ == kind::slack_api && req.headers.count("authorization") == 0) return {200, R"({"ok": false, "error": "not_authed"})", {}};
+    std::lock_guard lock(mutex_);
+    accepted_.push_back(body);
+    if (kind_ == kind::slack_webhook) return {200, "ok", {{"Content-Type", "text/html"}}};
+    return {200, json{{"ok", true}, {"channel", "C1"}, {"ts", std::to_string(1700000000 + accepted_.size()) + ".000100"}}.dump(), {}};
+}
+
+}  // namespace paperboy::test
