@@ -111,7 +111,10 @@ std::vector<json> build_messages(const json& digest, const settings& s) {
     const auto count = digest["papers"].size();
     current["content"] = chat::truncate("**paperboy** \xC2\xB7 " + digest.value("date", std::string()) + " \xC2\xB7 " +
                                             std::to_string(count) + (count == 1 ? " paper" : " papers") + " for " +
-                                            escape(digest.value("profile", std::string())) + "\n" + escape(chat::usage_line(digest)),
+                                            escape(digest.value("profile", std::string())) + "\n" + escape(chat::usage_line(digest)) +
+                                            (digest.contains("web_url") && digest["web_url"].is_string()
+                                                 ? "\n<" + digest["web_url"].get<std::string>() + ">"
+                                                 : std::string()),
                                         max_content);
     std::size_t chars = 0;
     std::size_t sent = 0;

@@ -101,8 +101,11 @@ message_plan build_messages(const json& digest, const settings& s) {
     const auto heading = chat::truncate("paperboy \xC2\xB7 " + date + " \xC2\xB7 " + std::to_string(count) + (count == 1 ? " paper" : " papers"),
                                         max_header_text);
     const json header{{"type", "header"}, {"text", {{"type", "plain_text"}, {"text", heading}}}};
-    const json context{{"type", "context"},
-                       {"elements", {{{"type", "mrkdwn"}, {"text", escape(digest.value("profile", std::string()) + " \xC2\xB7 " + chat::usage_line(digest))}}}}};
+    std::string context_text = escape(digest.value("profile", std::string()) + " \xC2\xB7 " + chat::usage_line(digest));
+    if (digest.contains("web_url") && digest["web_url"].is_string()) {
+        context_text += " \xC2\xB7 <" + escape(digest["web_url"].get<std::string>()) + "|web page>";
+    }
+    const json context{{"type", "context"}, {"elements", {{{"type", "mrkdwn"}, {"text", context_text}}}}};
 
     std::vector<json> papers;
     for (const auto& p : digest["papers"]) {

@@ -55,3 +55,11 @@ TEST_CASE("slack: settings and the plain-text and JSON answers") {
     CHECK(interpret_api(200, R"({"ok": false, "error": "ratelimited"})", json{{"retry-after", "2"}}).retry_after_ms == 2000);
     CHECK(interpret_api(200, R"({"ok": false, "error": "invalid_auth"})", json::object()).status == PB_PERMANENT);
 }
+
+TEST_CASE("slack: the day's web page is linked when the digest has one") {
+    auto digest = digest_with(1, 10);
+    const auto s = parse_settings(R"({"webhook_url": "https://hooks.slack.com/services/T/B/x"})");
+    CHECK(build_messages(digest, s).messages[0].dump().find("web page") == std::string::npos);
+    digest["web_url"] = "https://digest.example.org/lab/2025-07-08/";
+    CHECK(build_messages(digest, s).messages[0].dump().find("<https://digest.example.org/lab/2025-07-08/|web page>") != std::string::npos);
+}
