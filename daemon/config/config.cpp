@@ -216,6 +216,22 @@ profile_config read_profile(object_reader r) {
     return p;
 }
 
+// The keys of `r` not read yet, as a plugin gets them: ${VAR} expanded and "<key>_file" read
+// into "<key>", so that plugins never touch files or the environment.
+nlohmann::json plugin_settings(object_reader& r) {
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& key : r.unused_keys()) {
+        const std::string base = key.ends_with("_file") ? key.substr(0, key.size() - 5) : key;
+        const auto* v = r.find(key);
+        if (v->is_string() || key.ends_with("_file")) {
+            if (auto value = r.string(base)) out[base] = *value;
+        } else {
+            out[key] = *v;
+        }
+    }
+    return out;
+}
+
 bool builtin_scorer(const std::string& name) { return name == "offline" || name == "replay"; }
 
 void read_llm(object_reader r, llm_config& l) {
@@ -266,19 +282,9 @@ void read_llm(object_reader r, llm_config& l) {
         r.finish();
         return;
     }
-    // Every other key belongs to the plugin, which validates it when it is created; secrets
-    // are resolved here so that plugins never read files or the environment.
-    l.plugin_settings = nlohmann::json::object();
+    // Every other key belongs to the plugin, which validates it when it is created.
+    l.plugin_settings = plugin_settings(r);
     l.plugin_settings["model"] = l.model;
-    for (const auto& key : r.unused_keys()) {
-        const std::string base = key.ends_with("_file") ? key.substr(0, key.size() - 5) : key;
-        const auto* v = r.find(key);
-        if (v->is_string() || key.ends_with("_file")) {
-            if (auto value = r.string(base)) l.plugin_settings[base] = *value;
-        } else {
-            l.plugin_settings[key] = *v;
-        }
-    }
 }
 
 }  // namespace
@@ -323,10 +329,10 @@ result<config> parse_config(std::string_view json_text, const fs::path& base_dir
                 cr.find(name);
                 const auto p = "/channels/" + name;
                 if (!valid_name(name)) fail(p, "channel names must be 1-64 letters, digits, '-' or '_'");
-                if (!value.is_object()) fail(p, std::string("expected an object, got ") + value.type_name());
-                const auto plugin = value.find("plugin");
-                if (plugin == value.end() || !plugin->is_string()) fail(p + "/plugin", "every channel needs a plugin name");
-                c.channels.push_back({name, plugin->get<std::string>(), value});
+                object_reader ch(value, p, base_dir);
+                const auto plugin = ch.string("plugin");
+                if (!plugin || !valid_name(*plugin)) fail(p + "/plugin", "every channel needs a plugin name");
+                c.channels.push_back({name, *plugin, plugin_settings(ch)});
             }
         }
 

@@ -72,8 +72,8 @@ struct llm_config {
 
 struct channel_config {
     std::string name;
-    std::string plugin;                        // "email", "slack", "discord"
-    nlohmann::json settings;                   // the plugin's own keys, validated by the plugin
+    std::string plugin;                        // "slack", "discord", ...
+    nlohmann::json settings;                   // the plugin's own keys (secrets resolved), validated by the plugin
 };
 
 struct schedule_config {

@@ -1,19 +1,16 @@
 #include "deliver/delivery.hpp"
 
-#include "core/files.hpp"
 #include "plugin/loader.hpp"
 #include "score/llm_scorer.hpp"
 #include "state/state_store.hpp"
 
 #include <spdlog/spdlog.h>
 
-#include <cstdlib>
 #include <random>
 #include <thread>
 
 namespace paperboy {
 using nlohmann::json;
-namespace fs = std::filesystem;
 
 json digest_payload(const report& r) {
     json papers = json::array();
@@ -47,54 +44,6 @@ json digest_payload(const report& r) {
             {"papers", std::move(papers)}};
 }
 
-result<json> channel_settings(const channel_config& channel, const fs::path& base_dir) {
-    const auto where = "/channels/" + channel.name + "/";
-    json out = json::object();
-    auto expand = [&](const std::string& key, const std::string& value) -> result<std::string> {
-        std::string s;
-        for (std::size_t i = 0; i < value.size();) {
-            if (value.compare(i, 3, "$${") == 0) {
-                s += "${";
-                i += 3;
-            } else if (value.compare(i, 2, "${") == 0) {
-                const auto end = value.find('}', i + 2);
-                const auto name = end == std::string::npos ? std::string() : value.substr(i + 2, end - i - 2);
-                const char* env = name.empty() ? nullptr : std::getenv(name.c_str());
-                if (!env) return make_error(errc::config_invalid, where + key + ": environment variable " + name + " is not set");
-                s += env;
-                i = end + 1;
-            } else {
-                s += value[i++];
-            }
-        }
-        return s;
-    };
-    for (const auto& [key, value] : channel.settings.items()) {
-        if (key == "plugin") continue;
-        if (key.ends_with("_file") && value.is_string()) {
-            const auto base = key.substr(0, key.size() - 5);
-            if (channel.settings.contains(base)) {
-                return make_error(errc::config_invalid, where + base + ": give either " + base + " or " + key + ", not both");
-            }
-            auto path_text = expand(key, value.get<std::string>());
-            if (!path_text) return path_text.error();
-            fs::path path = *path_text;
-            if (path.is_relative()) path = base_dir / path;
-            auto content = read_file(path);
-            if (!content) return make_error(errc::config_invalid, where + key + ": " + content.error().detail);
-            while (!content->empty() && (content->back() == '\n' || content->back() == '\r')) content->pop_back();
-            out[base] = *content;
-        } else if (value.is_string()) {
-            auto s = expand(key, value.get<std::string>());
-            if (!s) return s.error();
-            out[key] = *s;
-        } else {
-            out[key] = value;
-        }
-    }
-    return result<json>(boost::system::in_place_value, std::move(out));
-}
-
 namespace {
 
 const channel_config* find_channel(const config& cfg, const std::string& name) {
@@ -105,8 +54,6 @@ const channel_config* find_channel(const config& cfg, const std::string& name) {
 }
 
 result<std::unique_ptr<plugin_instance>> open_channel(const config& cfg, const channel_config& ch) {
-    auto settings = channel_settings(ch, cfg.source.empty() ? fs::current_path() : cfg.source.parent_path());
-    if (!settings) return settings.error();
     auto path = find_plugin(ch.plugin, plugin_search_path(cfg.plugin_dir));
     if (!path) return path.error();
     auto plugin = loaded_plugin::load(*path);
@@ -114,7 +61,7 @@ result<std::unique_ptr<plugin_instance>> open_channel(const config& cfg, const c
     if ((*plugin)->kind() != PB_KIND_CHANNEL) {
         return make_error(errc::config_invalid, "/channels/" + ch.name + "/plugin: '" + ch.plugin + "' is not a channel plugin");
     }
-    auto inst = plugin_instance::create(*plugin, settings->dump());
+    auto inst = plugin_instance::create(*plugin, ch.settings.dump());
     if (!inst && inst.error().code == errc::config_invalid) {
         auto e = inst.error();
         const auto colon = e.detail.find(": ");

@@ -23,11 +23,6 @@ class state_store;
 /// Text is as in the feed (untrusted): every plugin escapes it for its own format.
 nlohmann::json digest_payload(const report& r);
 
-/// A channel's settings as its plugin gets them: the config object without "plugin", with
-/// ${VAR} expanded and every "<key>_file" read into "<key>" (relative to `base_dir`).
-/// errc::config_invalid naming "/channels/<name>/<key>".
-result<nlohmann::json> channel_settings(const channel_config& channel, const std::filesystem::path& base_dir);
-
 struct delivery_outcome {
     std::string channel;
     bool delivered = false;

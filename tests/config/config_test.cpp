@@ -81,6 +81,21 @@ TEST_CASE("plugin keys go to the plugin, secrets resolved; built-in scorers reje
           "/llm/base_url: unknown key");
 }
 
+TEST_CASE("channel settings are resolved at load time, so check catches a missing secret") {
+    ::setenv("PAPERBOY_TEST_HOOK", "https://hooks.slack.com/services/T/B/x", 1);
+    ::unsetenv("PAPERBOY_TEST_NO_HOOK");
+    const auto c = parse_config(R"({"arxiv": {"categories": ["cs.LG"]}, "profiles": [{"name": "a", "topics": "t", "channels": ["lab"]}],
+        "channels": {"lab": {"plugin": "slack", "webhook_url": "${PAPERBOY_TEST_HOOK}", "top_n": 5}}})", "/").value();
+    REQUIRE(c.channels.size() == 1);
+    CHECK(c.channels[0].plugin == "slack");
+    CHECK(c.channels[0].settings == nlohmann::json{{"webhook_url", "https://hooks.slack.com/services/T/B/x"}, {"top_n", 5}});
+    CHECK(error_of(R"({"arxiv": {"categories": ["cs.LG"]}, "profiles": [{"name": "a", "topics": "t"}],
+        "channels": {"lab": {"plugin": "slack", "webhook_url": "${PAPERBOY_TEST_NO_HOOK}"}}})") ==
+          "/channels/lab/webhook_url: environment variable PAPERBOY_TEST_NO_HOOK is not set");
+    CHECK(error_of(R"({"arxiv": {"categories": ["cs.LG"]}, "profiles": [{"name": "a", "topics": "t"}],
+        "channels": {"lab": {"webhook_url": "x"}}})") == "/channels/lab/plugin: every channel needs a plugin name");
+}
+
 TEST_CASE("profiles may only name channels that exist") {
     const auto json = R"({"arxiv": {"categories": ["cs.LG"]},
         "channels": {"lab": {"plugin": "slack", "webhook_url": "https://hooks.example/x"}},
