@@ -1,10 +1,15 @@
 // Helpers shared by the chat channel plugins (header-only, pure).
 #pragma once
 
+#include "paperboy/plugin_sdk.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <charconv>
+#include <cstdint>
 #include <optional>
+#include <set>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -64,6 +69,63 @@ inline std::optional<long> seconds_to_ms(std::string_view s) {
     const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
     if (s.empty() || ec != std::errc{} || ptr != s.data() + s.size() || v < 0) return std::nullopt;
     return static_cast<long>(v * 1000 + 0.5);
+}
+
+/// The settings every chat plugin has.
+struct common_settings {
+    int top_n = 0;                     // 0: every paper
+    std::size_t abstract_chars;        // the plugin's default
+    std::uint32_t timeout_ms = 30'000;
+};
+
+/// The plugin's config object; throws std::invalid_argument naming the first key outside
+/// `known` (plus the common keys top_n, abstract_chars, timeout_seconds).
+inline nlohmann::json config_object(std::string_view config_json, std::set<std::string> known, std::string_view plugin) {
+    const auto j = nlohmann::json::parse(config_json, nullptr, false);
+    if (!j.is_object()) throw std::invalid_argument("the configuration must be a JSON object");
+    known.insert({"top_n", "abstract_chars", "timeout_seconds"});
+    for (const auto& [key, v] : j.items()) {
+        if (!known.contains(key)) throw std::invalid_argument(key + ": unknown key for the " + std::string(plugin) + " plugin");
+    }
+    return j;
+}
+
+/// Reads top_n, abstract_chars (at most `max_abstract`) and timeout_seconds into `s`.
+inline void read_common(const nlohmann::json& j, common_settings& s, std::size_t max_abstract) {
+    if (j.contains("top_n")) {
+        if (!j["top_n"].is_number_integer() || j["top_n"].get<int>() < 0) throw std::invalid_argument("top_n: expected an integer >= 0");
+        s.top_n = j["top_n"].get<int>();
+    }
+    if (j.contains("abstract_chars")) {
+        const auto& v = j["abstract_chars"];
+        if (!v.is_number_integer() || v.get<long>() < 0 || v.get<std::size_t>() > max_abstract) {
+            throw std::invalid_argument("abstract_chars: expected an integer from 0 to " + std::to_string(max_abstract));
+        }
+        s.abstract_chars = v.get<std::size_t>();
+    }
+    if (j.contains("timeout_seconds")) {
+        if (!j["timeout_seconds"].is_number() || j["timeout_seconds"].get<double>() <= 0) throw std::invalid_argument("timeout_seconds: expected a positive number");
+        s.timeout_ms = static_cast<std::uint32_t>(j["timeout_seconds"].get<double>() * 1000);
+    }
+}
+
+/// `parse(config_json)`, with any std::exception turned into PB_INVALID_CONFIG for the host.
+template <class Parse>
+auto settings_or_invalid_config(Parse&& parse, std::string_view config_json) {
+    try {
+        return parse(config_json);
+    } catch (const std::exception& e) {
+        throw sdk::plugin_error(PB_INVALID_CONFIG, e.what());
+    }
+}
+
+/// The digest of a channel call (schema 1), or plugin_error when it is not one.
+inline nlohmann::json digest_of(std::string_view request_json) {
+    auto digest = nlohmann::json::parse(request_json, nullptr, false);
+    if (!digest.is_object() || digest.value("schema", 0) != 1 || !digest.contains("papers") || !digest["papers"].is_array()) {
+        throw sdk::plugin_error(PB_INTERNAL, "unsupported request (expected a schema 1 digest)");
+    }
+    return digest;
 }
 
 }  // namespace paperboy::chat

@@ -2,19 +2,13 @@
 
 #include "chat_common.hpp"
 
-#include <set>
 #include <stdexcept>
 
 namespace paperboy::discord {
 using nlohmann::json;
 
 settings parse_settings(std::string_view config_json) {
-    const auto j = json::parse(config_json, nullptr, false);
-    if (!j.is_object()) throw std::invalid_argument("the configuration must be a JSON object");
-    static const std::set<std::string> known{"webhook_url", "thread_id", "username", "avatar_url", "top_n", "abstract_chars", "timeout_seconds"};
-    for (const auto& [key, v] : j.items()) {
-        if (!known.contains(key)) throw std::invalid_argument(key + ": unknown key for the discord plugin");
-    }
+    const auto j = chat::config_object(config_json, {"webhook_url", "thread_id", "username", "avatar_url"}, "discord");
     auto str = [&](const char* key) {
         if (!j[key].is_string()) throw std::invalid_argument(std::string(key) + ": expected a string");
         return j[key].get<std::string>();
@@ -30,20 +24,7 @@ settings parse_settings(std::string_view config_json) {
     if (s.thread_id.find_first_not_of("0123456789") != std::string::npos) throw std::invalid_argument("thread_id: expected a numeric id");
     if (j.contains("username")) s.username = str("username");
     if (j.contains("avatar_url")) s.avatar_url = str("avatar_url");
-    if (j.contains("top_n")) {
-        if (!j["top_n"].is_number_integer() || j["top_n"].get<int>() < 0) throw std::invalid_argument("top_n: expected an integer >= 0");
-        s.top_n = j["top_n"].get<int>();
-    }
-    if (j.contains("abstract_chars")) {
-        if (!j["abstract_chars"].is_number_integer() || j["abstract_chars"].get<int>() < 0 || j["abstract_chars"].get<int>() > 3500) {
-            throw std::invalid_argument("abstract_chars: expected an integer from 0 to 3500");
-        }
-        s.abstract_chars = j["abstract_chars"].get<std::size_t>();
-    }
-    if (j.contains("timeout_seconds")) {
-        if (!j["timeout_seconds"].is_number() || j["timeout_seconds"].get<double>() <= 0) throw std::invalid_argument("timeout_seconds: expected a positive number");
-        s.timeout_ms = static_cast<std::uint32_t>(j["timeout_seconds"].get<double>() * 1000);
-    }
+    chat::read_common(j, s, 3500);
     return s;
 }
 

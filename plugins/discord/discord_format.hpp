@@ -1,6 +1,7 @@
 // Discord execute-webhook payloads and answers, as pure functions.
 #pragma once
 
+#include "chat_common.hpp"
 #include "paperboy/plugin.h"
 
 #include <nlohmann/json.hpp>
@@ -12,14 +13,12 @@
 
 namespace paperboy::discord {
 
-struct settings {
+struct settings : chat::common_settings {
+    settings() : chat::common_settings{0, 700, 30'000} {}
     std::string webhook_url;          // https://discord.com/api/webhooks/<id>/<token>
     std::string thread_id;            // post into this thread (optional)
     std::string username = "paperboy";
     std::string avatar_url;
-    int top_n = 0;                    // 0: every paper of the digest
-    std::size_t abstract_chars = 700; // abstracts are shortened to this many characters
-    std::uint32_t timeout_ms = 30'000;
 };
 
 /// Throws std::invalid_argument naming the key; unknown keys are errors.

@@ -11,19 +11,11 @@ namespace dc = paperboy::discord;
 
 class discord_plugin {
 public:
-    discord_plugin(paperboy::sdk::host host, std::string_view config_json) : host_(host) {
-        try {
-            settings_ = dc::parse_settings(config_json);
-        } catch (const std::exception& e) {
-            throw paperboy::sdk::plugin_error(PB_INVALID_CONFIG, e.what());
-        }
-    }
+    discord_plugin(paperboy::sdk::host host, std::string_view config_json)
+        : host_(host), settings_(paperboy::chat::settings_or_invalid_config(dc::parse_settings, config_json)) {}
 
     std::string call(std::string_view request_json) {
-        const auto digest = json::parse(request_json, nullptr, false);
-        if (!digest.is_object() || digest.value("schema", 0) != 1 || !digest.contains("papers")) {
-            throw paperboy::sdk::plugin_error(PB_INTERNAL, "unsupported request (expected a schema 1 digest)");
-        }
+        const auto digest = paperboy::chat::digest_of(request_json);
         const auto messages = dc::build_messages(digest, settings_);
         return paperboy::chat::send_in_order(messages, digest.value("resume_from", 0UL), [&](const json& m, std::size_t) {
             paperboy::chat::post_result out;

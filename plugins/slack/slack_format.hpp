@@ -1,6 +1,7 @@
 // Slack Block Kit messages and answers, as pure functions.
 #pragma once
 
+#include "chat_common.hpp"
 #include "paperboy/plugin.h"
 
 #include <nlohmann/json.hpp>
@@ -12,15 +13,13 @@
 
 namespace paperboy::slack {
 
-struct settings {
+struct settings : chat::common_settings {
+    settings() : chat::common_settings{0, 600, 30'000} {}
     std::string webhook_url;          // incoming webhook; or:
     std::string token;                // bot token for chat.postMessage
     std::string channel;              // with token
     std::string api_url = "https://slack.com/api";
     bool thread = false;              // with token: summary message, papers in its thread
-    int top_n = 0;                    // 0: every paper
-    std::size_t abstract_chars = 600;
-    std::uint32_t timeout_ms = 30'000;
     bool bot() const { return !token.empty(); }
 };
 

@@ -12,19 +12,11 @@ namespace sl = paperboy::slack;
 
 class slack_plugin {
 public:
-    slack_plugin(paperboy::sdk::host host, std::string_view config_json) : host_(host) {
-        try {
-            settings_ = sl::parse_settings(config_json);
-        } catch (const std::exception& e) {
-            throw paperboy::sdk::plugin_error(PB_INVALID_CONFIG, e.what());
-        }
-    }
+    slack_plugin(paperboy::sdk::host host, std::string_view config_json)
+        : host_(host), settings_(paperboy::chat::settings_or_invalid_config(sl::parse_settings, config_json)) {}
 
     std::string call(std::string_view request_json) {
-        const auto digest = json::parse(request_json, nullptr, false);
-        if (!digest.is_object() || digest.value("schema", 0) != 1 || !digest.contains("papers")) {
-            throw paperboy::sdk::plugin_error(PB_INTERNAL, "unsupported request (expected a schema 1 digest)");
-        }
+        const auto digest = paperboy::chat::digest_of(request_json);
         const auto plan = sl::build_messages(digest, settings_);
         // A resumed thread needs its parent's ts, which the host hands back with the receipts.
         std::string parent_ts;
