@@ -25,11 +25,12 @@ namespace {
 constexpr std::string_view usage_text = R"(Usage: paperboy <command> [options]
 
 paperboy reads each arXiv announcement day, scores the new papers against your research
-interests and writes a personalised digest.
+interests, writes a personalised digest and posts it to Slack or Discord.
 
 Commands:
-  run       Make the digest for one announcement day now, then exit.
-  check     Validate a configuration file (loading the LLM plugin it names)
+  run       Make the digest for one announcement day now, deliver it to the
+            profile's channels, then exit.
+  check     Validate a configuration file (loading the plugins it names)
             and print what it sets up.
   plugins   List the plugins paperboy finds and their configuration keys.
   send-test Send a short sample digest through one channel (--channel NAME).
