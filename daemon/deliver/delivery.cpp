@@ -1,6 +1,7 @@
 #include "deliver/delivery.hpp"
 
 #include "plugin/loader.hpp"
+#include "render/json_report.hpp"
 #include "score/llm_scorer.hpp"
 #include "state/state_store.hpp"
 
@@ -13,35 +14,16 @@ namespace paperboy {
 using nlohmann::json;
 
 json digest_payload(const report& r) {
-    json papers = json::array();
+    // The same paper entries and statistics as the JSON report, plus what a post needs.
+    auto doc = json::parse(report_to_json(r).dump(-1, ' ', false, json::error_handler_t::replace));
     int rank = 0;
-    for (const auto& s : r.papers) {
-        const auto& p = *s.item;
-        papers.push_back({
-            {"rank", ++rank},
-            {"id", p.id},
-            {"title", p.title},
-            {"authors", p.authors},
-            {"abstract", p.abstract},
-            {"comment", s.author_match ? std::string("Author match") : (s.score ? s.score->comment : std::string())},
-            {"relevance", s.score ? json(s.score->relevance) : json()},
-            {"novelty", s.score && s.score->novelty ? json(*s.score->novelty) : json()},
-            {"author_match", s.author_match},
-            {"url", p.abs_url()},
-            {"pdf_url", "https://arxiv.org/pdf/" + p.id},
-        });
+    for (auto& p : doc["papers"]) {
+        p["rank"] = ++rank;
+        p["pdf_url"] = "https://arxiv.org/pdf/" + p["id"].get<std::string>();
     }
-    json stats{{"total", r.stats.total},
-               {"scanned", r.stats.scanned},
-               {"failed", r.stats.failed},
-               {"selected", static_cast<long>(r.papers.size())},
-               {"prompt_tokens", r.stats.usage.prompt_tokens},
-               {"completion_tokens", r.stats.usage.completion_tokens},
-               {"cached_tokens", r.stats.usage.cached_tokens},
-               {"cost_usd", r.stats.cost ? json(r.stats.cost->total_usd()) : json()}};
-    return {{"schema", 1},       {"kind", "digest"},          {"date", format_iso_day(r.date)}, {"profile", r.profile},
-            {"model", r.model},  {"stats", std::move(stats)}, {"notes", r.notes},              {"web_url", nullptr},
-            {"papers", std::move(papers)}};
+    return {{"schema", 1},     {"kind", "digest"},                {"date", doc["date"]},   {"profile", doc["profile"]},
+            {"model", doc["model"]}, {"stats", std::move(doc["stats"])}, {"notes", r.notes}, {"web_url", nullptr},
+            {"papers", std::move(doc["papers"])}};
 }
 
 namespace {

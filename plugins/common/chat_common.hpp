@@ -90,6 +90,12 @@ inline nlohmann::json config_object(std::string_view config_json, std::set<std::
     return j;
 }
 
+/// j[key] as a string; std::invalid_argument naming the key otherwise.
+inline std::string string_key(const nlohmann::json& j, const char* key) {
+    if (!j[key].is_string()) throw std::invalid_argument(std::string(key) + ": expected a string");
+    return j[key].get<std::string>();
+}
+
 /// Reads top_n, abstract_chars (at most `max_abstract`) and timeout_seconds into `s`.
 inline void read_common(const nlohmann::json& j, common_settings& s, std::size_t max_abstract) {
     if (j.contains("top_n")) {

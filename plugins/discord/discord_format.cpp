@@ -9,10 +9,7 @@ using nlohmann::json;
 
 settings parse_settings(std::string_view config_json) {
     const auto j = chat::config_object(config_json, {"webhook_url", "thread_id", "username", "avatar_url"}, "discord");
-    auto str = [&](const char* key) {
-        if (!j[key].is_string()) throw std::invalid_argument(std::string(key) + ": expected a string");
-        return j[key].get<std::string>();
-    };
+    auto str = [&](const char* key) { return chat::string_key(j, key); };
     settings s;
     if (!j.contains("webhook_url")) throw std::invalid_argument("webhook_url: required");
     s.webhook_url = str("webhook_url");
