@@ -2,7 +2,7 @@
 
 #include "plugin/loader.hpp"
 #include "render/json_report.hpp"
-#include "score/llm_scorer.hpp"
+#include "plugin/retry_policy.hpp"
 #include "state/state_store.hpp"
 
 #include <spdlog/spdlog.h>
@@ -75,9 +75,9 @@ delivery_outcome deliver_one(const config& cfg, const channel_config& ch, json p
             out.receipt = answer.is_discarded() ? r.output : answer.dump();
             return out;
         }
-        std::optional<std::chrono::milliseconds> retry_after;
-        if (auto hints = json::parse(r.output, nullptr, false); hints.is_object()) {
-            if (hints.contains("retry_after_ms")) retry_after = std::chrono::milliseconds(hints["retry_after_ms"].get<long>());
+        const auto hints = json::parse(r.output, nullptr, false);
+        const auto retry_after = retry_after_hint(hints);
+        if (hints.is_object()) {
             // A multi-message plugin says how far it got: the retry resumes there, so no
             // message is posted twice.
             if (hints.contains("messages_sent")) {
@@ -86,7 +86,7 @@ delivery_outcome deliver_one(const config& cfg, const channel_config& ch, json p
                 payload["receipts"] = receipts;
             }
         }
-        const auto delay = llm_retry_delay(r.status, attempt, retry_after, cfg.llm.max_attempts, cfg.llm.retry_delay,
+        const auto delay = plugin_retry_delay(r.status, attempt, retry_after, cfg.llm.max_attempts, cfg.llm.retry_delay,
                                            std::uniform_real_distribution<double>(0, 1)(rng));
         if (!delay) {
             out.failure = plugin_error(r.status, "channel " + ch.name + ": " + r.message);

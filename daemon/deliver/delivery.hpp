@@ -32,8 +32,8 @@ struct delivery_outcome {
 };
 
 /// Delivers `r` to each of the profile's channels, independently: one failing channel does
-/// not hold back the others. Transient failures are retried (llm.max_attempts-style policy:
-/// `max_attempts`, backoff from `retry_delay`, server retry hints honoured). With `state`,
+/// not hold back the others. Transient failures are retried per plugin_retry_delay
+/// (llm.max_attempts, backoff from llm.retry_delay, server retry hints honoured). With `state`,
 /// a channel already delivered for (date, profile) is skipped, so running a day again never
 /// posts twice, and each success is recorded.
 std::vector<delivery_outcome> deliver(const config& cfg, const profile_config& profile, const report& r, state_store* state);

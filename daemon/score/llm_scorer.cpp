@@ -1,5 +1,6 @@
 #include "score/llm_scorer.hpp"
 
+#include "plugin/retry_policy.hpp"
 #include "score/offline_scorer.hpp"
 #include "score/pricing.hpp"
 #include "score/prompt.hpp"
@@ -19,16 +20,6 @@
 namespace paperboy {
 using nlohmann::json;
 using std::chrono::milliseconds;
-
-std::optional<milliseconds> llm_retry_delay(pb_status status, int attempt, std::optional<milliseconds> retry_after,
-                                            int max_attempts, milliseconds base, double jitter) {
-    if ((status != PB_TRANSIENT && status != PB_TIMEOUT) || attempt >= max_attempts) return std::nullopt;
-    auto delay = base * (1LL << std::min(attempt - 1, 16));
-    delay = std::min<milliseconds>(delay, std::chrono::minutes(5));
-    delay = milliseconds(static_cast<long long>(static_cast<double>(delay.count()) * (0.5 + 0.5 * std::clamp(jitter, 0.0, 1.0))));
-    if (retry_after && *retry_after > delay) delay = *retry_after;
-    return delay;
-}
 
 std::string llm_request_json(std::string_view system, std::string_view user, bool structured) {
     return json{{"schema", 1}, {"system", system}, {"user", user}, {"structured", structured}}.dump(
@@ -117,17 +108,14 @@ scoring_outcome llm_scorer::score(const profile_config& profile, std::span<const
                 r.status = PB_TRANSIENT;
                 r.message = "the plugin's answer is not JSON";
             }
-            std::optional<milliseconds> retry_after;
-            if (auto hints = json::parse(r.output, nullptr, false); hints.is_object() && hints.contains("retry_after_ms")) {
-                retry_after = milliseconds(hints["retry_after_ms"].get<long>());
-            }
+            const auto retry_after = retry_after_hint(json::parse(r.output, nullptr, false));
             double jitter = 0;
             {
                 std::lock_guard lock(st.mutex);
                 jitter = std::uniform_real_distribution<double>(0, 1)(st.rng);
                 if (st.stop) return plugin_error(r.status, r.message);
             }
-            const auto delay = llm_retry_delay(r.status, attempt, retry_after, cfg_.max_attempts, cfg_.retry_delay, jitter);
+            const auto delay = plugin_retry_delay(r.status, attempt, retry_after, cfg_.max_attempts, cfg_.retry_delay, jitter);
             if (!delay) return plugin_error(r.status, r.message + (attempt > 1 ? " (after " + std::to_string(attempt) + " attempts)" : ""));
             spdlog::warn("[{}] call failed ({}); retry {} in {} ms", cfg_.plugin, r.message, attempt, delay->count());
             std::this_thread::sleep_for(*delay);

@@ -240,16 +240,6 @@ TEST_CASE("openai: the title pre-filter drops what the model rules out, and neve
     }
 }
 
-TEST_CASE("retry policy: backoff doubles with jitter, honours retry-after, stops on permanent errors") {
-    CHECK(llm_retry_delay(PB_TRANSIENT, 1, std::nullopt, 4, 1000ms, 0.999) <= 1000ms);
-    CHECK(llm_retry_delay(PB_TRANSIENT, 1, std::nullopt, 4, 1000ms, 0.0) == 500ms);
-    CHECK(llm_retry_delay(PB_TIMEOUT, 3, std::nullopt, 4, 1000ms, 0.0) == 2000ms);
-    CHECK(llm_retry_delay(PB_TRANSIENT, 1, 5000ms, 4, 1000ms, 0.5) == 5000ms);
-    CHECK_FALSE(llm_retry_delay(PB_TRANSIENT, 4, std::nullopt, 4, 1000ms, 0.5));
-    CHECK_FALSE(llm_retry_delay(PB_PERMANENT, 1, std::nullopt, 4, 1000ms, 0.5));
-    CHECK_FALSE(llm_retry_delay(PB_INVALID_CONFIG, 1, std::nullopt, 4, 1000ms, 0.5));
-}
-
 TEST_CASE("openai: a wrong plugin setting is a config error naming the key") {
     fake_openai fake({});
     const auto cfg = llm_config_for(fake, {{"temperature", "hot"}});
