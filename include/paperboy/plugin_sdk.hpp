@@ -35,6 +35,17 @@ struct plugin_error : std::exception {
     std::string out_json;
 };
 
+/// `text` with every occurrence of `secret` replaced by "[redacted]", for error messages that
+/// may echo what a plugin sent (providers do echo keys). Secrets shorter than 4 characters are
+/// left alone: replacing them would mangle ordinary text and hide nothing.
+inline std::string redact(std::string text, std::string_view secret) {
+    if (secret.size() < 4) return text;
+    for (auto pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos)) {
+        text.replace(pos, secret.size(), "[redacted]");
+    }
+    return text;
+}
+
 struct http_result {
     pb_status status = PB_INTERNAL;   // transport outcome; PB_OK when an HTTP answer arrived
     int http_status = 0;

@@ -26,14 +26,7 @@ public:
 
     // A provider may echo the key back in an error ("Incorrect API key provided: sk-..."):
     // it must never reach a log or an error message.
-    std::string redact(std::string text) const {
-        if (settings_.api_key.size() >= 4) {
-            for (auto pos = text.find(settings_.api_key); pos != std::string::npos; pos = text.find(settings_.api_key, pos)) {
-                text.replace(pos, settings_.api_key.size(), "[redacted]");
-            }
-        }
-        return text;
-    }
+    std::string redact(std::string text) const { return paperboy::sdk::redact(std::move(text), settings_.api_key); }
 
     std::string call(std::string_view request_json) {
         const auto req = json::parse(request_json, nullptr, false);

@@ -56,11 +56,7 @@ public:
 
 private:
     std::string redact(std::string text) const {
-        for (const auto* secret : {&settings_.token, &settings_.webhook_url}) {
-            if (secret->size() < 8) continue;
-            for (auto pos = text.find(*secret); pos != std::string::npos; pos = text.find(*secret, pos)) text.replace(pos, secret->size(), "[redacted]");
-        }
-        return text;
+        return paperboy::sdk::redact(paperboy::sdk::redact(std::move(text), settings_.token), settings_.webhook_url);
     }
 
     paperboy::sdk::host host_;
