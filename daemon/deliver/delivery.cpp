@@ -2,6 +2,7 @@
 
 #include "plugin/loader.hpp"
 #include "render/json_report.hpp"
+#include "render/markdown.hpp"
 #include "plugin/retry_policy.hpp"
 #include "state/state_store.hpp"
 
@@ -23,7 +24,7 @@ json digest_payload(const report& r) {
     }
     return {{"schema", 1},     {"kind", "digest"},                {"date", doc["date"]},   {"profile", doc["profile"]},
             {"model", doc["model"]}, {"stats", std::move(doc["stats"])}, {"notes", r.notes}, {"web_url", nullptr},
-            {"papers", std::move(doc["papers"])}};
+            {"papers", std::move(doc["papers"])}, {"markdown", render_markdown(r)}};
 }
 
 namespace {
@@ -56,6 +57,7 @@ result<std::unique_ptr<plugin_instance>> open_channel(const config& cfg, const c
 delivery_outcome deliver_one(const config& cfg, const channel_config& ch, json payload) {
     delivery_outcome out;
     out.channel = ch.name;
+    payload["channel"] = ch.name;
     auto inst = open_channel(cfg, ch);
     if (!inst) {
         out.failure = inst.error();

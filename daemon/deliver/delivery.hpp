@@ -19,7 +19,8 @@ class state_store;
 /// The document a channel plugin gets (schema 1):
 /// {"schema": 1, "kind": "digest", "date", "profile", "model", "stats": {...}, "notes": [...],
 ///  "web_url": null, "papers": [{"rank", "id", "title", "authors", "abstract", "comment",
-///  "relevance", "novelty", "author_match", "url", "pdf_url"}]}
+///  "relevance", "novelty", "author_match", "url", "pdf_url"}], "markdown": the Markdown report}
+/// deliver() adds "channel" (the channel's name) before handing it to the plugin.
 /// Text is as in the feed (untrusted): every plugin escapes it for its own format.
 nlohmann::json digest_payload(const report& r);
 

@@ -1,0 +1,414 @@
+#include "email_format.hpp"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <set>
+#include <stdexcept>
+
+namespace paperboy::email {
+using nlohmann::json;
+
+namespace {
+
+std::vector<address> address_list(const json& j, const char* key) {
+    std::vector<address> out;
+    if (!j.contains(key)) return out;
+    const auto& v = j[key];
+    const auto one = [&](const json& x) {
+        if (!x.is_string()) throw std::invalid_argument(std::string(key) + ": expected an address or a list of addresses");
+        try {
+            out.push_back(parse_address(x.get<std::string>()));
+        } catch (const std::invalid_argument& e) {
+            throw std::invalid_argument(std::string(key) + ": " + e.what());
+        }
+    };
+    if (v.is_array()) {
+        for (const auto& x : v) one(x);
+    } else {
+        one(v);
+    }
+    return out;
+}
+
+void check_subject_template(const std::string& t) {
+    for (const unsigned char c : t) {
+        if (c < 0x20 || c == 0x7f) throw std::invalid_argument("subject: must not contain control characters (CR, LF, ...)");
+    }
+    static const std::set<std::string> known{"date", "profile", "count", "new_papers"};
+    for (auto open = t.find('{'); open != std::string::npos; open = t.find('{', open + 1)) {
+        const auto close = t.find('}', open);
+        if (close == std::string::npos) throw std::invalid_argument("subject: '{' without '}'");
+        const auto name = t.substr(open + 1, close - open - 1);
+        if (!known.contains(name)) {
+            throw std::invalid_argument("subject: unknown placeholder {" + name + "}; use {date}, {profile}, {count} or {new_papers}");
+        }
+    }
+}
+
+std::string html_escape(std::string_view s) {
+    std::string out;
+    out.reserve(s.size() + s.size() / 8);
+    for (const char c : s) {
+        switch (c) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            case '\'': out += "&#39;"; break;
+            default: out += c;
+        }
+    }
+    return out;
+}
+
+std::string str(const json& p, const char* key) { return p.contains(key) && p[key].is_string() ? p[key].get<std::string>() : std::string(); }
+
+// Only arXiv links: the digest is built by the host from arXiv ids, but a link is the one
+// place where a bad value would become clickable, so it is checked here once more.
+std::string arxiv_link(const json& p, const char* key) {
+    const auto url = str(p, key);
+    return url.starts_with("https://arxiv.org/") && url.find_first_of("\"'<> \\") == std::string::npos ? url : std::string();
+}
+
+std::string web_url(const json& digest) {
+    const auto url = str(digest, "web_url");
+    const bool ok = (url.starts_with("https://") || url.starts_with("http://")) && url.find_first_of("\"'<> \\") == std::string::npos;
+    return ok ? url : std::string();
+}
+
+std::string long_date(const std::string& iso) {
+    static constexpr std::array<const char*, 7> days{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
+    static constexpr std::array<const char*, 12> months{"January", "February", "March",     "April",   "May",      "June",
+                                                        "July",    "August",   "September", "October", "November", "December"};
+    int y = 0;
+    unsigned m = 0, d = 0;
+    if (std::sscanf(iso.c_str(), "%d-%u-%u", &y, &m, &d) != 3) return iso;
+    const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
+    if (!ymd.ok()) return iso;
+    const std::chrono::weekday wd{std::chrono::sys_days{ymd}};
+    return std::string(days[wd.c_encoding()]) + ", " + std::to_string(d) + " " + months[m - 1] + " " + std::to_string(y);
+}
+
+std::vector<json> papers_to_send(const json& digest, const settings& s) {
+    std::vector<json> out;
+    for (const auto& p : digest["papers"]) {
+        if (s.top_n > 0 && out.size() >= static_cast<std::size_t>(s.top_n)) break;
+        out.push_back(p);
+    }
+    return out;
+}
+
+std::string summary_line(const json& digest) {
+    const auto& st = digest["stats"];
+    std::string out = "Selected from " + std::to_string(st.value("scanned", 0L)) + " new papers";
+    out += " \xC2\xB7 " + digest.value("model", std::string("?"));
+    out += " \xC2\xB7 " + std::to_string(st.value("prompt_tokens", 0L) + st.value("completion_tokens", 0L)) + " tokens";
+    if (st.contains("cost_usd") && st["cost_usd"].is_number()) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "$%.2f", st["cost_usd"].get<double>());
+        out += std::string(" \xC2\xB7 ") + buf;
+    }
+    return out;
+}
+
+std::string papers_phrase(std::size_t n) {
+    if (n == 0) return "no new papers";
+    return std::to_string(n) + (n == 1 ? " new paper" : " new papers");
+}
+
+std::string badge(const std::string& text, const char* bg, const char* fg) {
+    return std::string("<span style=\"display:inline-block;padding:2px 9px;margin:0 4px 4px 0;border-radius:10px;background:") + bg +
+           ";color:" + fg + ";font-size:12px;font-weight:600;line-height:18px;\">" + html_escape(text) + "</span>";
+}
+
+const char* relevance_colour(int v) { return v >= 9 ? "#d1fae5" : v >= 7 ? "#e0ecff" : "#f1f5f9"; }
+
+}  // namespace
+
+std::vector<std::string> settings::recipients() const {
+    std::vector<std::string> out;
+    for (const auto* list : {&to, &cc, &bcc}) {
+        for (const auto& a : *list) {
+            if (std::find(out.begin(), out.end(), a.addr) == out.end()) out.push_back(a.addr);
+        }
+    }
+    return out;
+}
+
+settings parse_settings(std::string_view config_json) {
+    const auto j = chat::config_object(config_json,
+                                       {"smtp_url", "tls", "username", "password", "from", "to", "cc", "bcc", "reply_to", "subject",
+                                        "ca", "connect_timeout_seconds", "attach_markdown", "send_empty"},
+                                       "email");
+    settings s;
+    chat::read_common(j, s, 100'000);
+    s.smtp_url = chat::string_key(j, "smtp_url");
+    for (const unsigned char c : s.smtp_url) {
+        if (c <= 0x20 || c >= 0x7f) throw std::invalid_argument("smtp_url: must not contain spaces or control characters");
+    }
+    const bool smtps = s.smtp_url.starts_with("smtps://");
+    if (!smtps && !s.smtp_url.starts_with("smtp://")) {
+        throw std::invalid_argument("smtp_url: expected smtp://host:587 (STARTTLS) or smtps://host:465 (TLS)");
+    }
+    const auto authority = s.smtp_url.substr(s.smtp_url.find("//") + 2, s.smtp_url.find('/', s.smtp_url.find("//") + 2) - s.smtp_url.find("//") - 2);
+    if (authority.find('@') != std::string::npos) {
+        throw std::invalid_argument("smtp_url: put credentials in username and password (or password_file), not in the URL");
+    }
+    if (authority.empty() || authority.front() == ':') throw std::invalid_argument("smtp_url: no host name");
+    s.tls = smtps ? tls_mode::implicit : tls_mode::starttls;
+    if (j.contains("tls")) {
+        const auto t = chat::string_key(j, "tls");
+        if (t == "none") {
+            if (smtps) throw std::invalid_argument("tls: \"none\" contradicts an smtps:// URL");
+            s.tls = tls_mode::none;
+        } else if (t != "required") {
+            throw std::invalid_argument("tls: expected \"required\" (the default) or \"none\" (clear text, local relay only)");
+        }
+    }
+    if (j.contains("username")) s.username = chat::string_key(j, "username");
+    if (j.contains("password")) s.password = chat::string_key(j, "password");
+    if (!s.password.empty() && s.username.empty()) throw std::invalid_argument("password: given without username");
+    if (!j.contains("from")) throw std::invalid_argument("from: required (the sender address)");
+    const auto from = address_list(j, "from");
+    if (from.size() != 1) throw std::invalid_argument("from: expected exactly one address");
+    s.from = from[0];
+    s.to = address_list(j, "to");
+    if (s.to.empty()) throw std::invalid_argument("to: at least one recipient is required");
+    s.cc = address_list(j, "cc");
+    s.bcc = address_list(j, "bcc");
+    if (j.contains("reply_to")) {
+        const auto r = address_list(j, "reply_to");
+        if (r.size() != 1) throw std::invalid_argument("reply_to: expected one address");
+        s.reply_to = r[0];
+    }
+    if (j.contains("subject")) {
+        s.subject = chat::string_key(j, "subject");
+        check_subject_template(s.subject);
+    }
+    if (j.contains("ca")) {
+        s.ca = chat::string_key(j, "ca");
+        if (s.ca.find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
+            throw std::invalid_argument("ca: expected PEM certificates (give the file as \"ca_file\")");
+        }
+    }
+    if (j.contains("connect_timeout_seconds")) {
+        const auto& v = j["connect_timeout_seconds"];
+        if (!v.is_number() || v.get<double>() <= 0) throw std::invalid_argument("connect_timeout_seconds: expected a positive number");
+        s.connect_timeout_ms = static_cast<std::uint32_t>(v.get<double>() * 1000);
+    }
+    for (const auto& [key, member] : {std::pair{"attach_markdown", &s.attach_markdown}, std::pair{"send_empty", &s.send_empty}}) {
+        if (!j.contains(key)) continue;
+        if (!j[key].is_boolean()) throw std::invalid_argument(std::string(key) + ": expected true or false");
+        *member = j[key].get<bool>();
+    }
+    return s;
+}
+
+std::string render_subject(const std::string& t, const json& digest) {
+    const auto n = digest["papers"].size();
+    std::string out;
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        if (t[i] != '{') {
+            out += t[i];
+            continue;
+        }
+        const auto close = t.find('}', i);
+        const auto name = t.substr(i + 1, close - i - 1);
+        if (name == "date") out += str(digest, "date");
+        else if (name == "profile") out += str(digest, "profile");
+        else if (name == "count") out += std::to_string(n);
+        else if (name == "new_papers") out += papers_phrase(n);
+        i = close;
+    }
+    return strip_controls(out);
+}
+
+std::string render_text(const json& digest, const settings& s) {
+    const auto papers = papers_to_send(digest, s);
+    std::string out = "paperboy: " + papers_phrase(digest["papers"].size()) + " for " + long_date(str(digest, "date")) +
+                      " (profile " + str(digest, "profile") + ")\n";
+    out += summary_line(digest) + "\n";
+    if (const auto url = web_url(digest); !url.empty()) out += "In the archive: " + url + "\n";
+    for (const auto& note : digest.value("notes", json::array())) out += "\nNote: " + note.get<std::string>() + "\n";
+    std::size_t rank = 0;
+    for (const auto& p : papers) {
+        out += "\n\n" + std::to_string(++rank) + ". " + str(p, "title") + "\n";
+        out += "   " + chat::join_authors(p["authors"]) + "\n";
+        out += "   " + chat::scores_line(p) + "\n";
+        if (const auto c = str(p, "comment"); !c.empty() && !p.value("author_match", false)) out += "   " + c + "\n";
+        if (p.value("author_match", false) && p.contains("matched_author")) out += "   Followed author: " + str(p, "matched_author") + "\n";
+        out += "   " + arxiv_link(p, "url") + "  (PDF: " + arxiv_link(p, "pdf_url") + ")\n";
+        if (s.abstract_chars > 0) out += "\n   " + chat::truncate(str(p, "abstract"), s.abstract_chars) + "\n";
+    }
+    if (papers.size() < digest["papers"].size()) {
+        out += "\n\n" + std::to_string(digest["papers"].size() - papers.size()) + " more papers are in the full report.\n";
+    }
+    out += "\n-- \nSent by paperboy for the profile \"" + str(digest, "profile") + "\".\n";
+    return out;
+}
+
+std::string render_html(const json& digest, const settings& s) {
+    const auto papers = papers_to_send(digest, s);
+    const auto date = long_date(str(digest, "date"));
+    const auto headline = papers_phrase(digest["papers"].size());
+    std::string h;
+    h.reserve(4096 + papers.size() * 2048);
+    h += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+         "<meta name=\"color-scheme\" content=\"light\">\n<title>";
+    h += html_escape("paperboy: " + headline + " for " + date);
+    h += "</title>\n</head>\n<body style=\"margin:0;padding:0;background:#f3f4f6;\">\n"
+         "<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\" border=\"0\" style=\"background:#f3f4f6;\">\n"
+         "<tr><td align=\"center\" style=\"padding:24px 12px;\">\n"
+         "<table role=\"presentation\" width=\"640\" cellpadding=\"0\" cellspacing=\"0\" border=\"0\" style=\"width:100%;max-width:640px;"
+         "background:#ffffff;border:1px solid #e5e7eb;border-radius:8px;font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;"
+         "color:#111827;\">\n";
+    h += "<tr><td style=\"padding:24px 28px 16px;\">\n";
+    h += "<div style=\"font-size:12px;color:#6b7280;letter-spacing:0.06em;text-transform:uppercase;\">paperboy &middot; " +
+         html_escape(str(digest, "profile")) + "</div>\n";
+    h += "<h1 style=\"margin:6px 0 6px;font-size:22px;line-height:1.3;font-weight:700;\">" + html_escape(headline) + " for " +
+         html_escape(date) + "</h1>\n";
+    h += "<div style=\"font-size:13px;color:#4b5563;\">" + html_escape(summary_line(digest)) + "</div>\n";
+    if (const auto url = web_url(digest); !url.empty()) {
+        h += "<div style=\"margin-top:10px;font-size:14px;\"><a href=\"" + html_escape(url) +
+             "\" style=\"color:#1d4ed8;\">Read this digest in the archive</a></div>\n";
+    }
+    h += "</td></tr>\n";
+    for (const auto& note : digest.value("notes", json::array())) {
+        h += "<tr><td style=\"padding:0 28px 12px;\"><div style=\"padding:10px 12px;background:#fef3c7;border-left:3px solid #d97706;"
+             "font-size:14px;color:#78350f;\"><strong>Note:</strong> " +
+             html_escape(note.get<std::string>()) + "</div></td></tr>\n";
+    }
+    std::size_t rank = 0;
+    for (const auto& p : papers) {
+        ++rank;
+        const auto url = arxiv_link(p, "url"), pdf = arxiv_link(p, "pdf_url");
+        const auto title = html_escape(str(p, "title"));
+        h += "<tr><td style=\"padding:18px 28px;border-top:1px solid #e5e7eb;\">\n";
+        h += "<div style=\"font-size:17px;line-height:1.35;font-weight:600;\"><span style=\"color:#9ca3af;\">" + std::to_string(rank) +
+             ".</span> ";
+        h += url.empty() ? title : "<a href=\"" + html_escape(url) + "\" style=\"color:#1d4ed8;text-decoration:none;\">" + title + "</a>";
+        h += "</div>\n";
+        h += "<div style=\"margin-top:4px;font-size:13px;line-height:1.4;color:#4b5563;\">" + html_escape(chat::join_authors(p["authors"])) +
+             "</div>\n<div style=\"margin-top:8px;\">";
+        if (p.value("author_match", false)) {
+            h += badge("Followed author" + (p.contains("matched_author") ? ": " + str(p, "matched_author") : std::string()), "#dcfce7",
+                       "#166534");
+        } else {
+            const int rel = p["relevance"].is_number() ? p["relevance"].get<int>() : 0;
+            h += badge("Relevance " + (p["relevance"].is_number() ? std::to_string(rel) : std::string("?")), relevance_colour(rel), "#1e3a8a");
+            h += badge("Novelty " + (p["novelty"].is_number() ? std::to_string(p["novelty"].get<int>()) : std::string("not judged")),
+                       "#f3e8ff", "#6b21a8");
+        }
+        if (!pdf.empty()) {
+            h += "<a href=\"" + html_escape(pdf) + "\" style=\"font-size:12px;color:#1d4ed8;margin-left:4px;\">PDF</a>";
+        }
+        h += "</div>\n";
+        if (const auto c = str(p, "comment"); !c.empty() && !p.value("author_match", false)) {
+            h += "<div style=\"margin-top:10px;padding:8px 12px;background:#f8fafc;border-left:3px solid #93c5fd;font-size:14px;"
+                 "line-height:1.45;font-style:italic;color:#374151;\">" +
+                 html_escape(c) + "</div>\n";
+        }
+        if (s.abstract_chars > 0) {
+            h += "<div style=\"margin-top:10px;font-size:14px;line-height:1.55;color:#1f2937;\">" +
+                 html_escape(chat::truncate(str(p, "abstract"), s.abstract_chars)) + "</div>\n";
+        }
+        h += "</td></tr>\n";
+    }
+    if (papers.size() < digest["papers"].size()) {
+        h += "<tr><td style=\"padding:14px 28px;border-top:1px solid #e5e7eb;font-size:14px;color:#4b5563;\">" +
+             std::to_string(digest["papers"].size() - papers.size()) + " more papers are in the full report.</td></tr>\n";
+    }
+    h += "<tr><td style=\"padding:14px 28px 20px;border-top:1px solid #e5e7eb;font-size:12px;color:#9ca3af;\">Sent by paperboy for "
+         "the profile &ldquo;" +
+         html_escape(str(digest, "profile")) + "&rdquo;. Scores and comments are a language model&rsquo;s judgement.</td></tr>\n";
+    h += "</table>\n</td></tr>\n</table>\n</body>\n</html>\n";
+    return h;
+}
+
+std::string message_id(const json& digest, const settings& s) {
+    const auto key = str(digest, "date") + "\n" + str(digest, "profile") + "\n" + str(digest, "channel") + "\n" + str(digest, "delivery_key");
+    return "<paperboy." + str(digest, "date") + "." + stable_hex(key) + "@" + s.from.addr.substr(s.from.addr.find('@') + 1) + ">";
+}
+
+std::string build_message(const json& digest, const settings& s, std::chrono::system_clock::time_point now) {
+    const auto id = message_id(digest, s);
+    // Boundaries start with "=_": quoted-printable always writes '=' as "=3D", so no encoded
+    // body line can ever equal a boundary.
+    const auto alt = "=_pb_alt_" + stable_hex(id);
+    const auto mixed = "=_pb_mix_" + stable_hex(id);
+    std::string m;
+    m += "Date: " + rfc5322_date(now) + "\r\n";
+    m += address_header("From", {s.from});
+    m += address_header("To", s.to);
+    if (!s.cc.empty()) m += address_header("Cc", s.cc);
+    if (s.reply_to) m += address_header("Reply-To", {*s.reply_to});
+    m += unstructured_header("Subject", render_subject(s.subject, digest));
+    m += "Message-ID: " + id + "\r\n";
+    m += "MIME-Version: 1.0\r\n";
+    // RFC 3834: automatic mail; also keeps vacation responders quiet.
+    m += "Auto-Submitted: auto-generated\r\n";
+    m += "X-Auto-Response-Suppress: All\r\n";
+    const bool attach = s.attach_markdown && digest.contains("markdown") && digest["markdown"].is_string();
+    if (attach) {
+        m += "Content-Type: multipart/mixed;\r\n boundary=\"" + mixed + "\"\r\n\r\n";
+        m += "This is a MIME message.\r\n\r\n--" + mixed + "\r\n";
+    }
+    m += "Content-Type: multipart/alternative;\r\n boundary=\"" + alt + "\"\r\n\r\n";
+    if (!attach) m += "This is a MIME message.\r\n\r\n";
+    m += "--" + alt + "\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n";
+    m += quoted_printable(render_text(digest, s)) + "\r\n";
+    m += "--" + alt + "\r\nContent-Type: text/html; charset=UTF-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n";
+    m += quoted_printable(render_html(digest, s)) + "\r\n";
+    m += "--" + alt + "--\r\n";
+    if (attach) {
+        const auto name = "paperboy-" + str(digest, "profile") + "-" + str(digest, "date") + ".md";
+        m += "\r\n--" + mixed + "\r\nContent-Type: text/markdown; charset=UTF-8;\r\n name=\"" + name +
+             "\"\r\nContent-Disposition: attachment;\r\n filename=\"" + name + "\"\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n";
+        m += quoted_printable(digest["markdown"].get<std::string>()) + "\r\n";
+        m += "--" + mixed + "--\r\n";
+    }
+    return m;
+}
+
+smtp_failure classify_failure(int curl_code, long reply_code, std::string_view curl_message, std::string_view server_reply) {
+    smtp_failure f;
+    const std::string reply = server_reply.empty() ? std::string() : " (server said: " + strip_controls(server_reply) + ")";
+    const std::string what = std::string(curl_message) + reply;
+    switch (curl_code) {
+        case CURLE_LOGIN_DENIED:
+            return {PB_PERMANENT, false, "authentication failed: check username and password" + reply};
+        case CURLE_USE_SSL_FAILED:
+            return {PB_PERMANENT, false,
+                    "the server does not offer STARTTLS, so nothing was sent (use smtps://, or \"tls\": \"none\" only for a "
+                    "trusted local relay)"};
+        case CURLE_PEER_FAILED_VERIFICATION:
+            return {PB_PERMANENT, false, "the server's TLS certificate could not be verified: " + std::string(curl_message)};
+        case CURLE_SSL_CACERT_BADFILE:
+            return {PB_INVALID_CONFIG, false, "ca: " + std::string(curl_message)};
+        case CURLE_UNSUPPORTED_PROTOCOL:
+        case CURLE_URL_MALFORMAT:
+            return {PB_INVALID_CONFIG, false, "smtp_url: " + std::string(curl_message)};
+        case CURLE_OPERATION_TIMEDOUT:
+            return {PB_TIMEOUT, false, "timed out: " + what};
+        case CURLE_COULDNT_RESOLVE_HOST:
+        case CURLE_COULDNT_CONNECT:
+            return {PB_TRANSIENT, false, "cannot reach the SMTP server: " + std::string(curl_message)};
+        default:
+            break;
+    }
+    f.message = what;
+    if (reply_code >= 500 && reply_code < 600) {
+        f.status = PB_PERMANENT;
+        f.recipient_refused = curl_message.starts_with("RCPT failed");
+    } else {
+        // 4xx replies, dropped connections and TLS handshake failures may pass.
+        f.status = PB_TRANSIENT;
+    }
+    return f;
+}
+
+}  // namespace paperboy::email

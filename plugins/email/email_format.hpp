@@ -1,0 +1,82 @@
+// The email channel's pure logic: settings, the digest as a MIME message (plain text and
+// HTML alternatives, optional Markdown attachment), and the classification of SMTP failures.
+#pragma once
+
+#include "chat_common.hpp"
+#include "mime.hpp"
+#include "paperboy/plugin.h"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace paperboy::email {
+
+enum class tls_mode {
+    starttls,  // smtp://: STARTTLS is required (CURLUSESSL_ALL); a server without it is refused
+    implicit,  // smtps://: TLS from the first byte
+    none       // smtp:// with "tls": "none": clear text, for a trusted local relay only
+};
+
+struct settings : chat::common_settings {
+    settings() : chat::common_settings{0, 5000, 120'000} {}
+    std::string smtp_url;              // smtp://host:587[/ehlo-name] or smtps://host:465
+    tls_mode tls = tls_mode::starttls;
+    std::string username, password;    // AUTH only when username is set
+    address from;
+    std::vector<address> to, cc, bcc;
+    std::optional<address> reply_to;
+    std::string subject = "paperboy: {new_papers} for {date}";
+    std::string ca;                    // PEM CA certificates trusted instead of the system store ("ca_file"
+                                       // in the config: the host reads the file); verification stays on
+    std::uint32_t connect_timeout_ms = 30'000;
+    bool attach_markdown = false;
+    bool send_empty = false;           // a day without selected papers sends nothing unless set
+
+    /// Every envelope recipient (to, cc, bcc), each address once, in that order.
+    std::vector<std::string> recipients() const;
+};
+
+/// Throws std::invalid_argument naming the key: unknown keys, a URL that is not smtp:// or
+/// smtps:// (or carries credentials), "tls": "none" with smtps://, addresses with control
+/// characters or outside the accepted syntax, an empty "to", a subject template with CR/LF or
+/// an unknown {placeholder}.
+settings parse_settings(std::string_view config_json);
+
+/// The subject from the template: {date}, {profile}, {count} and {new_papers} ("18 new
+/// papers", "1 new paper", "no new papers"). Nothing from a paper can reach it.
+std::string render_subject(const std::string& subject_template, const nlohmann::json& digest);
+
+/// The plain-text alternative: header lines, notes, then each paper (title, authors, scores,
+/// comment, links, abstract).
+std::string render_text(const nlohmann::json& digest, const settings& s);
+
+/// The HTML alternative: a table-based layout with inline styles only (what Gmail, Outlook and
+/// Apple Mail render alike). Every text from the digest is HTML-escaped; links go only to
+/// https://arxiv.org/ and to the digest's http(s) web_url.
+std::string render_html(const nlohmann::json& digest, const settings& s);
+
+/// "<paperboy.2025-07-23.<16 hex>@from-domain>": the same for one (date, profile, channel,
+/// delivery_key), so a retried delivery carries the Message-ID of the first attempt and mail
+/// systems that deduplicate on it (Gmail does) show it once.
+std::string message_id(const nlohmann::json& digest, const settings& s);
+
+/// The complete message, CRLF line ends, 7-bit, lines of at most 78 characters.
+std::string build_message(const nlohmann::json& digest, const settings& s, std::chrono::system_clock::time_point now);
+
+struct smtp_failure {
+    pb_status status = PB_TRANSIENT;
+    bool recipient_refused = false;  // only this recipient: the others can still be served
+    std::string message;
+};
+
+/// What a failed libcurl SMTP transfer means for the retry policy (protocols.md 5.5):
+/// wrong credentials (535), a refused recipient or sender (5xx), a missing STARTTLS and an
+/// untrusted certificate are permanent; no connection, timeouts and 4xx replies transient.
+/// `server_reply` is the last line the server sent, quoted in the message.
+smtp_failure classify_failure(int curl_code, long reply_code, std::string_view curl_message, std::string_view server_reply);
+
+}  // namespace paperboy::email
