@@ -9,11 +9,16 @@
 #include "deliver/delivery.hpp"
 #include "plugin/loader.hpp"
 #include "score/scorer.hpp"
+#include "state/state_store.hpp"
 
 #include <boost/program_options.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdlib>
+#include <ctime>
+#include <filesystem>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -34,14 +39,24 @@ Commands:
             and print what it sets up.
   plugins   List the plugins paperboy finds and their configuration keys.
   send-test Send a short sample digest through one channel (--channel NAME).
+  status    Show the last runs and every delivery that is not done yet, or
+            that failed, with its attempts, next try and last error.
+  resend    Deliver a day's digest again on purpose (--date, --profile,
+            optionally --channel; default: all the profile's channels).
   help      Show this help.
 
-Options for run, check, plugins and send-test:
+Options for every command:
   -c, --config FILE    Configuration file (JSON). Default: $PAPERBOY_CONFIG.
   -v, --verbose        Log debug details.
   -q, --quiet          Log warnings and errors only.
-Options for send-test:
+Options for send-test and resend:
   --channel NAME       The channel (a key of "channels" in the configuration).
+Options for resend:
+  --date YYYY-MM-DD    The announcement day whose digest is sent again.
+  --profile NAME       The profile.
+Options for status:
+  --runs N             How many recent runs to list (default 10).
+  --all                Also list delivered entries (default: only the others).
 Options for run:
   --date YYYY-MM-DD    Announcement day (default: today in schedule.timezone,
                        America/New_York unless set). A day already stored in the
@@ -54,14 +69,15 @@ Global:
   --version            Show the version.
 
 Exit status:
-  0   report(s) written and delivered (run), configuration valid (check)
+  0   report(s) written and delivered (run, resend), configuration valid (check)
   1   the run failed and retrying will not help (malformed feed, bad category,
-      unwritable output, unusable state database, a channel refused the digest)
+      unwritable output, unusable state database, a channel refused the digest
+      or the ledger gave up on it)
   2   invalid command line
   3   no announcement that day: the feed is empty (weekend or arXiv holiday)
   75  temporary failure: network, timeout, HTTP 429/5xx, or the feed still
-      carries an earlier day; try again later (a digest already delivered is
-      not sent again)
+      carries an earlier day, or a delivery is still pending in the ledger;
+      the next run retries (a digest already delivered is not sent again)
   78  invalid configuration
 )";
 
@@ -176,6 +192,13 @@ int cmd_plugins(const std::vector<std::string>& args) {
     return exit_code::ok;
 }
 
+void print_delivery(const delivery_outcome& d) {
+    if (d.delivered) std::cout << "  sent to " << d.channel << "\n";
+    else if (d.skipped) std::cout << "  " << d.channel << ": already delivered, not sent again\n";
+    else if (d.pending) std::cout << "  NOT delivered yet to " << d.channel << ": " << (d.failure ? d.failure->detail : std::string()) << "\n    the ledger retries it: see paperboy status\n";
+    else std::cout << "  NOT delivered to " << d.channel << ": " << (d.failure ? d.failure->detail : std::string()) << "\n";
+}
+
 int cmd_run(const std::vector<std::string>& args) {
     common_options c;
     std::string date_text;
@@ -203,21 +226,22 @@ int cmd_run(const std::vector<std::string>& args) {
                       << " papers selected";
             if (p.stats.failed > 0) std::cout << ", " << p.stats.failed << " could not be scored";
             std::cout << "\n  digest: " << p.markdown_path.string() << "\n  json:   " << p.json_path.string() << "\n";
-            for (const auto& d : p.deliveries) {
-                if (d.delivered) std::cout << "  sent to " << d.channel << "\n";
-                else if (d.skipped) std::cout << "  " << d.channel << ": already delivered, not sent again\n";
-                else std::cout << "  NOT delivered to " << d.channel << ": " << d.failure->message() << "\n";
-            }
+            for (const auto& d : p.deliveries) print_delivery(d);
+        }
+        for (const auto& d : summary.resumed) {
+            std::cout << "  earlier digest " << d.date << " [" << d.profile << "]:";
+            print_delivery(d);
         }
     }
     // The report is written either way; a failed delivery still makes the run fail, with the
     // status that tells a scheduler whether trying again later can help.
     int status = exit_code::ok;
-    for (const auto& p : summary.profiles) {
-        for (const auto& d : p.deliveries) {
-            if (d.failure) status = d.failure->transient() && status != exit_code::failure ? exit_code::temporary : exit_code::failure;
-        }
-    }
+    const auto account = [&](const delivery_outcome& d) {
+        if (d.delivered || d.skipped) return;
+        status = d.pending && status != exit_code::failure ? exit_code::temporary : exit_code::failure;
+    };
+    for (const auto& p : summary.profiles) std::for_each(p.deliveries.begin(), p.deliveries.end(), account);
+    std::for_each(summary.resumed.begin(), summary.resumed.end(), account);
     return status;
 }
 
@@ -238,6 +262,88 @@ int cmd_send_test(const std::vector<std::string>& args) {
     return out.failure->code == errc::config_invalid ? exit_code::config
            : out.failure->transient()              ? exit_code::temporary
                                                    : exit_code::failure;
+}
+
+int cmd_status(const std::vector<std::string>& args) {
+    common_options c;
+    int runs = 10;
+    bool all = false;
+    auto desc = common_description(c);
+    desc.add_options()("runs", po::value(&runs))("all", po::bool_switch(&all));
+    if (!parse_command(args, desc, c)) return exit_code::ok;
+    const auto cfg = load_config(resolve_config_path(c)).value();
+    if (!std::filesystem::exists(cfg.state_path)) {
+        std::cout << "paperboy: no state yet (" << cfg.state_path.string() << " does not exist): nothing has run\n";
+        return exit_code::ok;
+    }
+    state_store state(cfg.state_path);
+    std::cout << "state: " << cfg.state_path.string() << "\n\nlast runs (newest first):\n";
+    const auto recent = state.recent_runs(runs);
+    if (recent.empty()) std::cout << "  none\n";
+    for (const auto& r : recent) {
+        std::cout << "  " << r.date << "  " << r.profile << "  " << r.outcome;
+        if (r.outcome == "reported") std::cout << ": " << r.selected << " of " << r.scanned << " selected";
+        if (!r.detail.empty()) std::cout << ": " << r.detail;
+        std::cout << "  (started " << r.started_at << (r.finished_at.empty() ? ", never finished" : "") << ")\n";
+    }
+    std::cout << "\ndeliveries" << (all ? "" : " not delivered") << ":\n";
+    int shown = 0, open = 0, failed = 0;
+    for (const auto& e : state.ledger({})) {
+        if (e.status == delivery_status::failed) ++failed;
+        if (e.status == delivery_status::pending || e.status == delivery_status::sending) ++open;
+        if (!all && e.status == delivery_status::delivered) continue;
+        ++shown;
+        std::cout << "  " << e.date << "  " << e.profile << "  " << e.channel << (e.generation ? " (resend " + std::to_string(e.generation) + ")" : "")
+                  << "  " << to_string(e.status) << ", " << e.attempts << " attempt(s)";
+        if (e.status == delivery_status::pending) {
+            const std::time_t t = static_cast<std::time_t>(e.next_attempt_ms / 1000);
+            std::tm tm{};
+            gmtime_r(&t, &tm);
+            char buf[32];
+            std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+            std::cout << ", next attempt " << buf;
+        }
+        std::cout << "\n";
+        if (!e.last_error.empty()) std::cout << "      last error: " << e.last_error << "\n";
+    }
+    if (shown == 0) std::cout << "  none\n";
+    std::cout << "\n" << open << " pending, " << failed << " failed\n";
+    return exit_code::ok;
+}
+
+int cmd_resend(const std::vector<std::string>& args) {
+    common_options c;
+    std::string date_text, profile, channel;
+    auto desc = common_description(c);
+    desc.add_options()("date", po::value(&date_text))("profile", po::value(&profile))("channel", po::value(&channel));
+    if (!parse_command(args, desc, c)) return exit_code::ok;
+    if (date_text.empty() || profile.empty()) throw failure(make_error(errc::usage, "resend needs --date YYYY-MM-DD and --profile NAME"));
+    if (!parse_iso_day(date_text)) throw failure(make_error(errc::usage, "--date expects YYYY-MM-DD, got '" + date_text + "'"));
+    const auto cfg = load_config(resolve_config_path(c)).value();
+    const auto p = std::find_if(cfg.profiles.begin(), cfg.profiles.end(), [&](const auto& x) { return x.name == profile; });
+    if (p == cfg.profiles.end()) throw failure(make_error(errc::usage, "no profile named '" + profile + "' in the configuration"));
+    std::vector<std::string> channels = p->channels;
+    if (!channel.empty()) {
+        if (std::find(channels.begin(), channels.end(), channel) == channels.end()) {
+            throw failure(make_error(errc::usage, "profile '" + profile + "' has no channel '" + channel + "'"));
+        }
+        channels = {channel};
+    }
+    if (channels.empty()) throw failure(make_error(errc::usage, "profile '" + profile + "' has no channels"));
+    state_store state(cfg.state_path);
+    std::vector<std::int64_t> ids;
+    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    for (const auto& ch : channels) {
+        auto id = state.create_resend(date_text, profile, ch, now);
+        if (!id) throw failure(make_error(errc::usage, "no digest of " + date_text + " for profile '" + profile + "' in the state: run that day first"));
+        ids.push_back(*id);
+    }
+    int status = exit_code::ok;
+    for (const auto& d : deliver_entries(cfg, state, ids, cfg.delivery.wait_in_run)) {
+        print_delivery(d);
+        if (!d.delivered) status = d.pending && status != exit_code::failure ? exit_code::temporary : exit_code::failure;
+    }
+    return status;
 }
 
 }  // namespace
@@ -263,6 +369,8 @@ int cli_main(int argc, char** argv) {
         if (command == "check") return cmd_check(args);
         if (command == "plugins") return cmd_plugins(args);
         if (command == "send-test") return cmd_send_test(args);
+        if (command == "status") return cmd_status(args);
+        if (command == "resend") return cmd_resend(args);
         std::cerr << "paperboy: unknown command '" << command << "' (see paperboy --help)\n";
         return exit_code::usage;
     } catch (const po::error& e) {

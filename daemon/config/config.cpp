@@ -336,6 +336,25 @@ result<config> parse_config(std::string_view json_text, const fs::path& base_dir
             }
         }
 
+        if (const auto* dl = r.find("delivery")) {
+            object_reader d(*dl, "/delivery", base_dir);
+            const auto ms = [&](const char* key, double min) -> std::optional<std::chrono::milliseconds> {
+                const auto v = d.number(key, min);
+                if (!v) return std::nullopt;
+                return std::chrono::milliseconds(static_cast<long long>(*v * 1000));
+            };
+            if (auto n = d.integer("max_attempts", 1, 1000)) c.delivery.max_attempts = static_cast<int>(*n);
+            if (auto v = ms("retry_delay_seconds", 0.001)) c.delivery.retry_delay = *v;
+            if (auto v = ms("max_delay_seconds", 0.001)) c.delivery.max_delay = *v;
+            if (auto v = ms("give_up_after_seconds", 0.001)) c.delivery.give_up_after = *v;
+            if (auto v = ms("wait_seconds", 0)) c.delivery.wait_in_run = *v;
+            if (const auto* t = d.find("deliver_repeats")) {
+                if (!t->is_boolean()) fail("/delivery/deliver_repeats", std::string("expected true or false, got ") + t->type_name());
+                c.delivery.deliver_repeats = t->get<bool>();
+            }
+            d.finish();
+        }
+
         const auto* profiles = r.find("profiles");
         if (!profiles || !profiles->is_array() || profiles->empty()) {
             fail("/profiles", "at least one profile is required (a list of objects)");

@@ -76,6 +76,17 @@ struct channel_config {
     nlohmann::json settings;                   // the plugin's own keys (secrets resolved), validated by the plugin
 };
 
+/// How digests are delivered and retried (the delivery ledger).
+struct delivery_config {
+    int max_attempts = 10;                               // tries per (day, profile, channel)
+    std::chrono::milliseconds retry_delay{30'000};       // first backoff ("retry_delay_seconds"); doubles, with jitter
+    std::chrono::milliseconds max_delay{3'600'000};      // backoff cap ("max_delay_seconds")
+    std::chrono::milliseconds give_up_after{86'400'000}; // since the digest was made ("give_up_after_seconds")
+    std::chrono::milliseconds wait_in_run{600'000};      // how long `run` waits for a retry ("wait_seconds");
+                                                         // later retries are left to the next run or the daemon
+    bool deliver_repeats = false;                        // deliver a paper again on a later day (re-announcement)
+};
+
 struct schedule_config {
     std::string time = "00:30";                // HH:MM in `timezone`
     std::string timezone = "America/New_York"; // also decides what "today" is for `run`
@@ -87,6 +98,7 @@ struct config {
     std::vector<profile_config> profiles;      // at least one
     llm_config llm;
     std::vector<channel_config> channels;
+    delivery_config delivery;
     std::filesystem::path output_dir = "out";  // "output.dir"
     std::filesystem::path state_path = "paperboy.db";  // "state.path"
     schedule_config schedule;

@@ -3,11 +3,18 @@
 #include "plugin/loader.hpp"
 #include "render/json_report.hpp"
 #include "render/markdown.hpp"
+#include "deliver/delivery_policy.hpp"
 #include "plugin/retry_policy.hpp"
 #include "state/state_store.hpp"
 
 #include <spdlog/spdlog.h>
 
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <ctime>
+#include <map>
 #include <random>
 #include <thread>
 
@@ -54,49 +61,87 @@ result<std::unique_ptr<plugin_instance>> open_channel(const config& cfg, const c
     return inst;
 }
 
-delivery_outcome deliver_one(const config& cfg, const channel_config& ch, json payload) {
-    delivery_outcome out;
-    out.channel = ch.name;
-    payload["channel"] = ch.name;
-    auto inst = open_channel(cfg, ch);
-    if (!inst) {
-        out.failure = inst.error();
-        return out;
+std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string iso_ms(std::int64_t ms) {
+    const std::time_t t = static_cast<std::time_t>(ms / 1000);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+// One attempt at a claimed entry; the ledger is updated before this returns.
+void attempt(const config& cfg, state_store& state, plugin_instance& inst, const ledger_entry& e, std::mt19937_64& rng) {
+    auto payload = json::parse(e.payload);
+    payload["channel"] = e.channel;
+    json done = json::array();  // receipts of messages sent by earlier attempts
+    const auto saved = json::parse(e.progress.empty() ? std::string("{}") : e.progress, nullptr, false);
+    if (saved.is_object() && saved.contains("resume_from")) {
+        payload["resume_from"] = saved["resume_from"];
+        done = saved.value("receipts", json::array());
+        payload["receipts"] = done;
     }
-    std::mt19937_64 rng{std::random_device{}()};
-    json receipts = json::array();
-    for (int attempt = 1;; ++attempt) {
-        auto r = (*inst)->call(payload.dump(-1, ' ', false, json::error_handler_t::replace));
-        if (r.status == PB_OK) {
-            out.delivered = true;
-            auto answer = json::parse(r.output, nullptr, false);
-            if (answer.is_object() && answer.contains("receipts") && answer["receipts"].is_array()) {
-                for (auto& x : answer["receipts"]) receipts.push_back(x);
-                answer["receipts"] = receipts;
-            }
-            out.receipt = answer.is_discarded() ? r.output : answer.dump();
-            return out;
+    const auto store_progress = [&](const json& p) {
+        if (!p.is_object() || !p.contains("messages_sent")) return;
+        json all = done;
+        for (const auto& x : p.value("receipts", json::array())) all.push_back(x);
+        state.save_progress(e.id, json{{"resume_from", p["messages_sent"]}, {"receipts", all}}.dump(), now_ms());
+    };
+    const auto r = inst.call(payload.dump(-1, ' ', false, json::error_handler_t::replace),
+                             [&](std::string_view p) { store_progress(json::parse(p, nullptr, false)); });
+    const auto where = e.date + " [" + e.profile + "] " + e.channel + (e.generation > 0 ? " (resend " + std::to_string(e.generation) + ")" : "");
+    if (r.status == PB_OK) {
+        auto answer = json::parse(r.output, nullptr, false);
+        if (answer.is_object() && answer.contains("receipts") && answer["receipts"].is_array()) {
+            json all = done;
+            for (auto& x : answer["receipts"]) all.push_back(x);
+            answer["receipts"] = all;
         }
-        const auto hints = json::parse(r.output, nullptr, false);
-        const auto retry_after = retry_after_hint(hints);
-        if (hints.is_object()) {
-            // A multi-message plugin says how far it got: the retry resumes there, so no
-            // message is posted twice.
-            if (hints.contains("messages_sent")) {
-                for (auto& x : hints.value("receipts", json::array())) receipts.push_back(x);
-                payload["resume_from"] = hints["messages_sent"];
-                payload["receipts"] = receipts;
-            }
+        if (answer.is_object() && answer.contains("refused") && !answer["refused"].empty()) {
+            spdlog::warn("{}: delivered, but some recipients were refused: {}", where, answer["refused"].dump());
         }
-        const auto delay = plugin_retry_delay(r.status, attempt, retry_after, cfg.llm.max_attempts, cfg.llm.retry_delay,
-                                           std::uniform_real_distribution<double>(0, 1)(rng));
-        if (!delay) {
-            out.failure = plugin_error(r.status, "channel " + ch.name + ": " + r.message);
-            return out;
-        }
-        spdlog::warn("channel {}: delivery failed ({}); retry {} in {} ms", ch.name, r.message, attempt, delay->count());
-        std::this_thread::sleep_for(*delay);
+        const auto receipt = answer.is_discarded() ? r.output : answer.dump();
+        state.mark_delivered(e.id, receipt, now_ms());
+        spdlog::info("{}: delivered after {} attempt(s) ({})", where, e.attempts + 1, receipt);
+        return;
     }
+    const auto hints = json::parse(r.output, nullptr, false);
+    store_progress(hints);
+    const auto step = next_delivery_step(r.status, e.attempts + 1, retry_after_hint(hints), std::chrono::milliseconds(now_ms() - e.created_ms),
+                                         cfg.delivery, std::uniform_real_distribution<double>(0, 1)(rng));
+    const auto message = plugin_error(r.status, r.message).message();
+    if (step.retry) {
+        const auto next = now_ms() + step.delay.count();
+        state.mark_retry(e.id, message, next, now_ms());
+        spdlog::warn("{}: attempt {} failed ({}); next attempt in {} ms, at {}", where, e.attempts + 1, message, step.delay.count(), iso_ms(next));
+    } else {
+        state.mark_failed(e.id, message + "; " + step.reason, now_ms());
+        spdlog::error("{}: NOT delivered: {}; {}", where, message, step.reason);
+    }
+}
+
+delivery_outcome outcome_of(const ledger_entry& e) {
+    delivery_outcome o;
+    o.channel = e.channel;
+    o.date = e.date;
+    o.profile = e.profile;
+    o.generation = e.generation;
+    o.attempts = e.attempts;
+    o.delivered = e.status == delivery_status::delivered;
+    o.pending = e.status == delivery_status::pending || e.status == delivery_status::sending;
+    o.receipt = e.receipt;
+    if (!o.delivered && !e.last_error.empty()) {
+        o.failure = make_error(errc::plugin, "channel " + e.channel + ": " + e.last_error);
+        o.failure->retry_hint = o.pending ? retry::may_help : retry::futile;
+    } else if (o.pending) {
+        o.failure = make_error(errc::plugin, "channel " + e.channel + ": not delivered yet");
+        o.failure->retry_hint = retry::may_help;
+    }
+    return o;
 }
 
 }  // namespace
@@ -107,28 +152,91 @@ result<void> check_channel(const config& cfg, const channel_config& channel) {
     return {};
 }
 
-std::vector<delivery_outcome> deliver(const config& cfg, const profile_config& profile, const report& r, state_store* state) {
+std::vector<delivery_outcome> deliver_entries(const config& cfg, state_store& state, const std::vector<std::int64_t>& ids,
+                                              std::chrono::milliseconds wait) {
     std::vector<delivery_outcome> outcomes;
-    if (profile.channels.empty()) return outcomes;
-    const auto payload = digest_payload(r);
-    for (const auto& name : profile.channels) {
-        const auto* ch = find_channel(cfg, name);
-        if (!ch) continue;  // load_config guarantees it exists
-        if (state && state->delivered(r.date, profile.name, name)) {
-            outcomes.push_back({name, false, true, {}, std::nullopt});
-            spdlog::info("{} [{}]: already delivered to {}; not sending again", format_iso_day(r.date), profile.name, name);
+    if (ids.empty()) return outcomes;
+    std::mt19937_64 rng{std::random_device{}()};
+    std::map<std::string, std::unique_ptr<plugin_instance>> instances;
+    const auto deadline = std::chrono::steady_clock::now() + wait;
+    const ledger_filter mine{.date = {}, .profile = {}, .channel = {}, .statuses = {}, .ids = ids};
+    for (;;) {
+        for (const auto& e : state.ledger(mine)) {
+            if (e.status != delivery_status::pending || e.next_attempt_ms > now_ms()) continue;
+            const auto* ch = find_channel(cfg, e.channel);
+            if (!ch) {
+                if (state.claim(e.id, ::getpid(), now_ms())) {
+                    state.mark_failed(e.id, "channel '" + e.channel + "' is no longer in the configuration", now_ms());
+                }
+                continue;
+            }
+            auto& inst = instances[e.channel];
+            if (!inst) {
+                auto opened = open_channel(cfg, *ch);
+                if (!opened) {
+                    if (state.claim(e.id, ::getpid(), now_ms())) state.mark_failed(e.id, opened.error().message(), now_ms());
+                    spdlog::error("{} [{}] {}: NOT delivered: {}", e.date, e.profile, e.channel, opened.error().message());
+                    continue;
+                }
+                inst = std::move(*opened);
+            }
+            if (!state.claim(e.id, ::getpid(), now_ms())) continue;  // another process has it
+            attempt(cfg, state, *inst, e, rng);
+        }
+        std::optional<std::int64_t> earliest;
+        for (const auto& e : state.ledger(mine)) {
+            if (e.status == delivery_status::pending) earliest = std::min(earliest.value_or(e.next_attempt_ms), e.next_attempt_ms);
+        }
+        if (!earliest) break;
+        const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(std::max<std::int64_t>(0, *earliest - now_ms()));
+        if (until > deadline) break;  // left for the next run or the daemon
+        std::this_thread::sleep_until(until);
+    }
+    for (const auto& e : state.ledger(mine)) outcomes.push_back(outcome_of(e));
+    return outcomes;
+}
+
+std::vector<delivery_outcome> deliver_report(const config& cfg, state_store& state, const run_record& record,
+                                             const std::vector<std::string>& channels, const json& payload) {
+    const auto ids = state.finish_run_with_deliveries(record, channels, payload.dump(-1, ' ', false, json::error_handler_t::replace), now_ms());
+    auto fresh = deliver_entries(cfg, state, ids, cfg.delivery.wait_in_run);
+    std::vector<delivery_outcome> outcomes;
+    for (const auto& name : channels) {
+        const auto it = std::find_if(fresh.begin(), fresh.end(), [&](const auto& o) { return o.channel == name; });
+        if (it != fresh.end()) {
+            outcomes.push_back(*it);
             continue;
         }
-        auto out = deliver_one(cfg, *ch, payload);
-        if (out.delivered) {
-            if (state) state->record_delivery(r.date, profile.name, name, out.receipt);
-            spdlog::info("{} [{}]: delivered to {} ({})", format_iso_day(r.date), profile.name, name, out.receipt);
-        } else {
-            spdlog::error("{} [{}]: delivery to {} failed: {}", format_iso_day(r.date), profile.name, name, out.failure->message());
+        delivery_outcome o;
+        o.channel = name;
+        o.date = record.date;
+        o.profile = record.profile;
+        for (const auto& e : state.ledger({.date = record.date, .profile = record.profile, .channel = name, .statuses = {}, .ids = {}})) {
+            if (e.generation == 0) o = outcome_of(e);
         }
-        outcomes.push_back(std::move(out));
+        o.skipped = o.delivered;
+        if (o.skipped) spdlog::info("{} [{}]: already delivered to {}; not sending again", record.date, record.profile, name);
+        o.delivered = false;
+        outcomes.push_back(std::move(o));
     }
     return outcomes;
+}
+
+std::vector<delivery_outcome> resume_deliveries(const config& cfg, state_store& state) {
+    const auto alive = [](std::int64_t pid) {
+        // EPERM: the pid exists under another user, so it is alive.
+        return pid > 0 && pid != ::getpid() && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
+    };
+    for (const auto& e : state.recover_interrupted(alive, now_ms())) {
+        spdlog::warn("{} [{}] {}: was being sent when paperboy stopped; sending again (a message in flight then may arrive twice)",
+                     e.date, e.profile, e.channel);
+    }
+    std::vector<std::int64_t> due;
+    for (const auto& e : state.ledger({.date = {}, .profile = {}, .channel = {}, .statuses = {delivery_status::pending}, .ids = {}})) {
+        if (e.next_attempt_ms <= now_ms()) due.push_back(e.id);
+    }
+    if (!due.empty()) spdlog::info("resuming {} delivery(ies) left by an earlier run", due.size());
+    return deliver_entries(cfg, state, due, std::chrono::milliseconds(0));
 }
 
 delivery_outcome send_test(const config& cfg, const std::string& name) {
@@ -151,7 +259,21 @@ delivery_outcome send_test(const config& cfg, const std::string& name) {
     r.papers.push_back({&sample[0], false, {}, paper_score{9, 9, "A sample comment from the scorer."}});
     r.papers.push_back({&sample[1], false, {}, paper_score{9, 8, "Another sample comment."}});
     r.stats.selected = 2;
-    return deliver_one(cfg, *ch, digest_payload(r));
+    delivery_outcome out;
+    out.channel = name;
+    auto inst = open_channel(cfg, *ch);
+    if (!inst) {
+        out.failure = inst.error();
+        return out;
+    }
+    auto payload = digest_payload(r);
+    payload["channel"] = name;
+    payload["delivery_key"] = "send-test-" + std::to_string(now_ms());
+    const auto res = (*inst)->call(payload.dump(-1, ' ', false, json::error_handler_t::replace));
+    out.delivered = res.status == PB_OK;
+    if (out.delivered) out.receipt = res.output;
+    else out.failure = plugin_error(res.status, "channel " + name + ": " + res.message);
+    return out;
 }
 
 }  // namespace paperboy

@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,6 +17,7 @@
 namespace paperboy {
 
 class state_store;
+struct run_record;
 
 /// The document a channel plugin gets (schema 1):
 /// {"schema": 1, "kind": "digest", "date", "profile", "model", "stats": {...}, "notes": [...],
@@ -26,18 +29,32 @@ nlohmann::json digest_payload(const report& r);
 
 struct delivery_outcome {
     std::string channel;
+    std::string date, profile;
+    int generation = 0;          // 0: the day's digest; n: the n-th resend
     bool delivered = false;
-    bool skipped = false;        // already delivered for this date and profile
-    std::string receipt;         // the plugin's answer (message ids, ts)
-    std::optional<error> failure;
+    bool skipped = false;        // delivered by an earlier run: not sent again
+    bool pending = false;        // not delivered yet; the ledger retries it later
+    int attempts = 0;
+    std::string receipt;         // the plugin's answer (message ids, ts, recipients)
+    std::optional<error> failure;  // the last failure (also while pending)
 };
 
-/// Delivers `r` to each of the profile's channels, independently: one failing channel does
-/// not hold back the others. Transient failures are retried per plugin_retry_delay
-/// (llm.max_attempts, backoff from llm.retry_delay, server retry hints honoured). With `state`,
-/// a channel already delivered for (date, profile) is skipped, so running a day again never
-/// posts twice, and each success is recorded.
-std::vector<delivery_outcome> deliver(const config& cfg, const profile_config& profile, const report& r, state_store* state);
+/// The ledger entries of one report: creates them with the run record (one transaction), then
+/// delivers them. Each channel is independent: every due entry is tried in turn, and a channel
+/// that must wait for a retry (delivery policy, server retry hints) does not hold back the
+/// others. Retries due within cfg.delivery.wait_in_run are waited for; later ones stay pending
+/// for the next run or the daemon. Channels delivered by an earlier run are skipped.
+std::vector<delivery_outcome> deliver_report(const config& cfg, state_store& state, const run_record& record,
+                                             const std::vector<std::string>& channels, const nlohmann::json& payload);
+
+/// Delivers the given ledger entries as deliver_report does (waiting up to `wait`).
+std::vector<delivery_outcome> deliver_entries(const config& cfg, state_store& state, const std::vector<std::int64_t>& ids,
+                                              std::chrono::milliseconds wait);
+
+/// What earlier processes left: entries a dead process was sending become due again (the
+/// channel may then get that message twice; see README "Delivery guarantees"), then every due
+/// pending entry, of any day, is tried once. Entries whose channel is no longer configured fail.
+std::vector<delivery_outcome> resume_deliveries(const config& cfg, state_store& state);
 
 /// Loads the channel's plugin and lets it validate its settings (no network).
 result<void> check_channel(const config& cfg, const channel_config& channel);

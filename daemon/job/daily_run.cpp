@@ -109,6 +109,11 @@ run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_o
         day_feed = fetch_day(cfg, summary.date);
     }
 
+    if (state) {
+        // Before new work: what an earlier run or a crash left undelivered.
+        for (auto& d : resume_deliveries(cfg, *state)) summary.resumed.push_back(std::move(d));
+    }
+
     if (day_feed->papers.empty()) {
         summary.outcome = run_outcome::no_announcement;
         spdlog::info("{}: the feed is empty: no announcement that day (weekend or arXiv holiday)", date_text);
@@ -139,9 +144,17 @@ run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_o
         const auto start = clock_type::now();
         run_record record;
         record.profile = profile.name;
+        record.date = date_text;
         if (state) record.id = state->begin_run(summary.date, profile.name);
         try {
-            auto work = split_by_author(profile, scanned);
+            std::vector<const paper*> candidates = scanned;
+            long repeats = 0;
+            if (state && !cfg.delivery.deliver_repeats) {
+                const auto before = state->delivered_papers_before(profile.name, date_text);
+                std::erase_if(candidates, [&](const paper* p) { return before.contains(p->id); });
+                repeats = static_cast<long>(scanned.size() - candidates.size());
+            }
+            auto work = split_by_author(profile, candidates);
             const auto key = sc->cache_key(profile);
             std::map<std::string, paper_score> scores;
             if (state) scores = state->cached_scores(key, work.to_score);
@@ -171,11 +184,23 @@ run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_o
             r.stats.usage = state ? state->add_usage(summary.date, profile.name, key, fresh.usage) : fresh.usage;
             r.stats.cost = compute_cost(cfg.llm.prices, r.model, r.stats.usage);
             r.notes = fresh.notes;
+            if (repeats > 0) {
+                r.notes.push_back(std::to_string(repeats) + (repeats == 1 ? " paper was" : " papers were") +
+                                  " left out because an earlier digest already delivered them (delivery.deliver_repeats is off).");
+            }
             r.papers = select_papers(profile, work.author_matches, work.matched_names, work.to_score, scores);
             r.stats.selected = static_cast<long>(r.papers.size());
             pr.stats = r.stats;
 
             const auto markdown = render_markdown(r);
+            if (state) {
+                record.outcome = "reported";
+                record.total = r.stats.total;
+                record.scanned = r.stats.scanned;
+                record.scored = r.stats.scored;
+                record.failed = r.stats.failed;
+                record.selected = r.stats.selected;
+            }
             if (opts.dry_run) {
                 if (opts.dry_run_output) opts.dry_run_output(profile.name, markdown);
             } else {
@@ -184,7 +209,7 @@ run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_o
                 pr.json_path = dir / (date_text + ".json");
                 if (auto w = write_file_atomic(pr.json_path, render_json(r)); !w) throw failure(w.error());
                 if (auto w = write_file_atomic(pr.markdown_path, markdown); !w) throw failure(w.error());
-                pr.deliveries = deliver(cfg, profile, r, state ? &*state : nullptr);
+                record.report_path = pr.markdown_path.string();
             }
             spdlog::info("{} [{}]: {} author matches, {} scored now, {} from cache, {} failed, {} selected; {} prompt + {} "
                          "completion tokens ({} cached) in {} ms",
@@ -196,16 +221,9 @@ run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_o
                 spdlog::warn("{} [{}]: {} papers could not be scored; the report says so", date_text, profile.name,
                              r.stats.failed);
             }
-            if (state) {
-                record.outcome = "reported";
-                record.total = r.stats.total;
-                record.scanned = r.stats.scanned;
-                record.scored = r.stats.scored;
-                record.failed = r.stats.failed;
-                record.selected = r.stats.selected;
-                record.report_path = pr.markdown_path.string();
-                state->finish_run(record);
-            }
+            // The run record and the ledger entries (holding the digest) are one transaction:
+            // once the report exists, its deliveries cannot be lost.
+            if (state) pr.deliveries = deliver_report(cfg, *state, record, profile.channels, digest_payload(r));
             summary.profiles.push_back(std::move(pr));
         } catch (const failure& f) {
             if (state) {

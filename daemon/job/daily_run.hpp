@@ -41,13 +41,17 @@ struct run_summary {
     run_outcome outcome = run_outcome::reported;
     bool feed_from_state = false;  // the day was already stored: no request was made
     std::vector<profile_result> profiles;
+    std::vector<delivery_outcome> resumed;  // deliveries left by earlier runs, tried first
 };
 
 /// The papers of `f` kept by the announce-type filter, in feed order.
 std::vector<const paper*> scan(const feed& f, const std::vector<announce_type>& keep);
 
-/// Runs the day: writes each profile's report, then delivers it to the profile's channels
-/// (a failed delivery is reported in the result, not thrown; the report stays written).
+/// Runs the day: first resumes deliveries earlier runs left (resume_deliveries), then writes
+/// each profile's report and delivers it through the ledger (deliver_report; a failed delivery
+/// is reported in the result, not thrown; the report stays written). Unless
+/// delivery.deliver_repeats, papers an earlier day's digest delivered to the profile are left
+/// out (with a note).
 /// Returns run_outcome::no_announcement for an empty feed (weekend, holiday).
 /// Errors (as paperboy::failure): errc::feed_stale when the feed still carries an earlier
 /// day (transient), errc::feed_date_mismatch when it carries a later one, errc::feed_malformed

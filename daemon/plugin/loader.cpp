@@ -32,7 +32,7 @@ void copy_message(pb_error* err, std::string_view message) {
 
 // The host services every plugin instance gets (plugin.h: pb_host_api).
 void host_log(void* ctx, pb_log_level level, pb_str message) {
-    const auto& tag = *static_cast<const std::string*>(ctx);
+    const auto& tag = static_cast<const detail::host_context*>(ctx)->tag;
     const std::string_view text(message.ptr, message.len);
     switch (level) {
         case PB_LOG_DEBUG: spdlog::debug("[{}] {}", tag, text); break;
@@ -40,6 +40,11 @@ void host_log(void* ctx, pb_log_level level, pb_str message) {
         case PB_LOG_WARN: spdlog::warn("[{}] {}", tag, text); break;
         default: spdlog::error("[{}] {}", tag, text); break;
     }
+}
+
+void host_progress(void* ctx, pb_str progress_json) {
+    const auto* c = static_cast<const detail::host_context*>(ctx);
+    if (c->on_progress && *c->on_progress) (*c->on_progress)(std::string_view(progress_json.ptr, progress_json.len));
 }
 
 pb_status host_http(void*, const pb_http_request* request, int* http_status, pb_sink* body_out, pb_sink* headers_out,
@@ -189,9 +194,9 @@ std::vector<std::shared_ptr<loaded_plugin>> discover_plugins(const std::vector<f
 result<std::unique_ptr<plugin_instance>> plugin_instance::create(std::shared_ptr<loaded_plugin> plugin, std::string_view config_json) {
     std::unique_ptr<plugin_instance> inst(new plugin_instance);
     inst->plugin_ = std::move(plugin);
-    inst->log_tag_ = std::make_unique<std::string>(inst->plugin_->name());
+    inst->context_ = std::make_unique<detail::host_context>(detail::host_context{std::string(inst->plugin_->name()), nullptr});
     inst->host_ = std::make_unique<pb_host_api>(
-        pb_host_api{PB_PLUGIN_ABI_VERSION, sizeof(pb_host_api), inst->log_tag_.get(), &host_log, &host_http});
+        pb_host_api{PB_PLUGIN_ABI_VERSION, sizeof(pb_host_api), inst->context_.get(), &host_log, &host_http, &host_progress});
     pb_error err{};
     const auto status = inst->plugin_->descriptor().create(inst->host_.get(), {config_json.data(), config_json.size()},
                                                             &inst->instance_, &err);
@@ -206,8 +211,14 @@ plugin_instance::~plugin_instance() {
     if (instance_) plugin_->descriptor().destroy(instance_);
 }
 
-plugin_instance::call_result plugin_instance::call(std::string_view request_json) {
+plugin_instance::call_result plugin_instance::call(std::string_view request_json,
+                                                   const std::function<void(std::string_view)>& on_progress) {
     std::lock_guard lock(mutex_);
+    context_->on_progress = &on_progress;
+    struct reset {
+        detail::host_context* c;
+        ~reset() { c->on_progress = nullptr; }
+    } guard{context_.get()};
     call_result r;
     pb_sink out{&r.output, &sink_append};
     pb_error err{};

@@ -6,6 +6,7 @@
 #include "paperboy/plugin.h"
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -55,6 +56,14 @@ result<std::filesystem::path> find_plugin(std::string_view name, const std::vect
 std::vector<std::shared_ptr<loaded_plugin>> discover_plugins(const std::vector<std::filesystem::path>& dirs,
                                                              std::vector<std::string>& problems);
 
+namespace detail {
+/// What pb_host_api.host_ctx points at for one instance.
+struct host_context {
+    std::string tag;                                                      // the plugin's name, for log lines
+    const std::function<void(std::string_view)>* on_progress = nullptr;   // set during a call
+};
+}  // namespace detail
+
 /// One instance of a plugin, created with its config and destroyed with this object. Calls are
 /// serialised: the ABI promises a plugin never sees two calls on one instance at once.
 class plugin_instance {
@@ -71,8 +80,9 @@ public:
         std::string output;   // what the plugin wrote (also on failure: hints)
         std::string message;  // the plugin's error message on failure
     };
-    /// Runs call(); blocks; thread-safe.
-    call_result call(std::string_view request_json);
+    /// Runs call(); blocks; thread-safe. `on_progress` gets the plugin's progress reports
+    /// (plugin.h: progress) on the calling thread, during the call.
+    call_result call(std::string_view request_json, const std::function<void(std::string_view)>& on_progress = {});
 
     const loaded_plugin& plugin() const noexcept { return *plugin_; }
 
@@ -80,7 +90,7 @@ private:
     plugin_instance() = default;
     std::shared_ptr<loaded_plugin> plugin_;
     std::unique_ptr<pb_host_api> host_;
-    std::unique_ptr<std::string> log_tag_;
+    std::unique_ptr<detail::host_context> context_;
     void* instance_ = nullptr;
     std::mutex mutex_;
 };

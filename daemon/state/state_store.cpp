@@ -2,6 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <sqlite3.h>
+
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 
@@ -10,7 +13,7 @@ namespace {
 
 constexpr std::string_view schema = R"sql(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-INSERT OR IGNORE INTO meta(key, value) VALUES('schema_version', '1');
+INSERT OR IGNORE INTO meta(key, value) VALUES('schema_version', '2');
 CREATE TABLE IF NOT EXISTS days(
   date TEXT PRIMARY KEY, title TEXT NOT NULL, source_url TEXT NOT NULL, fetched_at TEXT NOT NULL,
   total INTEGER NOT NULL);
@@ -34,9 +37,26 @@ CREATE TABLE IF NOT EXISTS runs(
   total INTEGER, scanned INTEGER, scored INTEGER, failed INTEGER, selected INTEGER,
   report_path TEXT, detail TEXT);
 CREATE INDEX IF NOT EXISTS runs_by_day ON runs(date, profile);
-CREATE TABLE IF NOT EXISTS deliveries(
-  date TEXT NOT NULL, profile TEXT NOT NULL, channel TEXT NOT NULL, receipt TEXT NOT NULL,
-  delivered_at TEXT NOT NULL, PRIMARY KEY(date, profile, channel));
+CREATE TABLE IF NOT EXISTS ledger(
+  id INTEGER PRIMARY KEY AUTOINCREMENT, run_id INTEGER, date TEXT NOT NULL, profile TEXT NOT NULL,
+  channel TEXT NOT NULL, generation INTEGER NOT NULL, payload TEXT NOT NULL,
+  status TEXT NOT NULL CHECK(status IN ('pending', 'sending', 'delivered', 'failed')),
+  attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT '',
+  next_attempt_ms INTEGER NOT NULL, created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL,
+  progress TEXT NOT NULL DEFAULT '', receipt TEXT NOT NULL DEFAULT '', owner_pid INTEGER NOT NULL DEFAULT 0,
+  UNIQUE(date, profile, channel, generation));
+CREATE INDEX IF NOT EXISTS ledger_by_status ON ledger(status, next_attempt_ms);
+CREATE TABLE IF NOT EXISTS delivered_papers(
+  profile TEXT NOT NULL, paper_id TEXT NOT NULL, first_date TEXT NOT NULL, PRIMARY KEY(profile, paper_id));
+)sql";
+
+// Version 1 recorded only delivered (date, profile, channel); they become delivered entries.
+constexpr std::string_view migrate_v1 = R"sql(
+INSERT OR IGNORE INTO ledger(date, profile, channel, generation, payload, status, attempts, next_attempt_ms,
+                             created_ms, updated_ms, receipt)
+  SELECT date, profile, channel, 0, '{}', 'delivered', 1, 0, 0, 0, receipt FROM deliveries;
+DROP TABLE deliveries;
+UPDATE meta SET value = '2' WHERE key = 'schema_version';
 )sql";
 
 std::string date_key(day d) { return format_iso_day(d); }
@@ -67,7 +87,24 @@ const std::filesystem::path& with_parent_folder(const std::filesystem::path& pat
 state_store::state_store(const std::filesystem::path& path) : db_(with_parent_folder(path)) {
     try {
         db_.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
+        // A damaged file is found now, with a clear message, not in the middle of a delivery.
+        std::string integrity = "ok";
+        {
+            auto check = db_.prepare("PRAGMA quick_check");
+            if (check.step()) integrity = check.column_text(0);
+        }
+        if (integrity != "ok") throw failure(make_error(errc::state, "integrity check failed: " + integrity));
         db_.exec(schema);
+        bool v1 = false;
+        {
+            auto old = db_.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'deliveries'");
+            v1 = old.step();
+        }  // finalized: DROP TABLE needs no statement open on the schema
+        if (v1) {
+            sqlite::transaction tx(db_);
+            db_.exec(migrate_v1);
+            tx.commit();
+        }
     } catch (const failure& f) {
         throw failure(make_error(errc::state, "state database " + path.string() +
                                                   " is unusable (not a paperboy SQLite file, corrupt, or read-only): " +
@@ -180,17 +217,6 @@ token_usage state_store::add_usage(day date, std::string_view profile, std::stri
     return total;
 }
 
-bool state_store::delivered(day date, std::string_view profile, std::string_view channel) {
-    auto q = db_.prepare("SELECT 1 FROM deliveries WHERE date = ? AND profile = ? AND channel = ?");
-    q.bind(1, date_key(date)).bind(2, profile).bind(3, channel);
-    return q.step();
-}
-
-void state_store::record_delivery(day date, std::string_view profile, std::string_view channel, std::string_view receipt) {
-    auto ins = db_.prepare("INSERT OR REPLACE INTO deliveries(date, profile, channel, receipt, delivered_at) VALUES(?, ?, ?, ?, ?)");
-    ins.bind(1, date_key(date)).bind(2, profile).bind(3, channel).bind(4, receipt).bind(5, utc_timestamp()).run();
-}
-
 std::int64_t state_store::begin_run(day date, std::string_view profile) {
     auto ins = db_.prepare("INSERT INTO runs(date, profile, started_at, outcome) VALUES(?, ?, ?, 'running')");
     ins.bind(1, date_key(date)).bind(2, profile).bind(3, utc_timestamp()).run();
@@ -205,6 +231,182 @@ void state_store::finish_run(const run_record& r) {
     up.bind(4, static_cast<std::int64_t>(r.scanned)).bind(5, static_cast<std::int64_t>(r.scored));
     up.bind(6, static_cast<std::int64_t>(r.failed)).bind(7, static_cast<std::int64_t>(r.selected));
     up.bind(8, r.report_path).bind(9, r.detail).bind(10, r.id).run();
+}
+
+std::string_view to_string(delivery_status s) {
+    switch (s) {
+        case delivery_status::pending: return "pending";
+        case delivery_status::sending: return "sending";
+        case delivery_status::delivered: return "delivered";
+        case delivery_status::failed: return "failed";
+    }
+    return "pending";
+}
+
+namespace {
+delivery_status parse_status(const std::string& s) {
+    if (s == "sending") return delivery_status::sending;
+    if (s == "delivered") return delivery_status::delivered;
+    if (s == "failed") return delivery_status::failed;
+    return delivery_status::pending;
+}
+
+constexpr std::string_view entry_columns =
+    "id, date, profile, channel, generation, payload, status, attempts, last_error, next_attempt_ms, created_ms, "
+    "updated_ms, progress, receipt, owner_pid";
+
+ledger_entry read_entry(const sqlite::statement& q) {
+    ledger_entry e;
+    e.id = q.column_int(0);
+    e.date = q.column_text(1);
+    e.profile = q.column_text(2);
+    e.channel = q.column_text(3);
+    e.generation = static_cast<int>(q.column_int(4));
+    e.payload = q.column_text(5);
+    e.status = parse_status(q.column_text(6));
+    e.attempts = static_cast<int>(q.column_int(7));
+    e.last_error = q.column_text(8);
+    e.next_attempt_ms = q.column_int(9);
+    e.created_ms = q.column_int(10);
+    e.updated_ms = q.column_int(11);
+    e.progress = q.column_text(12);
+    e.receipt = q.column_text(13);
+    e.owner_pid = q.column_int(14);
+    return e;
+}
+}  // namespace
+
+std::vector<std::int64_t> state_store::finish_run_with_deliveries(const run_record& r, const std::vector<std::string>& channels,
+                                                                  std::string_view payload, std::int64_t now_ms) {
+    sqlite::transaction tx(db_);
+    finish_run(r);
+    auto ins = db_.prepare(
+        "INSERT INTO ledger(run_id, date, profile, channel, generation, payload, status, next_attempt_ms, created_ms, updated_ms) "
+        "VALUES(?, ?, ?, ?, 0, ?, 'pending', ?, ?, ?) "
+        "ON CONFLICT(date, profile, channel, generation) DO UPDATE SET run_id = excluded.run_id, payload = excluded.payload, "
+        "status = 'pending', attempts = 0, last_error = '', next_attempt_ms = excluded.next_attempt_ms, "
+        "created_ms = excluded.created_ms, updated_ms = excluded.updated_ms, progress = '' "
+        "WHERE status IN ('pending', 'failed')");
+    for (const auto& ch : channels) {
+        ins.bind(1, r.id).bind(2, r.date).bind(3, r.profile).bind(4, ch).bind(5, payload);
+        ins.bind(6, now_ms).bind(7, now_ms).bind(8, now_ms).run();
+    }
+    std::vector<std::int64_t> ids;
+    auto q = db_.prepare("SELECT id, channel FROM ledger WHERE date = ? AND profile = ? AND generation = 0 AND status = 'pending'");
+    q.bind(1, r.date).bind(2, r.profile);
+    while (q.step()) {
+        if (std::find(channels.begin(), channels.end(), q.column_text(1)) != channels.end()) ids.push_back(q.column_int(0));
+    }
+    tx.commit();
+    return ids;
+}
+
+std::vector<ledger_entry> state_store::ledger(const ledger_filter& f) {
+    std::string sql = "SELECT " + std::string(entry_columns) + " FROM ledger WHERE 1 = 1";
+    if (f.date) sql += " AND date = ?";
+    if (f.profile) sql += " AND profile = ?";
+    if (f.channel) sql += " AND channel = ?";
+    sql += " ORDER BY id";
+    auto q = db_.prepare(sql);
+    int i = 0;
+    if (f.date) q.bind(++i, *f.date);
+    if (f.profile) q.bind(++i, *f.profile);
+    if (f.channel) q.bind(++i, *f.channel);
+    std::vector<ledger_entry> out;
+    while (q.step()) {
+        auto e = read_entry(q);
+        if (!f.statuses.empty() && std::find(f.statuses.begin(), f.statuses.end(), e.status) == f.statuses.end()) continue;
+        if (!f.ids.empty() && std::find(f.ids.begin(), f.ids.end(), e.id) == f.ids.end()) continue;
+        out.push_back(std::move(e));
+    }
+    return out;
+}
+
+bool state_store::claim(std::int64_t id, std::int64_t pid, std::int64_t now_ms) {
+    auto up = db_.prepare(
+        "UPDATE ledger SET status = 'sending', attempts = attempts + 1, owner_pid = ?, updated_ms = ? WHERE id = ? AND status = 'pending'");
+    up.bind(1, pid).bind(2, now_ms).bind(3, id).run();
+    return sqlite3_changes(db_.handle()) == 1;
+}
+
+void state_store::save_progress(std::int64_t id, std::string_view progress, std::int64_t now_ms) {
+    auto up = db_.prepare("UPDATE ledger SET progress = ?, updated_ms = ? WHERE id = ?");
+    up.bind(1, progress).bind(2, now_ms).bind(3, id).run();
+}
+
+void state_store::mark_delivered(std::int64_t id, std::string_view receipt, std::int64_t now_ms) {
+    sqlite::transaction tx(db_);
+    auto up = db_.prepare("UPDATE ledger SET status = 'delivered', receipt = ?, last_error = '', updated_ms = ? WHERE id = ?");
+    up.bind(1, receipt).bind(2, now_ms).bind(3, id).run();
+    auto q = db_.prepare("SELECT profile, date, payload FROM ledger WHERE id = ?");
+    q.bind(1, id);
+    if (q.step()) {
+        const auto payload = nlohmann::json::parse(q.column_text(2), nullptr, false);
+        auto ins = db_.prepare("INSERT OR IGNORE INTO delivered_papers(profile, paper_id, first_date) VALUES(?, ?, ?)");
+        if (payload.is_object() && payload.contains("papers") && payload["papers"].is_array()) {
+            for (const auto& p : payload["papers"]) {
+                if (p.contains("id") && p["id"].is_string()) ins.bind(1, q.column_text(0)).bind(2, p["id"].get<std::string>()).bind(3, q.column_text(1)).run();
+            }
+        }
+    }
+    q.reset();
+    tx.commit();
+}
+
+void state_store::mark_retry(std::int64_t id, std::string_view error, std::int64_t next_attempt_ms, std::int64_t now_ms) {
+    auto up = db_.prepare("UPDATE ledger SET status = 'pending', last_error = ?, next_attempt_ms = ?, updated_ms = ?, owner_pid = 0 WHERE id = ?");
+    up.bind(1, error).bind(2, next_attempt_ms).bind(3, now_ms).bind(4, id).run();
+}
+
+void state_store::mark_failed(std::int64_t id, std::string_view error, std::int64_t now_ms) {
+    auto up = db_.prepare("UPDATE ledger SET status = 'failed', last_error = ?, updated_ms = ?, owner_pid = 0 WHERE id = ?");
+    up.bind(1, error).bind(2, now_ms).bind(3, id).run();
+}
+
+std::vector<ledger_entry> state_store::recover_interrupted(const std::function<bool(std::int64_t)>& alive, std::int64_t now_ms) {
+    std::vector<ledger_entry> out;
+    for (auto& e : ledger({.date = {}, .profile = {}, .channel = {}, .statuses = {delivery_status::sending}, .ids = {}})) {
+        if (alive(e.owner_pid)) continue;
+        auto up = db_.prepare(
+            "UPDATE ledger SET status = 'pending', next_attempt_ms = ?, updated_ms = ?, owner_pid = 0, "
+            "last_error = 'interrupted while sending (the process ended); sent again' WHERE id = ? AND status = 'sending' AND owner_pid = ?");
+        up.bind(1, now_ms).bind(2, now_ms).bind(3, e.id).bind(4, e.owner_pid).run();
+        if (sqlite3_changes(db_.handle()) == 1) out.push_back(std::move(e));
+    }
+    return out;
+}
+
+std::optional<std::int64_t> state_store::create_resend(std::string_view date, std::string_view profile, std::string_view channel,
+                                                       std::int64_t now_ms) {
+    sqlite::transaction tx(db_);
+    auto q = db_.prepare("SELECT payload, run_id FROM ledger WHERE date = ? AND profile = ? AND payload != '{}' ORDER BY id DESC LIMIT 1");
+    q.bind(1, date).bind(2, profile);
+    if (!q.step()) return std::nullopt;
+    auto payload = nlohmann::json::parse(q.column_text(0));
+    const auto run_id = q.column_int(1);
+    q.reset();
+    auto g = db_.prepare("SELECT IFNULL(MAX(generation), 0) + 1 FROM ledger WHERE date = ? AND profile = ? AND channel = ?");
+    g.bind(1, date).bind(2, profile).bind(3, channel);
+    g.step();
+    const auto generation = g.column_int(0);
+    g.reset();
+    payload["delivery_key"] = "resend-" + std::to_string(generation);
+    auto ins = db_.prepare(
+        "INSERT INTO ledger(run_id, date, profile, channel, generation, payload, status, next_attempt_ms, created_ms, updated_ms) "
+        "VALUES(?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)");
+    ins.bind(1, run_id).bind(2, date).bind(3, profile).bind(4, channel).bind(5, generation).bind(6, payload.dump());
+    ins.bind(7, now_ms).bind(8, now_ms).bind(9, now_ms).run();
+    const auto id = db_.last_insert_rowid();
+    tx.commit();
+    return id;
+}
+
+std::set<std::string> state_store::delivered_papers_before(std::string_view profile, std::string_view date) {
+    auto q = db_.prepare("SELECT paper_id FROM delivered_papers WHERE profile = ? AND first_date < ?");
+    q.bind(1, profile).bind(2, date);
+    std::set<std::string> out;
+    while (q.step()) out.insert(q.column_text(0));
+    return out;
 }
 
 std::vector<run_record> state_store::recent_runs(int limit) {

@@ -9,6 +9,8 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <set>
 #include <map>
 #include <optional>
 #include <span>
@@ -27,6 +29,33 @@ struct run_record {
     long total = 0, scanned = 0, scored = 0, failed = 0, selected = 0;
     std::string report_path;
     std::string detail;
+};
+
+enum class delivery_status { pending, sending, delivered, failed };
+std::string_view to_string(delivery_status s);
+
+/// One (date, profile, channel, generation) delivery in the ledger. Generation 0 is the day's
+/// digest; `resend` adds generations 1, 2, ...
+struct ledger_entry {
+    std::int64_t id = 0;
+    std::string date, profile, channel;
+    int generation = 0;
+    std::string payload;                 // the digest as sent to the plugin (JSON)
+    delivery_status status = delivery_status::pending;
+    int attempts = 0;
+    std::string last_error;
+    std::int64_t next_attempt_ms = 0;    // Unix time in ms; due when <= now
+    std::int64_t created_ms = 0;
+    std::int64_t updated_ms = 0;
+    std::string progress;                // {"resume_from": k, "receipts": [...]} of a partial send, or ""
+    std::string receipt;                 // the plugin's answer when delivered
+    std::int64_t owner_pid = 0;          // the process that is sending it
+};
+
+struct ledger_filter {
+    std::optional<std::string> date, profile, channel;
+    std::vector<delivery_status> statuses;  // empty: any
+    std::vector<std::int64_t> ids;          // empty: any
 };
 
 class state_store {
@@ -48,12 +77,41 @@ public:
     /// Adds `spent` to what (date, profile, scorer) has cost so far and returns the new total.
     token_usage add_usage(day date, std::string_view profile, std::string_view scorer_key, const token_usage& spent);
 
-    /// Whether (date, profile, channel) was delivered already; record_delivery marks it so.
-    bool delivered(day date, std::string_view profile, std::string_view channel);
-    void record_delivery(day date, std::string_view profile, std::string_view channel, std::string_view receipt);
-
     std::int64_t begin_run(day date, std::string_view profile);
     void finish_run(const run_record& r);
+
+    // The delivery ledger. Every change is one committed transaction (synchronous=FULL), so
+    // after a crash at any point the ledger says what was delivered, and what may have been in
+    // flight ("sending").
+
+    /// finish_run(r) and, in the same transaction, a pending generation-0 entry holding
+    /// `payload` for each of `channels`. A channel whose entry exists already keeps it when
+    /// delivered or in flight; a pending or failed one gets the new payload and starts over.
+    /// Returns the ids of the entries now pending.
+    std::vector<std::int64_t> finish_run_with_deliveries(const run_record& r, const std::vector<std::string>& channels,
+                                                         std::string_view payload, std::int64_t now_ms);
+    /// Entries matching `f`, oldest first.
+    std::vector<ledger_entry> ledger(const ledger_filter& f);
+    /// pending -> sending (attempts + 1) by process `pid`; false when another process took it.
+    bool claim(std::int64_t id, std::int64_t pid, std::int64_t now_ms);
+    /// Durable progress of a multi-message send (plugin.h: progress).
+    void save_progress(std::int64_t id, std::string_view progress, std::int64_t now_ms);
+    /// sending -> delivered; the payload's papers count as delivered to the profile.
+    void mark_delivered(std::int64_t id, std::string_view receipt, std::int64_t now_ms);
+    /// sending -> pending, to be tried at next_attempt_ms.
+    void mark_retry(std::int64_t id, std::string_view error, std::int64_t next_attempt_ms, std::int64_t now_ms);
+    /// sending -> failed (permanent, or given up).
+    void mark_failed(std::int64_t id, std::string_view error, std::int64_t now_ms);
+    /// Entries left "sending" by a process that no longer runs (`alive(pid)` false) become
+    /// pending and due now: the send may or may not have reached the channel. Returns them.
+    std::vector<ledger_entry> recover_interrupted(const std::function<bool(std::int64_t)>& alive, std::int64_t now_ms);
+    /// A new generation for (date, profile, channel) from the latest payload of that day and
+    /// profile, with a "delivery_key" that makes it a distinct message; nullopt when the day
+    /// has no digest for that profile.
+    std::optional<std::int64_t> create_resend(std::string_view date, std::string_view profile, std::string_view channel,
+                                              std::int64_t now_ms);
+    /// Ids of papers delivered to `profile` for a day before `date`.
+    std::set<std::string> delivered_papers_before(std::string_view profile, std::string_view date);
     /// The most recent runs, newest first.
     std::vector<run_record> recent_runs(int limit);
 

@@ -92,6 +92,12 @@ typedef struct pb_host_api {
      * PB_TIMEOUT, PB_PERMANENT for an unusable URL) with the reason in err. */
     pb_status (*http)(void* host_ctx, const pb_http_request* request, int* http_status, pb_sink* body_out,
                       pb_sink* headers_out, pb_error* err);
+    /* Appended (check struct_size). During a channel call only, on the calling thread: after
+     * each message a multi-message plugin has sent, it reports what is done so far in this
+     * call, {"messages_sent": k, "receipts": [...]} with k counted like resume_from. The host
+     * stores it durably before returning, so a crash between two messages resumes at message
+     * k and only a message in flight at the crash can arrive twice. */
+    void (*progress)(void* host_ctx, pb_str progress_json);
 } pb_host_api;
 
 typedef enum pb_kind { PB_KIND_LLM = 1, PB_KIND_CHANNEL = 2 } pb_kind;

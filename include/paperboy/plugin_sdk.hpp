@@ -83,6 +83,13 @@ public:
         return r;
     }
 
+    /// Reports a channel call's progress (plugin.h: progress); a no-op for hosts without it.
+    void progress(std::string_view progress_json) const {
+        if (api_ && api_->struct_size >= offsetof(pb_host_api, progress) + sizeof(api_->progress) && api_->progress) {
+            api_->progress(api_->host_ctx, {progress_json.data(), progress_json.size()});
+        }
+    }
+
 private:
     static void append(void* user, pb_str bytes) { static_cast<std::string*>(user)->append(bytes.ptr, bytes.len); }
     const pb_host_api* api_;

@@ -23,9 +23,12 @@ struct post_result {
 
 /// Posts messages[resume_from..] in order with `post`. On a failure, throws plugin_error with
 /// {"retry_after_ms", "messages_sent", "receipts"} so the host can retry later and resume
-/// where it stopped, never re-posting a message. Returns {"messages": N, "receipts": [...]}.
+/// where it stopped, never re-posting a message. After each message, reports the progress to
+/// `host` (plugin.h: progress) so that a crash between two messages loses nothing either.
+/// Returns {"messages": N, "receipts": [...]}.
 inline std::string send_in_order(const std::vector<nlohmann::json>& messages, std::size_t resume_from,
-                                 const std::function<post_result(const nlohmann::json&, std::size_t index)>& post) {
+                                 const std::function<post_result(const nlohmann::json&, std::size_t index)>& post,
+                                 const sdk::host& host) {
     nlohmann::json receipts = nlohmann::json::array();
     for (std::size_t i = resume_from; i < messages.size(); ++i) {
         const auto r = post(messages[i], i);
@@ -37,6 +40,7 @@ inline std::string send_in_order(const std::vector<nlohmann::json>& messages, st
                                     hints.dump());
         }
         receipts.push_back(r.receipt);
+        host.progress(nlohmann::json{{"messages_sent", i + 1}, {"receipts", receipts}}.dump());
         if (r.pause_ms && i + 1 < messages.size()) std::this_thread::sleep_for(std::chrono::milliseconds(std::min(*r.pause_ms, 10'000L)));
     }
     return nlohmann::json{{"messages", messages.size()}, {"receipts", receipts}}.dump();

@@ -37,7 +37,7 @@ public:
                 out.pause_ms = paperboy::chat::seconds_to_ms(headers.value("x-ratelimit-reset-after", std::string("0")));
             }
             return out;
-        });
+        }, host_);
     }
 
 private:

@@ -67,12 +67,13 @@ public:
         const auto message = em::build_message(digest, settings_, std::chrono::system_clock::now());
         const auto id = em::message_id(digest, settings_);
         const auto recipients = settings_.recipients();
-        json delivered = digest.value("receipts", json::array());
+        json delivered = json::array();
         json refused = json::array();
         for (std::size_t i = digest.value("resume_from", 0UL); i < recipients.size(); ++i) {
             const auto r = send(recipients[i], message);
             if (r.code == CURLE_OK) {
                 delivered.push_back(recipients[i]);
+                host_.progress(json{{"messages_sent", i + 1}, {"receipts", delivered}}.dump());
                 continue;
             }
             const auto f = em::classify_failure(r.code, r.reply, r.error, r.server_reply);
@@ -85,7 +86,7 @@ public:
             // Recipients before i have the message: a retry resumes at i.
             throw paperboy::sdk::plugin_error(f.status, text, json{{"messages_sent", i}, {"receipts", delivered}}.dump());
         }
-        if (delivered.empty() && !refused.empty()) {
+        if (delivered.empty() && digest.value("receipts", json::array()).empty() && !refused.empty()) {
             throw paperboy::sdk::plugin_error(PB_PERMANENT, "every recipient was refused: " + refused.dump());
         }
         return json{{"message_id", id}, {"messages", delivered.size()}, {"receipts", delivered}, {"refused", refused}}.dump();

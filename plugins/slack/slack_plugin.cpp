@@ -51,7 +51,7 @@ public:
             out.receipt = settings_.bot() ? a.ts : "ok";
             if (index == 0 && plan.first_is_thread_parent) parent_ts = a.ts;
             return out;
-        });
+        }, host_);
     }
 
 private:

@@ -31,6 +31,7 @@ config day_config(const temp_dir& dir, const json& channels, const std::string& 
         {"profiles", {{{"name", "lab"}, {"topics_file", (test::source_dir() / "config/prompts/topics.txt").string()}, {"channels", names}}}},
         {"llm", llm},
         {"channels", channels},
+        {"delivery", {{"retry_delay_seconds", 0.01}, {"max_attempts", 3}}},
         {"plugin_dir", PAPERBOY_PLUGIN_BUILD_DIR},
         {"output", {{"dir", (dir / "out").string()}}},
         {"state", {{"path", (dir / "state.db").string()}}},

@@ -33,6 +33,7 @@ json mail_config_json(const temp_dir& dir, const json& mail, const std::string& 
           {"max_attempts", 2},
           {"retry_delay_ms", 10}}},
         {"channels", {{"mail", mail}}},
+        {"delivery", {{"retry_delay_seconds", 0.01}, {"max_attempts", 2}}},
         {"plugin_dir", PAPERBOY_PLUGIN_BUILD_DIR},
         {"output", {{"dir", (dir / "out").string()}}},
         {"state", {{"path", (dir / "state.db").string()}}},
@@ -175,17 +176,19 @@ TEST_CASE("email: a server without STARTTLS is refused before anything is sent, 
     CHECK(server.messages().size() == 2);
 }
 
-TEST_CASE("email: a stopped server is a transient failure, and the next run delivers") {
+TEST_CASE("email: a stopped server is a transient failure: the delivery stays pending for a later attempt") {
     temp_dir dir;
     smtp_server server;
     auto mail = base_mail(server);
     mail["tls"] = "none";
     const auto port = server.port();
     server.stop();
-    const auto cfg = mail_config(dir, mail);
-    const auto summary = run_day(cfg, {.date = parse_iso_day("2025-07-23")});
+    auto j = mail_config_json(dir, mail);
+    j["delivery"]["wait_seconds"] = 0;  // no waiting in the run: the ledger keeps it for later
+    const auto summary = run_day(parse_config(j.dump(), dir.path()).value(), {.date = parse_iso_day("2025-07-23")});
     const auto& d = summary.profiles[0].deliveries[0];
     REQUIRE(d.failure);
+    CHECK(d.pending);
     CHECK(d.failure->transient());
     CHECK(d.failure->detail.find("cannot reach the SMTP server") != std::string::npos);
     CHECK(port > 0);

@@ -74,6 +74,12 @@ std::vector<std::string> fake_chat::titles() const {
 }
 
 scripted_response fake_chat::handle(const recorded_request& req) {
+    auto r = answer(req);
+    r.delay += latency;
+    return r;
+}
+
+scripted_response fake_chat::answer(const recorded_request& req) {
     const auto body = json::parse(req.body, nullptr, false);
     int index = 0;
     {

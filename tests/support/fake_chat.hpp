@@ -22,6 +22,10 @@ struct fake_chat {
     /// Return a response to override the normal handling of request number `index` (0-based).
     std::function<std::optional<scripted_response>(int index, const nlohmann::json& body)> script;
 
+    /// Every answer waits this long after the message is recorded (a slow service: a client
+    /// killed meanwhile never learns that its message arrived).
+    std::chrono::milliseconds latency{0};
+
     std::vector<nlohmann::json> accepted() const;       // bodies of accepted messages, in order
     std::vector<std::string> titles() const;            // paper links' titles in accepted order ("N. title")
     std::string url(const std::string& path) const { return server.url(path); }
@@ -29,6 +33,7 @@ struct fake_chat {
 
 private:
     scripted_response handle(const recorded_request& req);
+    scripted_response answer(const recorded_request& req);
     kind kind_;
     mutable std::mutex mutex_;
     int count_ = 0;
