@@ -8,10 +8,12 @@
 #include "arxiv/feed_source.hpp"
 #include "deliver/delivery.hpp"
 #include "plugin/loader.hpp"
+#include "schedule/schedule.hpp"
 #include "score/scorer.hpp"
 #include "state/state_store.hpp"
 
 #include <boost/program_options.hpp>
+#include <date/date.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -277,7 +279,10 @@ int cmd_status(const std::vector<std::string>& args) {
         return exit_code::ok;
     }
     state_store state(cfg.state_path);
-    std::cout << "state: " << cfg.state_path.string() << "\n\nlast runs (newest first):\n";
+    const auto next = next_run(std::chrono::system_clock::now(), cfg.schedule);
+    std::cout << "state: " << cfg.state_path.string() << "\nnext scheduled run: " << format_iso_day(next.date) << " at "
+              << cfg.schedule.time << " " << cfg.schedule.timezone << " ("
+              << date::format("%Y-%m-%dT%H:%M:%SZ", date::floor<std::chrono::seconds>(next.at)) << ")\n\nlast runs (newest first):\n";
     const auto recent = state.recent_runs(runs);
     if (recent.empty()) std::cout << "  none\n";
     for (const auto& r : recent) {

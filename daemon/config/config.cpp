@@ -388,12 +388,17 @@ result<config> parse_config(std::string_view json_text, const fs::path& base_dir
         if (const auto* sc = r.find("schedule")) {
             object_reader s(*sc, "/schedule", base_dir);
             if (auto t = s.string("time")) {
-                const bool ok = t->size() == 5 && (*t)[2] == ':' && std::isdigit((*t)[0]) && std::isdigit((*t)[1]) &&
-                                std::isdigit((*t)[3]) && std::isdigit((*t)[4]) && std::stoi(t->substr(0, 2)) < 24 &&
-                                std::stoi(t->substr(3, 2)) < 60;
-                if (!ok) fail("/schedule/time", "expected HH:MM (24-hour clock), got '" + *t + "'");
+                if (!parse_clock_time(*t)) fail("/schedule/time", "expected HH:MM or HH:MM:SS (24-hour clock), got '" + *t + "'");
                 c.schedule.time = *t;
             }
+            const auto secs = [&](const char* key, double per_unit) -> std::optional<std::chrono::seconds> {
+                const auto v = s.number(key, 0.0);
+                if (!v) return std::nullopt;
+                if (*v * per_unit < 1) fail(std::string("/schedule/") + key, "must be at least one second");
+                return std::chrono::seconds(static_cast<long long>(*v * per_unit));
+            };
+            if (auto v = secs("retry_every_minutes", 60)) c.schedule.retry_every = *v;
+            if (auto v = secs("give_up_after_minutes", 60)) c.schedule.give_up_after = *v;
             if (auto tz = s.string("timezone")) {
                 if (!is_known_time_zone(*tz)) fail("/schedule/timezone", "unknown IANA time zone '" + *tz + "'");
                 c.schedule.timezone = *tz;

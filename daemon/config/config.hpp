@@ -88,8 +88,10 @@ struct delivery_config {
 };
 
 struct schedule_config {
-    std::string time = "00:30";                // HH:MM in `timezone`
+    std::string time = "00:30";                // HH:MM (or HH:MM:SS) in `timezone`
     std::string timezone = "America/New_York"; // also decides what "today" is for `run`
+    std::chrono::seconds retry_every{15 * 60};      // feed not updated yet: poll again ("retry_every_minutes")
+    std::chrono::seconds give_up_after{12 * 3600};  // ... until this long after the scheduled time ("give_up_after_minutes")
 };
 
 struct config {

@@ -1,5 +1,7 @@
 #include "core/dates.hpp"
 
+#include <cctype>
+
 #include <date/tz.h>
 
 #include <array>
@@ -76,6 +78,22 @@ bool is_known_time_zone(std::string_view tz) noexcept {
     } catch (...) {
         return false;
     }
+}
+
+std::optional<std::chrono::seconds> parse_clock_time(std::string_view s) noexcept {
+    const auto two = [&](std::size_t at, int max) -> std::optional<int> {
+        if (at + 2 > s.size() || !std::isdigit(static_cast<unsigned char>(s[at])) || !std::isdigit(static_cast<unsigned char>(s[at + 1]))) {
+            return std::nullopt;
+        }
+        const int v = (s[at] - '0') * 10 + (s[at + 1] - '0');
+        return v <= max ? std::optional<int>(v) : std::nullopt;
+    };
+    if (s.size() != 5 && s.size() != 8) return std::nullopt;
+    const auto h = two(0, 23), m = two(3, 59);
+    std::optional<int> sec = 0;
+    if (s.size() == 8) sec = s[5] == ':' ? two(6, 59) : std::nullopt;
+    if (!h || !m || !sec || s[2] != ':') return std::nullopt;
+    return std::chrono::hours(*h) + std::chrono::minutes(*m) + std::chrono::seconds(*sec);
 }
 
 }  // namespace paperboy

@@ -26,6 +26,9 @@ std::optional<day> parse_rfc822_day(std::string_view s) noexcept;
 /// Throws std::runtime_error when the zone is unknown.
 day today_in(std::string_view tz, std::chrono::system_clock::time_point now);
 
+/// "HH:MM" or "HH:MM:SS" (24-hour clock) as the time since midnight; nullopt otherwise.
+std::optional<std::chrono::seconds> parse_clock_time(std::string_view s) noexcept;
+
 /// True when `tz` names a zone in the system's time zone database.
 bool is_known_time_zone(std::string_view tz) noexcept;
 
