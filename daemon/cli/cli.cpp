@@ -9,6 +9,7 @@
 #include "deliver/delivery.hpp"
 #include "plugin/loader.hpp"
 #include "schedule/schedule.hpp"
+#include "service/daemon.hpp"
 #include "score/scorer.hpp"
 #include "state/state_store.hpp"
 
@@ -37,6 +38,9 @@ interests, writes a personalised digest and posts it to Slack or Discord.
 Commands:
   run       Make the digest for one announcement day now, deliver it to the
             profile's channels, then exit.
+  daemon    Run as a service: each announcement day at schedule.time, catch up
+            after downtime, retry pending deliveries, serve /healthz and
+            /metrics on server.listen; SIGHUP reloads, SIGTERM stops.
   check     Validate a configuration file (loading the plugins it names)
             and print what it sets up.
   plugins   List the plugins paperboy finds and their configuration keys.
@@ -266,6 +270,13 @@ int cmd_send_test(const std::vector<std::string>& args) {
                                                    : exit_code::failure;
 }
 
+int cmd_daemon(const std::vector<std::string>& args) {
+    common_options c;
+    auto desc = common_description(c);
+    if (!parse_command(args, desc, c)) return exit_code::ok;
+    return run_daemon(resolve_config_path(c));
+}
+
 int cmd_status(const std::vector<std::string>& args) {
     common_options c;
     int runs = 10;
@@ -375,6 +386,7 @@ int cli_main(int argc, char** argv) {
         if (command == "plugins") return cmd_plugins(args);
         if (command == "send-test") return cmd_send_test(args);
         if (command == "status") return cmd_status(args);
+        if (command == "daemon") return cmd_daemon(args);
         if (command == "resend") return cmd_resend(args);
         std::cerr << "paperboy: unknown command '" << command << "' (see paperboy --help)\n";
         return exit_code::usage;

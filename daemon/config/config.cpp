@@ -399,6 +399,7 @@ result<config> parse_config(std::string_view json_text, const fs::path& base_dir
             };
             if (auto v = secs("retry_every_minutes", 60)) c.schedule.retry_every = *v;
             if (auto v = secs("give_up_after_minutes", 60)) c.schedule.give_up_after = *v;
+            if (auto v = secs("shutdown_timeout_seconds", 1)) c.schedule.shutdown_timeout = *v;
             if (auto tz = s.string("timezone")) {
                 if (!is_known_time_zone(*tz)) fail("/schedule/timezone", "unknown IANA time zone '" + *tz + "'");
                 c.schedule.timezone = *tz;

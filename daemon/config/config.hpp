@@ -92,6 +92,7 @@ struct schedule_config {
     std::string timezone = "America/New_York"; // also decides what "today" is for `run`
     std::chrono::seconds retry_every{15 * 60};      // feed not updated yet: poll again ("retry_every_minutes")
     std::chrono::seconds give_up_after{12 * 3600};  // ... until this long after the scheduled time ("give_up_after_minutes")
+    std::chrono::seconds shutdown_timeout{30};      // SIGTERM: how long in-flight work may finish ("shutdown_timeout_seconds")
 };
 
 struct config {

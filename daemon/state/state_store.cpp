@@ -409,6 +409,31 @@ std::set<std::string> state_store::delivered_papers_before(std::string_view prof
     return out;
 }
 
+std::optional<std::string> state_store::last_completed_day(const std::vector<std::string>& profiles) {
+    auto q = db_.prepare(
+        "SELECT date, profile FROM runs WHERE outcome IN ('reported', 'no_announcement', 'missed') GROUP BY date, profile "
+        "ORDER BY date DESC");
+    std::map<std::string, std::set<std::string>> done;
+    while (q.step()) done[q.column_text(0)].insert(q.column_text(1));
+    for (auto it = done.rbegin(); it != done.rend(); ++it) {
+        if (std::all_of(profiles.begin(), profiles.end(), [&](const auto& p) { return it->second.contains(p); })) return it->first;
+    }
+    return std::nullopt;
+}
+
+void state_store::record_missed(std::string_view date, std::string_view profile, std::string_view reason) {
+    auto ins = db_.prepare(
+        "INSERT INTO runs(date, profile, started_at, finished_at, outcome, detail) VALUES(?, ?, ?, ?, 'missed', ?)");
+    const auto now = utc_timestamp();
+    ins.bind(1, date).bind(2, profile).bind(3, now).bind(4, now).bind(5, reason).run();
+}
+
+std::optional<std::int64_t> state_store::next_pending_attempt() {
+    auto q = db_.prepare("SELECT MIN(next_attempt_ms) FROM ledger WHERE status = 'pending'");
+    if (!q.step() || q.column_is_null(0)) return std::nullopt;
+    return q.column_int(0);
+}
+
 std::vector<run_record> state_store::recent_runs(int limit) {
     auto q = db_.prepare(
         "SELECT id, date, profile, started_at, IFNULL(finished_at, ''), outcome, IFNULL(total, 0), IFNULL(scanned, 0), "

@@ -112,6 +112,13 @@ public:
                                               std::int64_t now_ms);
     /// Ids of papers delivered to `profile` for a day before `date`.
     std::set<std::string> delivered_papers_before(std::string_view profile, std::string_view date);
+    /// The latest announcement day whose runs all completed for every profile in `profiles`
+    /// (reported, no announcement, or recorded as missed).
+    std::optional<std::string> last_completed_day(const std::vector<std::string>& profiles);
+    /// A run record saying the day was not reported, and why.
+    void record_missed(std::string_view date, std::string_view profile, std::string_view reason);
+    /// The earliest next_attempt_ms of a pending ledger entry.
+    std::optional<std::int64_t> next_pending_attempt();
     /// The most recent runs, newest first.
     std::vector<run_record> recent_runs(int limit);
 

@@ -17,7 +17,10 @@ namespace paperboy::test {
 
 class child_process {
 public:
-    explicit child_process(const std::vector<std::string>& argv) {
+    /// `extra_env` ("NAME=value") is added to the environment; with `stderr_path` the child's
+    /// standard error goes to that file.
+    explicit child_process(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env = {},
+                           const std::string& stderr_path = {}) {
         int in[2], out[2];
         if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
         pid_ = ::fork();
@@ -25,6 +28,11 @@ public:
         if (pid_ == 0) {
             ::dup2(in[0], 0);
             ::dup2(out[1], 1);
+            if (!stderr_path.empty()) {
+                const int fd = ::open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+                if (fd >= 0) ::dup2(fd, 2);
+            }
+            for (const auto& e : extra_env) ::putenv(const_cast<char*>(e.c_str()));
             std::vector<char*> args;
             for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
             args.push_back(nullptr);

@@ -1,0 +1,49 @@
+// Inbound HTTP for the daemon: a small read-only server (health, metrics) with Boost.Beast,
+// written as C++20 coroutines on the caller's io_context. The only translation unit that
+// instantiates Beast's server templates.
+#pragma once
+
+#include "core/error.hpp"
+
+#include <boost/asio/io_context.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace paperboy::net {
+
+struct served {
+    unsigned status = 200;
+    std::string content_type = "text/plain; charset=utf-8";
+    std::string body;
+};
+
+/// Called on the io_context thread with the request's path (query stripped, not decoded);
+/// must not block.
+using route = std::function<served(const std::string& path)>;
+
+/// Limits: GET and HEAD only (405 otherwise), request head at most 8 KiB and no body (413),
+/// target at most 1024 bytes, printable ASCII, starting with '/' (400); a connection is
+/// closed after 10 s without a complete request, and at most 64 are open at once.
+class http_server {
+public:
+    /// Listens on "host:port" (IPv4 or [IPv6]; port 0 picks a free one). errc::config_invalid
+    /// for a malformed address, errc::io when it cannot bind.
+    static result<std::unique_ptr<http_server>> start(boost::asio::io_context& io, const std::string& listen, route handler);
+    ~http_server();
+    http_server(const http_server&) = delete;
+    http_server& operator=(const http_server&) = delete;
+
+    unsigned short port() const noexcept;
+    /// Stops accepting and closes open connections.
+    void stop();
+
+    struct impl;
+
+private:
+    explicit http_server(std::shared_ptr<impl> p) : impl_(std::move(p)) {}
+    std::shared_ptr<impl> impl_;
+};
+
+}  // namespace paperboy::net

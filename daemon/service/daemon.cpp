@@ -1,0 +1,356 @@
+#include "service/daemon.hpp"
+
+#include "config/config.hpp"
+#include "deliver/delivery.hpp"
+#include "job/daily_run.hpp"
+#include "net/http_server.hpp"
+#include "schedule/schedule.hpp"
+#include "service/metrics.hpp"
+#include "service/notify.hpp"
+#include "state/state_store.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <date/date.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+#include <memory>
+
+namespace paperboy {
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string iso(time_point t) { return date::format("%Y-%m-%dT%H:%M:%SZ", date::floor<std::chrono::seconds>(t)); }
+
+std::int64_t unix_seconds(time_point t) { return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count(); }
+
+class service {
+public:
+    service(std::filesystem::path config_path, config cfg)
+        : config_path_(std::move(config_path)), cfg_(std::make_shared<const config>(std::move(cfg))) {
+        if (const char* fake = std::getenv("PAPERBOY_FAKE_NOW"); fake && *fake) {
+            const std::string_view text(fake);
+            const auto d = parse_iso_day(text.substr(0, 10));
+            const auto clock = text.size() == 20 ? parse_clock_time(text.substr(11, 8)) : std::nullopt;
+            if (!d || !clock || text[10] != 'T' || text[19] != 'Z') {
+                throw failure(make_error(errc::usage, std::string("PAPERBOY_FAKE_NOW: expected YYYY-MM-DDTHH:MM:SSZ, got '") + fake + "'"));
+            }
+            offset_ = (std::chrono::sys_days{*d} + *clock) - std::chrono::system_clock::now();
+            spdlog::warn("PAPERBOY_FAKE_NOW: the daemon's clock starts at {}", fake);
+        }
+    }
+
+    int run() {
+        // At start, on this thread: a state file that cannot be used stops us before anything.
+        std::vector<std::string> profiles;
+        for (const auto& p : cfg_->profiles) profiles.push_back(p.name);
+        std::optional<day> last_done;
+        {
+            state_store state(cfg_->state_path);
+            if (auto d = state.last_completed_day(profiles)) last_done = parse_iso_day(*d);
+            const auto plan = plan_catch_up(now(), last_done, cfg_->schedule);
+            for (const auto& d : plan.missed) {
+                for (const auto& p : profiles) state.record_missed(format_iso_day(d), p, "paperboy was not running while arXiv's feed carried this day");
+                ++metrics_.runs["missed"];
+                spdlog::warn("{}: missed: paperboy was not running while arXiv's feed carried this day", format_iso_day(d));
+            }
+            catch_up_ = plan.run_now;
+        }
+        if (cfg_->server_listen) {
+            auto s = net::http_server::start(io_, *cfg_->server_listen, [this](const std::string& path) { return route(path); });
+            if (!s) throw failure(s.error());
+            server_ = std::move(*s);
+            spdlog::info("serving /healthz and /metrics on {} (port {})", *cfg_->server_listen, server_->port());
+        }
+        wait_for_signal();
+        if (const auto every = watchdog_interval()) start_watchdog(*every);
+        notify_systemd("READY=1");
+        if (catch_up_) {
+            spdlog::info("{}: no completed run yet for the last announcement day: running it now (catch-up)", format_iso_day(catch_up_->date));
+            start_run(*catch_up_);
+        } else {
+            metrics_.healthy = true;
+            metrics_.health_reason = last_done ? "the last announcement day (" + format_iso_day(*last_done) + ") is done" : "nothing due yet";
+            schedule_next();
+        }
+        schedule_deliveries();
+        io_.run();
+        if (busy_) {
+            spdlog::warn("stopping with a run still in progress after {} s: it resumes on the next start",
+                         cfg_->schedule.shutdown_timeout.count());
+            spdlog::shutdown();
+            std::_Exit(0);  // the worker is mid-run; every ledger step is already committed
+        }
+        worker_.join();
+        spdlog::info("stopped");
+        return 0;
+    }
+
+private:
+    time_point now() const { return std::chrono::system_clock::now() + offset_; }
+
+    net::served route(const std::string& path) {
+        if (path == "/healthz") {
+            const auto [status, body] = render_health(metrics_);
+            return {status, "text/plain; charset=utf-8", body};
+        }
+        if (path == "/metrics") return {200, "text/plain; version=0.0.4; charset=utf-8", render_prometheus(metrics_)};
+        return {404, "text/plain; charset=utf-8", "not found\n"};
+    }
+
+    void status(const std::string& text) {
+        status_ = text;
+        notify_systemd("STATUS=" + text);
+    }
+
+    void at(asio::steady_timer& timer, time_point when, std::function<void()> then) {
+        const auto wait = std::max(std::chrono::steady_clock::duration::zero(), when - now());
+        timer.expires_after(wait);
+        timer.async_wait([then = std::move(then)](const boost::system::error_code& ec) {
+            if (!ec) then();
+        });
+    }
+
+    void schedule_next() {
+        if (stopping_) return;
+        const auto next = next_run(now(), cfg_->schedule);
+        metrics_.next_run_unix = unix_seconds(next.at);
+        status("next run " + format_iso_day(next.date) + " at " + iso(next.at) + (last_result_.empty() ? "" : "; last: " + last_result_));
+        spdlog::info("next run: {} at {}", format_iso_day(next.date), iso(next.at));
+        at(run_timer_, next.at, [this, next] { start_run(next); });
+    }
+
+    struct run_result {
+        std::optional<run_summary> summary;
+        std::optional<error> failure;
+    };
+
+    void start_run(scheduled_run run) {
+        if (stopping_) return;
+        busy_ = true;
+        status("running " + format_iso_day(run.date));
+        const auto started = std::chrono::steady_clock::now();
+        asio::post(worker_, [this, run, cfg = cfg_, started] {
+            run_result r;
+            try {
+                r.summary = run_day(*cfg, {.date = run.date});
+            } catch (const failure& f) {
+                r.failure = f.err();
+            } catch (const std::exception& e) {
+                r.failure = make_error(errc::state, e.what());
+            }
+            asio::post(io_, [this, run, r = std::move(r), started] { finish_run(run, r, started); });
+        });
+    }
+
+    void finish_run(const scheduled_run& run, const run_result& r, std::chrono::steady_clock::time_point started) {
+        busy_ = false;
+        const auto date_text = format_iso_day(run.date);
+        const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+        if (r.summary) {
+            const auto& s = *r.summary;
+            bool delivered = true;
+            if (s.outcome == run_outcome::no_announcement) {
+                ++metrics_.runs["no_announcement"];
+                last_result_ = date_text + ": no announcement";
+            } else {
+                ++metrics_.runs["reported"];
+                long selected = 0;
+                for (const auto& p : s.profiles) {
+                    metrics_.papers_scanned += p.stats.scanned;
+                    metrics_.papers_selected += p.stats.selected;
+                    metrics_.prompt_tokens += p.stats.usage.prompt_tokens;
+                    metrics_.completion_tokens += p.stats.usage.completion_tokens;
+                    if (p.stats.cost) metrics_.cost_usd += p.stats.cost->total_usd();
+                    selected += p.stats.selected;
+                    for (const auto& d : p.deliveries) {
+                        const char* outcome = d.delivered ? "delivered" : d.skipped ? "skipped" : d.pending ? "pending" : "failed";
+                        ++metrics_.deliveries[{d.channel, outcome}];
+                        delivered = delivered && (d.delivered || d.skipped);
+                    }
+                }
+                if (!s.profiles.empty()) metrics_.papers_fetched += s.profiles.front().stats.total;
+                last_result_ = date_text + ": " + std::to_string(selected) + " papers selected" + (delivered ? "" : ", delivery pending or failed");
+            }
+            spdlog::info("{}: run finished in {} ms ({})", date_text, ms, last_result_);
+            metrics_.last_success_unix = unix_seconds(now());
+            metrics_.healthy = delivered;
+            metrics_.health_reason = delivered ? last_result_ : last_result_ + " (see paperboy status)";
+        } else {
+            const auto& e = *r.failure;
+            const bool not_ready = e.code == errc::feed_stale || (e.transient() && e.code != errc::feed_date_mismatch);
+            if (not_ready && !stopping_) {
+                const auto step = after_stale_feed(now(), run, cfg_->schedule);
+                if (step.retry) {
+                    ++metrics_.runs["not_ready"];
+                    metrics_.healthy = false;
+                    metrics_.health_reason = date_text + " not done yet: " + e.message();
+                    status("waiting for " + date_text + ": " + e.message() + "; next try " + iso(step.at));
+                    spdlog::warn("{}: not ready ({}); trying again at {}", date_text, e.message(), iso(step.at));
+                    at(run_timer_, step.at, [this, run] { start_run(run); });
+                    schedule_deliveries();
+                    maybe_stop();
+                    return;
+                }
+                record_missed(run, step.reason + " (last error: " + e.message() + ")");
+            } else if (e.code == errc::feed_date_mismatch) {
+                record_missed(run, "arXiv's feed has moved on to a later day: " + e.message());
+            } else {
+                ++metrics_.runs["failed"];
+                metrics_.healthy = false;
+                metrics_.health_reason = date_text + " failed: " + e.message();
+                last_result_ = date_text + " failed";
+                spdlog::error("{}: run failed: {}", date_text, e.message());
+            }
+        }
+        schedule_next();
+        schedule_deliveries();
+        maybe_stop();
+    }
+
+    void record_missed(const scheduled_run& run, const std::string& reason) {
+        const auto date_text = format_iso_day(run.date);
+        ++metrics_.runs["missed"];
+        metrics_.healthy = false;
+        metrics_.health_reason = date_text + " missed: " + reason;
+        last_result_ = date_text + " missed";
+        spdlog::error("{}: missed: {}", date_text, reason);
+        asio::post(worker_, [cfg = cfg_, date_text, reason] {
+            try {
+                state_store state(cfg->state_path);
+                for (const auto& p : cfg->profiles) state.record_missed(date_text, p.name, reason);
+            } catch (const failure& f) {
+                spdlog::error("cannot record {} as missed: {}", date_text, f.err().message());
+            }
+        });
+    }
+
+    // Ledger entries waiting for a retry get a timer of their own, so a digest whose channel
+    // was down is delivered when due, not at the next day's run.
+    void schedule_deliveries() {
+        if (stopping_) return;
+        asio::post(worker_, [this, cfg = cfg_] {
+            std::optional<std::int64_t> next;
+            try {
+                next = state_store(cfg->state_path).next_pending_attempt();
+            } catch (const failure& f) {
+                spdlog::error("ledger: {}", f.err().message());
+            }
+            asio::post(io_, [this, next] {
+                if (!next || stopping_) return;
+                // Ledger times are real time; the daemon's clock may be shifted.
+                at(delivery_timer_, time_point(std::chrono::milliseconds(*next)) + offset_, [this] { resume(); });
+            });
+        });
+    }
+
+    void resume() {
+        if (stopping_ || busy_) return;  // a run resumes deliveries itself first
+        busy_ = true;
+        asio::post(worker_, [this, cfg = cfg_] {
+            std::vector<delivery_outcome> out;
+            try {
+                state_store state(cfg->state_path);
+                out = resume_deliveries(*cfg, state);
+            } catch (const failure& f) {
+                spdlog::error("ledger: {}", f.err().message());
+            }
+            asio::post(io_, [this, out] {
+                busy_ = false;
+                for (const auto& d : out) {
+                    ++metrics_.deliveries[{d.channel, d.delivered ? "delivered" : d.pending ? "pending" : "failed"}];
+                }
+                schedule_deliveries();
+                maybe_stop();
+            });
+        });
+    }
+
+    void wait_for_signal() {
+        signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
+            if (ec) return;
+            if (sig == SIGHUP) {
+                reload();
+                wait_for_signal();
+                return;
+            }
+            spdlog::info("signal {}: stopping (no new work; a run in progress has {} s to finish)", sig, cfg_->schedule.shutdown_timeout.count());
+            notify_systemd("STOPPING=1");
+            stopping_ = true;
+            run_timer_.cancel();
+            delivery_timer_.cancel();
+            watchdog_timer_.cancel();
+            if (server_) server_->stop();
+            shutdown_timer_.expires_after(cfg_->schedule.shutdown_timeout);
+            shutdown_timer_.async_wait([this](const boost::system::error_code& e) {
+                if (!e) io_.stop();
+            });
+            maybe_stop();
+        });
+    }
+
+    void maybe_stop() {
+        if (stopping_ && !busy_) {
+            shutdown_timer_.cancel();
+            signals_.cancel();
+            io_.stop();
+        }
+    }
+
+    void reload() {
+        spdlog::info("SIGHUP: reading {}", config_path_.string());
+        asio::post(worker_, [this] {
+            auto fresh = load_config(config_path_);
+            asio::post(io_, [this, fresh = std::move(fresh)]() mutable {
+                if (!fresh) {
+                    spdlog::error("SIGHUP: the new configuration is invalid, keeping the previous one: {}", fresh.error().message());
+                    return;
+                }
+                if (fresh->server_listen != cfg_->server_listen) spdlog::warn("SIGHUP: server.listen changes take effect at the next restart");
+                cfg_ = std::make_shared<const config>(std::move(*fresh));
+                spdlog::info("SIGHUP: configuration reloaded");
+                if (!busy_) {
+                    run_timer_.cancel();
+                    schedule_next();
+                }
+            });
+        });
+    }
+
+    void start_watchdog(std::chrono::microseconds every) {
+        notify_systemd("WATCHDOG=1");
+        watchdog_timer_.expires_after(every);
+        watchdog_timer_.async_wait([this, every](const boost::system::error_code& ec) {
+            if (!ec && !stopping_) start_watchdog(every);
+        });
+    }
+
+    std::filesystem::path config_path_;
+    std::shared_ptr<const config> cfg_;
+    std::chrono::system_clock::duration offset_{0};
+    asio::io_context io_{1};
+    asio::thread_pool worker_{1};
+    asio::signal_set signals_{io_, SIGTERM, SIGINT, SIGHUP};
+    asio::steady_timer run_timer_{io_}, delivery_timer_{io_}, watchdog_timer_{io_}, shutdown_timer_{io_};
+    std::unique_ptr<net::http_server> server_;
+    daemon_metrics metrics_;
+    std::optional<scheduled_run> catch_up_;
+    std::string status_, last_result_;
+    bool busy_ = false, stopping_ = false;
+};
+
+}  // namespace
+
+int run_daemon(const std::filesystem::path& config_path) {
+    auto cfg = load_config(config_path).value();
+    service s(config_path, std::move(cfg));
+    return s.run();
+}
+
+}  // namespace paperboy

@@ -1,0 +1,65 @@
+#include "service/metrics.hpp"
+
+#include <cstdio>
+
+namespace paperboy {
+namespace {
+
+std::string label(const std::string& v) {
+    std::string out;
+    for (const char c : v) {
+        if (c == '\\' || c == '"') out += '\\';
+        if (c == '\n') {
+            out += "\\n";
+            continue;
+        }
+        out += c;
+    }
+    return out;
+}
+
+void family(std::string& out, const char* name, const char* type, const char* help) {
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
+}
+
+}  // namespace
+
+std::string render_prometheus(const daemon_metrics& m) {
+    std::string out;
+    family(out, "paperboy_runs_total", "counter", "Runs of an announcement day by outcome.");
+    for (const auto* o : {"reported", "no_announcement", "failed", "missed", "not_ready"}) {
+        const auto it = m.runs.find(o);
+        out += std::string("paperboy_runs_total{outcome=\"") + o + "\"} " + std::to_string(it == m.runs.end() ? 0 : it->second) + "\n";
+    }
+    family(out, "paperboy_papers_fetched_total", "counter", "Papers in the feeds of reported days.");
+    out += "paperboy_papers_fetched_total " + std::to_string(m.papers_fetched) + "\n";
+    family(out, "paperboy_papers_scanned_total", "counter", "Papers kept by announce type.");
+    out += "paperboy_papers_scanned_total " + std::to_string(m.papers_scanned) + "\n";
+    family(out, "paperboy_papers_selected_total", "counter", "Papers selected into digests.");
+    out += "paperboy_papers_selected_total " + std::to_string(m.papers_selected) + "\n";
+    family(out, "paperboy_tokens_total", "counter", "Model tokens spent, by kind.");
+    out += "paperboy_tokens_total{kind=\"prompt\"} " + std::to_string(m.prompt_tokens) + "\n";
+    out += "paperboy_tokens_total{kind=\"completion\"} " + std::to_string(m.completion_tokens) + "\n";
+    family(out, "paperboy_cost_usd_total", "counter", "Model cost in US dollars (known prices only).");
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.6f", m.cost_usd);
+    out += std::string("paperboy_cost_usd_total ") + buf + "\n";
+    family(out, "paperboy_deliveries_total", "counter", "Digest deliveries by channel and outcome.");
+    for (const auto& [key, n] : m.deliveries) {
+        out += "paperboy_deliveries_total{channel=\"" + label(key.first) + "\",outcome=\"" + label(key.second) + "\"} " + std::to_string(n) + "\n";
+    }
+    family(out, "paperboy_last_success_timestamp_seconds", "gauge", "When a run last succeeded (Unix time).");
+    out += "paperboy_last_success_timestamp_seconds " + std::to_string(m.last_success_unix.value_or(0)) + "\n";
+    family(out, "paperboy_next_run_timestamp_seconds", "gauge", "When the next run is due (Unix time).");
+    out += "paperboy_next_run_timestamp_seconds " + std::to_string(m.next_run_unix.value_or(0)) + "\n";
+    family(out, "paperboy_up", "gauge", "1 when the last due run succeeded (as /healthz).");
+    out += std::string("paperboy_up ") + (m.healthy ? "1" : "0") + "\n";
+    return out;
+}
+
+std::pair<unsigned, std::string> render_health(const daemon_metrics& m) {
+    if (m.healthy) return {200, "ok: " + m.health_reason + "\n"};
+    return {503, "unhealthy: " + m.health_reason + "\n"};
+}
+
+}  // namespace paperboy

@@ -1,0 +1,32 @@
+// What the daemon reports about itself: /metrics (Prometheus text format) and /healthz, as
+// pure functions of a snapshot the event loop keeps.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+
+namespace paperboy {
+
+struct daemon_metrics {
+    std::map<std::string, long> runs;                    // by outcome: reported, no_announcement, failed, missed, not_ready
+    long papers_fetched = 0, papers_scanned = 0, papers_selected = 0;
+    long prompt_tokens = 0, completion_tokens = 0;
+    double cost_usd = 0;
+    std::map<std::pair<std::string, std::string>, long> deliveries;  // (channel, outcome) -> count
+    std::optional<std::int64_t> last_success_unix;       // seconds
+    std::optional<std::int64_t> next_run_unix;
+    // Health: whether the last due announcement day was handled.
+    bool healthy = false;
+    std::string health_reason = "starting";
+};
+
+/// The Prometheus text exposition (version 0.0.4) of `m`; label values are escaped.
+std::string render_prometheus(const daemon_metrics& m);
+
+/// 200 "ok: ..." when the last due run succeeded, 503 with the reason otherwise.
+std::pair<unsigned, std::string> render_health(const daemon_metrics& m);
+
+}  // namespace paperboy

@@ -1,0 +1,142 @@
+#include "net/http_client.hpp"
+
+#include "core/files.hpp"
+#include "support/child_process.hpp"
+#include "support/fake_chat.hpp"
+#include "support/paths.hpp"
+#include "support/temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <regex>
+#include <thread>
+
+using namespace paperboy;
+using namespace std::chrono_literals;
+using nlohmann::json;
+using test::fake_chat;
+using test::temp_dir;
+
+namespace {
+
+// A NOTIFY_SOCKET for the daemon: what it tells systemd, read by the test.
+class notify_socket {
+public:
+    explicit notify_socket(const std::filesystem::path& path) : path_(path) {
+        fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        sockaddr_un addr{};
+        addr.sun_family = AF_UNIX;
+        std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
+        REQUIRE(::bind(fd_, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0);
+    }
+    ~notify_socket() { ::close(fd_); }
+    /// Every message received so far, in order.
+    const std::vector<std::string>& messages() {
+        char buf[4096];
+        for (ssize_t n; (n = ::recv(fd_, buf, sizeof buf, 0)) > 0;) received_.emplace_back(buf, static_cast<std::size_t>(n));
+        return received_;
+    }
+    bool wait_for(const std::string& prefix, std::chrono::seconds timeout = 20s) {
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        while (std::chrono::steady_clock::now() < deadline) {
+            for (const auto& m : messages()) {
+                if (m.starts_with(prefix)) return true;
+            }
+            std::this_thread::sleep_for(20ms);
+        }
+        return false;
+    }
+
+private:
+    std::filesystem::path path_;
+    int fd_ = -1;
+    std::vector<std::string> received_;
+};
+
+std::string log_text(const std::filesystem::path& log) {
+    auto r = read_file(log);
+    return r ? *r : std::string();
+}
+
+std::string wait_for_log(const std::filesystem::path& log, const std::regex& pattern, std::chrono::seconds timeout = 20s) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+        const auto text = log_text(log);
+        std::smatch m;
+        if (std::regex_search(text, m, pattern)) return m.size() > 1 ? m[1].str() : m[0].str();
+        std::this_thread::sleep_for(20ms);
+    }
+    FAIL("no log line matching the pattern; log:\n" << log_text(log));
+    return {};
+}
+
+net::http_response get(int port, const std::string& path, const std::string& method = "GET") {
+    auto r = net::request({.method = method, .url = "http://127.0.0.1:" + std::to_string(port) + path, .headers = {}, .body = {}},
+                          {.step_timeout = 5s, .total_timeout = 5s, .body_limit = 1 << 20, .max_redirects = 0, .user_agent = {}, .ca_file = {}});
+    REQUIRE(r.has_value());
+    return *r;
+}
+
+}  // namespace
+
+TEST_CASE("daemon: runs on schedule, delivers, reports health and metrics, survives a bad SIGHUP, stops on SIGTERM") {
+    fake_chat slack(fake_chat::kind::slack_webhook);
+    temp_dir dir;
+    const json cfg{
+        {"arxiv", {{"categories", {"cs.LG", "cs.AI"}}, {"feed_url", "file://" + test::golden_feed().string()}, {"max_attempts", 1}}},
+        {"profiles",
+         {{{"name", "golden"}, {"topics_file", (test::source_dir() / "config/prompts/topics.txt").string()}, {"authors", {"Yoshua Bengio"}},
+           {"channels", {"lab-slack"}}}}},
+        {"llm", {{"plugin", "replay"}, {"model", "gpt-4o"}, {"answers_file", (test::data_dir() / "days/2025-07-23/answers.json").string()}}},
+        {"channels", {{"lab-slack", {{"plugin", "slack"}, {"webhook_url", slack.url("/hook")}}}}},
+        {"plugin_dir", PAPERBOY_PLUGIN_BUILD_DIR},
+        {"output", {{"dir", (dir / "out").string()}}},
+        {"state", {{"path", (dir / "state.db").string()}}},
+        {"schedule", {{"time", "00:30"}, {"timezone", "America/New_York"}, {"shutdown_timeout_seconds", 5}}},
+        {"server", {{"listen", "127.0.0.1:0"}}},
+    };
+    write_file_atomic(dir / "paperboy.json", cfg.dump(2)).value();
+    notify_socket notify(dir / "notify.sock");
+    const auto log = dir / "daemon.log";
+    // The daemon's clock starts 3 s before the 2025-07-23 run (00:30 EDT = 04:30 UTC).
+    test::child_process daemon({test::paperboy_binary().string(), "daemon", "--config", (dir / "paperboy.json").string()},
+                               {"PAPERBOY_FAKE_NOW=2025-07-23T04:29:57Z", "NOTIFY_SOCKET=" + (dir / "notify.sock").string()}, log.string());
+    REQUIRE(notify.wait_for("READY=1"));
+    const int port = std::stoi(wait_for_log(log, std::regex(R"(\(port (\d+)\))")));
+
+    // Catch-up of 2025-07-22 finds a feed that moved on: missed, not an error loop.
+    wait_for_log(log, std::regex("2025-07-22: missed: arXiv's feed has moved on"));
+    // Then the scheduled run, about 3 s later.
+    wait_for_log(log, std::regex(R"(2025-07-23: run finished in \d+ ms)"));
+    REQUIRE(slack.titles().size() == 18);
+    CHECK(notify.wait_for("STATUS=next run 2025-07-24 at 2025-07-24T04:30:00Z; last: 2025-07-23: 18 papers selected"));
+
+    auto h = get(port, "/healthz");
+    CHECK(h.status == 200);
+    CHECK(h.body == "ok: 2025-07-23: 18 papers selected\n");
+    const auto m = get(port, "/metrics").body;
+    CHECK(m.find("paperboy_runs_total{outcome=\"reported\"} 1\n") != std::string::npos);
+    CHECK(m.find("paperboy_runs_total{outcome=\"missed\"} 1\n") != std::string::npos);
+    CHECK(m.find("paperboy_papers_selected_total 18\n") != std::string::npos);
+    CHECK(m.find("paperboy_deliveries_total{channel=\"lab-slack\",outcome=\"delivered\"} 1\n") != std::string::npos);
+    CHECK(m.find("paperboy_next_run_timestamp_seconds 1753331400\n") != std::string::npos);  // 2025-07-24T04:30:00Z
+    CHECK(get(port, "/../../etc/passwd").status == 404);
+    CHECK(get(port, "/%2e%2e/%2e%2e/etc/passwd").status == 404);
+    CHECK(get(port, "/healthz", "POST").status == 405);
+
+    // A broken configuration on SIGHUP is refused; the daemon keeps working with the old one.
+    write_file_atomic(dir / "paperboy.json", R"({"arxiv": {"categories": []}})").value();
+    daemon.signal(SIGHUP);
+    wait_for_log(log, std::regex("SIGHUP: the new configuration is invalid, keeping the previous one"));
+    CHECK(get(port, "/healthz").status == 200);
+
+    const auto stop = std::chrono::steady_clock::now();
+    daemon.signal(SIGTERM);
+    CHECK(daemon.wait(10s) == 0);
+    CHECK(std::chrono::steady_clock::now() - stop < 5s);
+    CHECK(notify.wait_for("STOPPING=1", 1s));
+    CHECK(slack.titles().size() == 18);  // nothing sent twice
+}
