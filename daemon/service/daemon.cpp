@@ -78,10 +78,11 @@ public:
             metrics_.healthy = true;
             metrics_.health_reason = last_done ? "the last announcement day (" + format_iso_day(*last_done) + ") is done" : "nothing due yet";
             schedule_next();
+            resume();  // deliveries an earlier process left pending or in flight
         }
         schedule_deliveries();
         io_.run();
-        if (busy_) {
+        if (busy_ > 0) {
             spdlog::warn("stopping with a run still in progress after {} s: it resumes on the next start",
                          cfg_->schedule.shutdown_timeout.count());
             spdlog::shutdown();
@@ -133,7 +134,7 @@ private:
 
     void start_run(scheduled_run run) {
         if (stopping_) return;
-        busy_ = true;
+        ++busy_;
         status("running " + format_iso_day(run.date));
         const auto started = std::chrono::steady_clock::now();
         asio::post(worker_, [this, run, cfg = cfg_, started] {
@@ -150,7 +151,7 @@ private:
     }
 
     void finish_run(const scheduled_run& run, const run_result& r, std::chrono::steady_clock::time_point started) {
-        busy_ = false;
+        --busy_;
         const auto date_text = format_iso_day(run.date);
         const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
         if (r.summary) {
@@ -251,8 +252,8 @@ private:
     }
 
     void resume() {
-        if (stopping_ || busy_) return;  // a run resumes deliveries itself first
-        busy_ = true;
+        if (stopping_ || busy_ > 0) return;  // a run resumes deliveries itself first
+        ++busy_;
         asio::post(worker_, [this, cfg = cfg_] {
             std::vector<delivery_outcome> out;
             try {
@@ -262,7 +263,7 @@ private:
                 spdlog::error("ledger: {}", f.err().message());
             }
             asio::post(io_, [this, out] {
-                busy_ = false;
+                --busy_;
                 for (const auto& d : out) {
                     ++metrics_.deliveries[{d.channel, d.delivered ? "delivered" : d.pending ? "pending" : "failed"}];
                 }
@@ -296,7 +297,7 @@ private:
     }
 
     void maybe_stop() {
-        if (stopping_ && !busy_) {
+        if (stopping_ && busy_ == 0) {
             shutdown_timer_.cancel();
             signals_.cancel();
             io_.stop();
@@ -315,7 +316,7 @@ private:
                 if (fresh->server_listen != cfg_->server_listen) spdlog::warn("SIGHUP: server.listen changes take effect at the next restart");
                 cfg_ = std::make_shared<const config>(std::move(*fresh));
                 spdlog::info("SIGHUP: configuration reloaded");
-                if (!busy_) {
+                if (busy_ == 0) {
                     run_timer_.cancel();
                     schedule_next();
                 }
@@ -342,7 +343,8 @@ private:
     daemon_metrics metrics_;
     std::optional<scheduled_run> catch_up_;
     std::string status_, last_result_;
-    bool busy_ = false, stopping_ = false;
+    int busy_ = 0;  // jobs on the worker (a run, a ledger resume)
+    bool stopping_ = false;
 };
 
 }  // namespace

@@ -82,6 +82,53 @@ net::http_response get(int port, const std::string& path, const std::string& met
 
 }  // namespace
 
+namespace {
+json daemon_config(const temp_dir& dir, const fake_chat& slack, int shutdown_timeout) {
+    return {
+        {"arxiv", {{"categories", {"cs.LG", "cs.AI"}}, {"feed_url", "file://" + test::golden_feed().string()}, {"max_attempts", 1}}},
+        {"profiles",
+         {{{"name", "golden"}, {"topics_file", (test::source_dir() / "config/prompts/topics.txt").string()}, {"authors", {"Yoshua Bengio"}},
+           {"channels", {"lab-slack"}}}}},
+        {"llm", {{"plugin", "replay"}, {"model", "gpt-4o"}, {"answers_file", (test::data_dir() / "days/2025-07-23/answers.json").string()}}},
+        {"channels", {{"lab-slack", {{"plugin", "slack"}, {"webhook_url", slack.url("/hook")}}}}},
+        {"plugin_dir", PAPERBOY_PLUGIN_BUILD_DIR},
+        {"output", {{"dir", (dir / "out").string()}}},
+        {"state", {{"path", (dir / "state.db").string()}}},
+        {"schedule", {{"time", "00:30"}, {"timezone", "America/New_York"}, {"shutdown_timeout_seconds", shutdown_timeout}}},
+        {"server", {{"listen", "127.0.0.1:0"}}},
+    };
+}
+}  // namespace
+
+TEST_CASE("daemon: SIGTERM during a slow delivery exits 0 within shutdown_timeout; the next start delivers it") {
+    fake_chat slack(fake_chat::kind::slack_webhook);
+    slack.latency = 6s;
+    temp_dir dir;
+    write_file_atomic(dir / "paperboy.json", daemon_config(dir, slack, 1).dump(2)).value();
+    const std::vector<std::string> argv{test::paperboy_binary().string(), "daemon", "--config", (dir / "paperboy.json").string()};
+    {
+        test::child_process daemon(argv, {"PAPERBOY_FAKE_NOW=2025-07-23T04:30:05Z"}, (dir / "first.log").string());
+        wait_for_log(dir / "first.log", std::regex("2025-07-23: no completed run yet"));
+        const auto deadline = std::chrono::steady_clock::now() + 20s;
+        while (slack.requests().empty() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(20ms);
+        REQUIRE(slack.requests().size() == 1);  // the post is in flight (the service answers in 6 s)
+        const auto stop = std::chrono::steady_clock::now();
+        daemon.signal(SIGTERM);
+        CHECK(daemon.wait(10s) == 0);
+        CHECK(std::chrono::steady_clock::now() - stop < 3s);
+        CHECK(log_text(dir / "first.log").find("stopping with a run still in progress after 1 s") != std::string::npos);
+    }
+    // The ledger kept the digest as in flight; the next start sends it again (the first copy
+    // may also have arrived: that is the in-flight case README "Delivery guarantees" names).
+    slack.latency = 0s;
+    test::child_process again(argv, {"PAPERBOY_FAKE_NOW=2025-07-23T05:00:00Z"}, (dir / "second.log").string());
+    wait_for_log(dir / "second.log", std::regex("was being sent when paperboy stopped; sending again"));
+    wait_for_log(dir / "second.log", std::regex("golden\\] lab-slack: delivered"));
+    CHECK(log_text(dir / "second.log").find("no completed run yet") == std::string::npos);  // the day itself was done
+    again.signal(SIGTERM);
+    CHECK(again.wait(10s) == 0);
+}
+
 TEST_CASE("daemon: runs on schedule, delivers, reports health and metrics, survives a bad SIGHUP, stops on SIGTERM") {
     fake_chat slack(fake_chat::kind::slack_webhook);
     temp_dir dir;
