@@ -10,9 +10,14 @@
 #include "plugin/loader.hpp"
 #include "schedule/schedule.hpp"
 #include "service/daemon.hpp"
+#include "net/http_server.hpp"
+#include "site/archive_server.hpp"
+#include "site/site.hpp"
 #include "score/scorer.hpp"
 #include "state/state_store.hpp"
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
 #include <boost/program_options.hpp>
 #include <date/date.h>
 #include <spdlog/spdlog.h>
@@ -41,6 +46,10 @@ Commands:
   daemon    Run as a service: each announcement day at schedule.time, catch up
             after downtime, retry pending deliveries, serve /healthz and
             /metrics on server.listen; SIGHUP reloads, SIGTERM stops.
+  serve     Serve the web archive read-only on server.listen (or --listen
+            HOST:PORT) until SIGTERM or SIGINT.
+  rebuild-site
+            Regenerate every profile's web archive from the stored reports.
   check     Validate a configuration file (loading the plugins it names)
             and print what it sets up.
   plugins   List the plugins paperboy finds and their configuration keys.
@@ -60,6 +69,8 @@ Options for send-test and resend:
 Options for resend:
   --date YYYY-MM-DD    The announcement day whose digest is sent again.
   --profile NAME       The profile.
+Options for serve:
+  --listen HOST:PORT   Where to listen (default: server.listen).
 Options for status:
   --runs N             How many recent runs to list (default 10).
   --all                Also list delivered entries (default: only the others).
@@ -277,6 +288,42 @@ int cmd_daemon(const std::vector<std::string>& args) {
     return run_daemon(resolve_config_path(c));
 }
 
+int cmd_rebuild_site(const std::vector<std::string>& args) {
+    common_options c;
+    auto desc = common_description(c);
+    if (!parse_command(args, desc, c)) return exit_code::ok;
+    const auto cfg = load_config(resolve_config_path(c)).value();
+    for (const auto& p : cfg.profiles) {
+        const auto r = build_site(cfg.output_dir / p.name, p.name, cfg.public_url);
+        std::cout << "paperboy: " << p.name << ": " << r.days << " days, " << r.written << " pages written, " << r.unchanged
+                  << " unchanged: " << (cfg.output_dir / p.name / "site").string() << "\n";
+    }
+    return exit_code::ok;
+}
+
+int cmd_serve(const std::vector<std::string>& args) {
+    common_options c;
+    std::string listen;
+    auto desc = common_description(c);
+    desc.add_options()("listen", po::value(&listen));
+    if (!parse_command(args, desc, c)) return exit_code::ok;
+    const auto cfg = load_config(resolve_config_path(c)).value();
+    if (listen.empty()) listen = cfg.server_listen.value_or("");
+    if (listen.empty()) throw failure(make_error(errc::usage, "serve needs server.listen in the configuration or --listen HOST:PORT"));
+    std::vector<std::string> profiles;
+    for (const auto& p : cfg.profiles) profiles.push_back(p.name);
+    boost::asio::io_context io;
+    auto server = net::http_server::start(io, listen, [&](const std::string& path) { return serve_archive(cfg.output_dir, profiles, path); }).value();
+    boost::asio::signal_set signals(io, SIGTERM, SIGINT);
+    signals.async_wait([&](const boost::system::error_code&, int) {
+        server->stop();
+        io.stop();
+    });
+    spdlog::info("serving the web archive of {} on {} (port {}): /<profile>/", cfg.output_dir.string(), listen, server->port());
+    io.run();
+    return exit_code::ok;
+}
+
 int cmd_status(const std::vector<std::string>& args) {
     common_options c;
     int runs = 10;
@@ -387,6 +434,8 @@ int cli_main(int argc, char** argv) {
         if (command == "send-test") return cmd_send_test(args);
         if (command == "status") return cmd_status(args);
         if (command == "daemon") return cmd_daemon(args);
+        if (command == "serve") return cmd_serve(args);
+        if (command == "rebuild-site") return cmd_rebuild_site(args);
         if (command == "resend") return cmd_resend(args);
         std::cerr << "paperboy: unknown command '" << command << "' (see paperboy --help)\n";
         return exit_code::usage;

@@ -415,7 +415,12 @@ result<config> parse_config(std::string_view json_text, const fs::path& base_dir
                 }
                 c.server_listen = *l;
             }
-            s.string("public_url");
+            if (auto u = s.string("public_url")) {
+                const bool ok = (u->starts_with("https://") || u->starts_with("http://")) &&
+                                u->find_first_of(" \"'<>\\") == std::string::npos;
+                if (!ok) fail("/server/public_url", "expected an http(s) URL such as https://digest.example.org");
+                c.public_url = *u;
+            }
             s.finish();
         }
         r.finish();

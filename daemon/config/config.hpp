@@ -106,6 +106,7 @@ struct config {
     std::filesystem::path state_path = "paperboy.db";  // "state.path"
     schedule_config schedule;
     std::optional<std::string> server_listen;  // "server.listen", e.g. "127.0.0.1:8421"
+    std::string public_url;                    // "server.public_url": where the archive is reachable; messages link to it
     std::optional<std::filesystem::path> plugin_dir;  // searched before the default plugin folders
 };
 

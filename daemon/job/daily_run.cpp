@@ -1,5 +1,7 @@
 #include "job/daily_run.hpp"
 
+#include "site/site.hpp"
+
 #include "arxiv/feed_parser.hpp"
 #include "arxiv/feed_source.hpp"
 #include "core/files.hpp"
@@ -210,6 +212,15 @@ run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_o
                 if (auto w = write_file_atomic(pr.json_path, render_json(r)); !w) throw failure(w.error());
                 if (auto w = write_file_atomic(pr.markdown_path, markdown); !w) throw failure(w.error());
                 record.report_path = pr.markdown_path.string();
+                // The archive is a convenience: a page that cannot be written is logged, and
+                // the digest still goes out.
+                try {
+                    const auto site = build_site(dir, profile.name, cfg.public_url);
+                    spdlog::info("{} [{}]: web archive: {} pages written, {} unchanged ({})", date_text, profile.name, site.written,
+                                 site.unchanged, (dir / "site").string());
+                } catch (const failure& f) {
+                    spdlog::error("{} [{}]: web archive not updated: {}", date_text, profile.name, f.err().message());
+                }
             }
             spdlog::info("{} [{}]: {} author matches, {} scored now, {} from cache, {} failed, {} selected; {} prompt + {} "
                          "completion tokens ({} cached) in {} ms",
@@ -223,7 +234,11 @@ run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_o
             }
             // The run record and the ledger entries (holding the digest) are one transaction:
             // once the report exists, its deliveries cannot be lost.
-            if (state) pr.deliveries = deliver_report(cfg, *state, record, profile.channels, digest_payload(r));
+            if (state) {
+                auto payload = digest_payload(r);
+                if (!cfg.public_url.empty()) payload["web_url"] = day_page_url(cfg.public_url, profile.name, date_text);
+                pr.deliveries = deliver_report(cfg, *state, record, profile.channels, payload);
+            }
             summary.profiles.push_back(std::move(pr));
         } catch (const failure& f) {
             if (state) {

@@ -18,6 +18,8 @@ nlohmann::ordered_json report_to_json(const report& r) {
         {"completion_tokens", r.stats.usage.completion_tokens},
         {"cached_tokens", r.stats.usage.cached_tokens},
         {"cost_usd", r.stats.cost ? ordered_json(std::round(r.stats.cost->total_usd() * 1e6) / 1e6) : ordered_json()},
+        {"cost_prompt_usd", r.stats.cost ? ordered_json(std::round(r.stats.cost->prompt_usd * 1e6) / 1e6) : ordered_json()},
+        {"cost_completion_usd", r.stats.cost ? ordered_json(std::round(r.stats.cost->completion_usd * 1e6) / 1e6) : ordered_json()},
     };
     ordered_json papers = ordered_json::array();
     for (const auto& s : r.papers) {
@@ -47,6 +49,7 @@ nlohmann::ordered_json report_to_json(const report& r) {
         {"stats", std::move(stats)},
         {"notes", r.notes},
         {"papers", std::move(papers)},
+        {"prompt", {{"sent_to_model", r.prompt.sent_to_model}, {"system", r.prompt.system}, {"user", r.prompt.user}}},
     };
 }
 

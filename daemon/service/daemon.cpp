@@ -6,6 +6,7 @@
 #include "net/http_server.hpp"
 #include "schedule/schedule.hpp"
 #include "service/metrics.hpp"
+#include "site/archive_server.hpp"
 #include "service/notify.hpp"
 #include "state/state_store.hpp"
 
@@ -66,7 +67,7 @@ public:
             auto s = net::http_server::start(io_, *cfg_->server_listen, [this](const std::string& path) { return route(path); });
             if (!s) throw failure(s.error());
             server_ = std::move(*s);
-            spdlog::info("serving /healthz and /metrics on {} (port {})", *cfg_->server_listen, server_->port());
+            spdlog::info("serving /healthz, /metrics and the web archive on {} (port {})", *cfg_->server_listen, server_->port());
         }
         wait_for_signal();
         if (const auto every = watchdog_interval()) start_watchdog(*every);
@@ -102,7 +103,10 @@ private:
             return {status, "text/plain; charset=utf-8", body};
         }
         if (path == "/metrics") return {200, "text/plain; version=0.0.4; charset=utf-8", render_prometheus(metrics_)};
-        return {404, "text/plain; charset=utf-8", "not found\n"};
+        // The archive pages are small static files; reading one does not hold the loop up.
+        std::vector<std::string> profiles;
+        for (const auto& p : cfg_->profiles) profiles.push_back(p.name);
+        return serve_archive(cfg_->output_dir, profiles, path);
     }
 
     void status(const std::string& text) {

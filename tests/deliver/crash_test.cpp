@@ -11,6 +11,8 @@
 #include <catch2/catch.hpp>
 
 #include <iostream>
+#include <map>
+#include <optional>
 #include <random>
 #include <set>
 #include <thread>
@@ -54,20 +56,29 @@ struct channel_count {
     std::size_t in_flight = 0;   // ... of which the kill landed while their first copy was in flight
 };
 
-channel_count count(const fake_chat& chat, std::chrono::steady_clock::time_point killed_at) {
+// A duplicate is "in flight" when its first copy was the last request the killed process got
+// to the server (it sent nothing after it: it died waiting for that answer, or before it could
+// record it) and the kill came no earlier than shortly before the server read it (the bytes may
+// still have been on their way).
+channel_count count(const fake_chat& chat, std::chrono::steady_clock::time_point killed_at,
+                    std::chrono::steady_clock::time_point restarted_at) {
     channel_count c;
     const auto all = chat.titles();
     const std::set<std::string> titles(all.begin(), all.end());
     c.lost = 48 - std::min<std::size_t>(48, titles.size());
-    std::map<std::string, std::chrono::steady_clock::time_point> first_seen;
-    for (const auto& r : chat.requests()) {
-        const auto body = json::parse(r.body).dump();
-        if (!first_seen.emplace(body, r.received).second) {
-            ++c.duplicates;
-            const auto start = first_seen[body];
-            // In flight: the server had the request, the client had not yet recorded the answer.
-            if (killed_at >= start && killed_at <= start + latency + 150ms) ++c.in_flight;
-        }
+    const auto requests = chat.requests();
+    std::optional<std::size_t> last_before_restart;
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+        if (requests[i].received < restarted_at) last_before_restart = i;
+    }
+    std::map<std::string, std::size_t> first_seen;
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+        const auto body = json::parse(requests[i].body).dump();
+        const auto [it, fresh] = first_seen.emplace(body, i);
+        if (fresh) continue;
+        ++c.duplicates;
+        const auto& first = requests[it->second];
+        if (it->second == last_before_restart && killed_at + 200ms >= first.received) ++c.in_flight;
     }
     return c;
 }
@@ -106,11 +117,12 @@ TEST_CASE("crash: kill -9 at a random moment, restart: no digest lost, duplicate
             p.signal(SIGKILL);
             p.wait();
         }
+        const auto restarted_at = std::chrono::steady_clock::now();
         test::child_process again(run_args(config));
         const int code = again.wait(120s);
         INFO("trial " << t);
         CHECK(code == 0);
-        const auto s = count(slack, killed_at), d = count(discord, killed_at);
+        const auto s = count(slack, killed_at, restarted_at), d = count(discord, killed_at, restarted_at);
         CHECK(s.lost + d.lost == 0);
         CHECK(s.duplicates == s.in_flight);
         CHECK(d.duplicates == d.in_flight);

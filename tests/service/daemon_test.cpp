@@ -170,8 +170,10 @@ TEST_CASE("daemon: runs on schedule, delivers, reports health and metrics, survi
     CHECK(m.find("paperboy_papers_selected_total 18\n") != std::string::npos);
     CHECK(m.find("paperboy_deliveries_total{channel=\"lab-slack\",outcome=\"delivered\"} 1\n") != std::string::npos);
     CHECK(m.find("paperboy_next_run_timestamp_seconds 1753331400\n") != std::string::npos);  // 2025-07-24T04:30:00Z
-    CHECK(get(port, "/../../etc/passwd").status == 404);
-    CHECK(get(port, "/%2e%2e/%2e%2e/etc/passwd").status == 404);
+    CHECK(get(port, "/../../etc/passwd").status == 400);
+    CHECK(get(port, "/%2e%2e/%2e%2e/etc/passwd").status == 400);
+    CHECK(get(port, "/golden/../../state.db").status == 400);
+    CHECK(get(port, "/golden/2025-07-23.html").status == 200);  // the archive, served by the daemon
     CHECK(get(port, "/healthz", "POST").status == 405);
 
     // A broken configuration on SIGHUP is refused; the daemon keeps working with the old one.
