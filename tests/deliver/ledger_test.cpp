@@ -88,7 +88,7 @@ TEST_CASE("ledger: a channel down for an 'hour' gets the digest when it recovers
         const auto gap = std::chrono::duration_cast<std::chrono::milliseconds>(requests[k].received - requests[k - 1].received);
         INFO("gap after attempt " << k << ": " << gap.count() << " ms, policy " << full.count() << " ms");
         CHECK(gap >= full / 2 - 5ms);
-        CHECK(gap <= full + 250ms);
+        CHECK(gap <= full + 600ms);  // the attempt itself (HTTP and committed SQLite writes) takes time too
     }
     // Discord was not held back by Slack's outage.
     REQUIRE_FALSE(discord.requests().empty());

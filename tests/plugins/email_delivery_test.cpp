@@ -221,6 +221,7 @@ TEST_CASE("email: hostile paper text adds no header, no live script and keeps th
     j["llm"] = {{"plugin", "offline"}};
     j["profiles"][0]["keywords"] = {"sparse", "quantization", "representation learning", "abstract"};
     j["profiles"][0]["relevance_cutoff"] = 1;
+    j["server"] = {{"public_url", "https://digest.example.org/"}};
     const auto summary = run_day(parse_config(j.dump(), dir.path()).value(), {.date = parse_iso_day("2025-11-20")});
     REQUIRE(summary.profiles[0].deliveries[0].delivered);
     const auto received = server.messages();
@@ -238,6 +239,10 @@ TEST_CASE("email: hostile paper text adds no header, no live script and keeps th
     CHECK(html.find("href=\"javascript:") == std::string::npos);
     CHECK(html.find("Schrödinger Bridges for Représentation Learning — 表示学习 🚀 with $\\mathcal{O}(n^2)$ cost") != std::string::npos);
     CHECK(count(html, "href=\"https://arxiv.org/abs/") == summary.profiles[0].stats.selected);
+    // With server.public_url, the message links to the day's archive page, which exists.
+    CHECK(html.find("href=\"https://digest.example.org/golden/2025-11-20.html\"") != std::string::npos);
+    CHECK(std::string(msg["parts"][1]["text"]).find("In the archive: https://digest.example.org/golden/2025-11-20.html") != std::string::npos);
+    CHECK(std::filesystem::exists(dir / "out/golden/site/2025-11-20.html"));
     // The raw message has exactly one Bcc-looking line: none in the headers.
     const auto raw = read_file(received[0].eml).value();
     CHECK(raw.substr(0, raw.find("\r\n\r\n")).find("Bcc") == std::string::npos);

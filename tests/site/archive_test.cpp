@@ -37,13 +37,21 @@ std::string shell(const std::string& cmd) {
 }
 
 // What Chromium makes of the page: the DOM after loading it.
-std::string chromium_dom(const std::string& url) {
-    return shell("chromium --headless --no-sandbox --disable-gpu --disable-background-networking --dump-dom '" + url + "' 2>/dev/null");
+// A profile folder of its own: CI may run without $HOME.
+const test::temp_dir& chromium_profile() {
+    static const test::temp_dir profile;
+    return profile;
 }
 
+std::string chromium() {
+    return "chromium --headless --no-sandbox --disable-gpu --disable-background-networking --no-first-run --user-data-dir='" +
+           chromium_profile().path().string() + "'";
+}
+
+std::string chromium_dom(const std::string& url) { return shell(chromium() + " --dump-dom '" + url + "' 2>/dev/null"); }
+
 void chromium_screenshot(const std::string& url, const std::filesystem::path& png, const std::string& size = "1000,1400") {
-    shell("chromium --headless --no-sandbox --disable-gpu --disable-background-networking --hide-scrollbars --window-size=" + size +
-          " --screenshot='" + png.string() + "' '" + url + "' >/dev/null 2>&1");
+    shell(chromium() + " --hide-scrollbars --window-size=" + size + " --screenshot='" + png.string() + "' '" + url + "' >/dev/null 2>&1");
 }
 
 std::string href_of(const std::string& dom, const std::string& label) {
