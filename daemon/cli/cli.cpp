@@ -38,7 +38,8 @@ namespace {
 constexpr std::string_view usage_text = R"(Usage: paperboy <command> [options]
 
 paperboy reads each arXiv announcement day, scores the new papers against your research
-interests, writes a personalised digest and posts it to Slack or Discord.
+interests, writes a personalised digest, delivers it by email, Slack or Discord, and keeps
+a browsable web archive of past digests.
 
 Commands:
   run       Make the digest for one announcement day now, deliver it to the

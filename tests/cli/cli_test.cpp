@@ -36,7 +36,8 @@ std::string q(const std::filesystem::path& p) { return "'" + p.string() + "'"; }
 TEST_CASE("--help tells the commands and exit codes; --version the version; bad usage exits 2") {
     const auto help = run_paperboy("--help");
     CHECK(help.exit_code == 0);
-    for (const auto* word : {"run", "check", "--config", "--date", "--dry-run", "Exit status", "75", "78"}) {
+    for (const auto* word : {"run", "check", "daemon", "serve", "rebuild-site", "status", "resend", "--config", "--date", "--dry-run", "--listen",
+                             "Exit status", "75", "78"}) {
         CHECK(help.out.find(word) != std::string::npos);
     }
     CHECK(run_paperboy("--version").out == "paperboy " PAPERBOY_VERSION "\n");
