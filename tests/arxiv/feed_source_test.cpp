@@ -8,7 +8,7 @@
 using namespace paperboy;
 using namespace std::chrono_literals;
 
-TEST_CASE("all categories go into one '+'-joined request; full URLs are kept") {
+TEST_CASE("all categories go into one '+'-joined request, full URLs are kept") {
     CHECK(feed_url("https://rss.arxiv.org/rss/", {"cs.LG", "cs.AI"}) == "https://rss.arxiv.org/rss/cs.LG+cs.AI");
     CHECK(feed_url("http://127.0.0.1:8080/rss/", {"cs.CL"}) == "http://127.0.0.1:8080/rss/cs.CL");
     CHECK(feed_url("file:///tmp/feed.xml", {"cs.LG"}) == "file:///tmp/feed.xml");

@@ -33,7 +33,7 @@ std::string q(const std::filesystem::path& p) { return "'" + p.string() + "'"; }
 
 }  // namespace
 
-TEST_CASE("--help tells the commands and exit codes; --version the version; bad usage exits 2") {
+TEST_CASE("--help tells the commands and exit codes, --version the version, bad usage exits 2") {
     const auto help = run_paperboy("--help");
     CHECK(help.exit_code == 0);
     for (const auto* word : {"run", "check", "daemon", "serve", "rebuild-site", "status", "resend", "--config", "--date", "--dry-run", "--listen",
@@ -135,7 +135,7 @@ TEST_CASE("exit codes: no announcement 3, broken feed 1, arXiv unavailable 75, s
     CHECK_FALSE(std::filesystem::exists(dir / "out"));
 }
 
-TEST_CASE("run with the openai plugin reproduces the sample's 18 papers; the second run spends nothing") {
+TEST_CASE("run with the openai plugin reproduces the sample's 18 papers, the second run spends nothing") {
     const auto answers = nlohmann::json::parse(read_file(test::data_dir() / "days/2025-07-23/answers.json").value());
     test::fake_openai fake({.answers = answers, .prefix_cache = true});
     temp_dir dir;

@@ -67,7 +67,7 @@ TEST_CASE("errors name the JSON pointer of the offending value") {
     CHECK(error_of("{not json").starts_with("not valid JSON"));
 }
 
-TEST_CASE("plugin keys go to the plugin, secrets resolved; built-in scorers reject unknown keys") {
+TEST_CASE("plugin keys go to the plugin, secrets resolved, built-in scorers reject unknown keys") {
     ::setenv("PAPERBOY_TEST_KEY", "sk-test-123", 1);
     const auto c = parse_config(R"({"arxiv": {"categories": ["cs.LG"]}, "profiles": [{"name": "a", "topics": "t"}],
         "llm": {"plugin": "openai", "model": "gpt-4o-mini", "api_key": "${PAPERBOY_TEST_KEY}", "base_url": "http://127.0.0.1:1/v1",
@@ -103,7 +103,7 @@ TEST_CASE("profiles may only name channels that exist") {
     CHECK(error_of(json) == "/profiles/0/channels/1: no channel named 'inbox' in /channels");
 }
 
-TEST_CASE("${VAR} expands from the environment; a missing variable is an error naming it") {
+TEST_CASE("${VAR} expands from the environment, a missing variable is an error naming it") {
     ::setenv("PAPERBOY_TEST_TOPICS", "Quantization and pruning", 1);
     ::unsetenv("PAPERBOY_TEST_MISSING");
     const auto ok = parse_config(R"({"arxiv": {"categories": ["cs.LG"]},

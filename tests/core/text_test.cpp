@@ -25,7 +25,7 @@ TEST_CASE("invalid UTF-8 is replaced, valid UTF-8 kept") {
     CHECK(text::sanitize_utf8("\xED\xA0\x80") == "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate
 }
 
-TEST_CASE("split trims and drops empty pieces; replace_all replaces every occurrence") {
+TEST_CASE("split trims and drops empty pieces, replace_all replaces every occurrence") {
     CHECK(text::split(" a, b ,,c ", ',') == std::vector<std::string>{"a", "b", "c"});
     CHECK(text::replace_all("a<b<c", "<", "&lt;") == "a&lt;b&lt;c");
 }

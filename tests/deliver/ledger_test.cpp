@@ -95,7 +95,7 @@ TEST_CASE("ledger: a channel down for an 'hour' gets the digest when it recovers
     CHECK(discord.requests().back().received < outage_ends);
 }
 
-TEST_CASE("ledger: a permanent error is not retried and is reported; pending retries survive the process") {
+TEST_CASE("ledger: a permanent error is not retried and is reported, pending retries survive the process") {
     fake_chat slack(fake_chat::kind::slack_webhook), discord(fake_chat::kind::discord);
     slack.script = [](int, const json&) -> std::optional<scripted_response> { return scripted_response{400, "invalid_payload", {}}; };
     bool discord_down = true;

@@ -104,7 +104,7 @@ TEST_CASE("chat: a 429 is honoured for as long as the service asks, and no messa
     CHECK(slack.titles() == expected_titles(summary));
 }
 
-TEST_CASE("chat: one failing channel does not hold back the other; a rejected payload is permanent and reported") {
+TEST_CASE("chat: one failing channel does not hold back the other, a rejected payload is permanent and reported") {
     fake_chat slack(fake_chat::kind::slack_webhook), discord(fake_chat::kind::discord);
     slack.script = [](int, const json&) -> std::optional<scripted_response> { return scripted_response{400, "invalid_payload", {}}; };
     int discord_calls = 0;
@@ -155,7 +155,7 @@ TEST_CASE("chat: hostile text cannot ping anyone or break the layout") {
     CHECK(discord_body.find("\\r") == std::string::npos);
 }
 
-TEST_CASE("chat: bot-token Slack threads the papers under a summary; send-test works for both services") {
+TEST_CASE("chat: bot-token Slack threads the papers under a summary, send-test works for both services") {
     fake_chat api(fake_chat::kind::slack_api), discord(fake_chat::kind::discord);
     temp_dir dir;
     const auto cfg = day_config(dir, {{"bot", {{"plugin", "slack"}, {"token", "xoxb-test-token"}, {"channel", "C1"}, {"thread", true},

@@ -248,7 +248,7 @@ TEST_CASE("email: hostile paper text adds no header, no live script and keeps th
     CHECK(raw.substr(0, raw.find("\r\n\r\n")).find("Bcc") == std::string::npos);
 }
 
-TEST_CASE("email: a day without selected papers sends nothing unless send_empty is on; send-test sends a sample") {
+TEST_CASE("email: a day without selected papers sends nothing unless send_empty is on, send-test sends a sample") {
     temp_dir dir;
     smtp_server server;
     auto mail = base_mail(server);

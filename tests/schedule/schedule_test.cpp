@@ -36,7 +36,7 @@ TEST_CASE("schedule: a weekday night runs at 00:30 New York time for that day") 
     CHECK(last_due_run(utc(2026, 11, 24, 5, 30), new_york()).date == ymd(2026, 11, 24));
 }
 
-TEST_CASE("schedule: after Friday's run the next is Monday's; the weekend has none") {
+TEST_CASE("schedule: after Friday's run the next is Monday's, the weekend has none") {
     const auto r = next_run(utc(2026, 11, 27, 6), new_york());
     CHECK(r.date == ymd(2026, 11, 30));
     CHECK(r.at == utc(2026, 11, 30, 5, 30));
@@ -67,7 +67,7 @@ TEST_CASE("schedule: right across daylight-saving changes in both directions") {
     CHECK(t.at == utc(2026, 11, 23, 23));
 }
 
-TEST_CASE("schedule: a holiday is an ordinary weekday to the schedule; its empty feed completes it") {
+TEST_CASE("schedule: a holiday is an ordinary weekday to the schedule, its empty feed completes it") {
     // Thanksgiving 2026-11-26: the run happens, finds an empty feed and records it, and the
     // next start has nothing to catch up.
     const auto due = last_due_run(utc(2026, 11, 26, 12), new_york());

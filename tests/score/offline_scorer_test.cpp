@@ -26,7 +26,7 @@ TEST_CASE("keywords come from the topics' headings and Relevant/Irrelevant lists
     for (const auto& k : ks.positive) CHECK(std::count(k.begin(), k.end(), ' ') < 4);
 }
 
-TEST_CASE("title hits weigh more than abstract hits; matching is whole-word and plural-tolerant") {
+TEST_CASE("title hits weigh more than abstract hits, matching is whole-word and plural-tolerant") {
     const auto ks = keywords_from_list({"Mixture of Experts", "pruning", "MoE", "transformer"});
     paper p;
     p.title = "Pruning Mixture-of-Experts Transformers";

@@ -34,7 +34,7 @@ Hope this helps.)", batch);
     CHECK(r.scores.at("2507.00001").comment == "uses {braces} and \"quotes\"");
 }
 
-TEST_CASE("hallucinated ids are ignored; invalid scores leave the paper unscored") {
+TEST_CASE("hallucinated ids are ignored, invalid scores leave the paper unscored") {
     const auto r = parse_score_reply(R"({"ARXIVID": "9999.99999", "RELEVANCE": 10, "NOVELTY": 10}
 {"ARXIVID": "2507.00001", "RELEVANCE": 11, "NOVELTY": 8}
 {"ARXIVID": "2507.00002", "RELEVANCE": 8}

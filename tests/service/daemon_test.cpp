@@ -100,7 +100,7 @@ json daemon_config(const temp_dir& dir, const fake_chat& slack, int shutdown_tim
 }
 }  // namespace
 
-TEST_CASE("daemon: SIGTERM during a slow delivery exits 0 within shutdown_timeout; the next start delivers it") {
+TEST_CASE("daemon: SIGTERM during a slow delivery exits 0 within shutdown_timeout, the next start delivers it") {
     fake_chat slack(fake_chat::kind::slack_webhook);
     slack.latency = 6s;
     temp_dir dir;

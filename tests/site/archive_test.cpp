@@ -73,7 +73,7 @@ json day_config(const temp_dir& dir, const std::filesystem::path& day_dir) {
 
 }  // namespace
 
-TEST_CASE("archive: only the pages that change are rewritten; rebuild-site regenerates everything") {
+TEST_CASE("archive: only the pages that change are rewritten, rebuild-site regenerates everything") {
     temp_dir dir;
     const auto cfg = parse_config(day_config(dir, shared_days / "2025-07-23").dump(), dir.path()).value();
     run_day(cfg, {.date = parse_iso_day("2025-07-23")});
@@ -91,7 +91,7 @@ TEST_CASE("archive: only the pages that change are rewritten; rebuild-site regen
     CHECK(atom.find("<link rel=\"alternate\" href=\"2025-07-23.html\"/>") != std::string::npos);
 }
 
-TEST_CASE("archive: served by paperboy serve and browsed with headless Chromium; traversal is refused") {
+TEST_CASE("archive: served by paperboy serve and browsed with headless Chromium, traversal is refused") {
     REQUIRE(std::filesystem::exists(shared_days / "2025-07-08/feed.xml"));
     temp_dir dir;
     // A third day from the sample report, dated 2025-07-24, made with make_fixture.py.

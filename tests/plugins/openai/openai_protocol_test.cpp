@@ -14,7 +14,7 @@ TEST_CASE("settings are validated and unknown keys named") {
     CHECK_THROWS_WITH(parse_settings(R"({"model": "m", "api_key": "a\nb"})"), Catch::Contains("api_key:"));
 }
 
-TEST_CASE("the request carries only what is set; temperature is omitted unless configured") {
+TEST_CASE("the request carries only what is set, temperature is omitted unless configured") {
     auto s = parse_settings(R"({"model": "gpt-5-mini", "api_key": "sk-1"})");
     auto body = build_request(s, "sys", "user text", false);
     CHECK(body["model"] == "gpt-5-mini");
