@@ -4,6 +4,7 @@
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "core/version.hpp"
+#include "paperboy/plugin_sdk.hpp"
 
 #include <algorithm>
 #include <array>
@@ -49,21 +50,7 @@ ul.months li { margin: 4px 0; }
 @media (max-width: 560px) { body { font-size: 15px; } table.calendar td { height: 48px; padding: 2px; } table.calendar .count { font-size: 10px; } }
 )css";
 
-std::string esc(std::string_view s) {
-    std::string out;
-    out.reserve(s.size() + s.size() / 8);
-    for (const char c : s) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
+std::string esc(std::string_view s) { return sdk::html_escape(s); }
 
 std::string str(const json& j, const char* key) { return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string(); }
 long num(const json& j, const char* key) { return j.contains(key) && j[key].is_number() ? j[key].get<long>() : 0; }

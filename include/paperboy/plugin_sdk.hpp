@@ -46,6 +46,24 @@ inline std::string redact(std::string text, std::string_view secret) {
     return text;
 }
 
+/// `text` with &, <, >, " and ' as HTML entities: safe in element content and quoted
+/// attributes. For plugins that build HTML from digest text (all of it untrusted).
+inline std::string html_escape(std::string_view text) {
+    std::string out;
+    out.reserve(text.size() + text.size() / 8);
+    for (const char c : text) {
+        switch (c) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            case '\'': out += "&#39;"; break;
+            default: out += c;
+        }
+    }
+    return out;
+}
+
 struct http_result {
     pb_status status = PB_INTERNAL;   // transport outcome; PB_OK when an HTTP answer arrived
     int http_status = 0;

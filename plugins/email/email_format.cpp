@@ -48,21 +48,7 @@ void check_subject_template(const std::string& t) {
     }
 }
 
-std::string html_escape(std::string_view s) {
-    std::string out;
-    out.reserve(s.size() + s.size() / 8);
-    for (const char c : s) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
+using sdk::html_escape;
 
 std::string str(const json& p, const char* key) { return p.contains(key) && p[key].is_string() ? p[key].get<std::string>() : std::string(); }
 

@@ -132,19 +132,7 @@ TEST_CASE("daemon: SIGTERM during a slow delivery exits 0 within shutdown_timeou
 TEST_CASE("daemon: runs on schedule, delivers, reports health and metrics, survives a bad SIGHUP, stops on SIGTERM") {
     fake_chat slack(fake_chat::kind::slack_webhook);
     temp_dir dir;
-    const json cfg{
-        {"arxiv", {{"categories", {"cs.LG", "cs.AI"}}, {"feed_url", "file://" + test::golden_feed().string()}, {"max_attempts", 1}}},
-        {"profiles",
-         {{{"name", "golden"}, {"topics_file", (test::source_dir() / "config/prompts/topics.txt").string()}, {"authors", {"Yoshua Bengio"}},
-           {"channels", {"lab-slack"}}}}},
-        {"llm", {{"plugin", "replay"}, {"model", "gpt-4o"}, {"answers_file", (test::data_dir() / "days/2025-07-23/answers.json").string()}}},
-        {"channels", {{"lab-slack", {{"plugin", "slack"}, {"webhook_url", slack.url("/hook")}}}}},
-        {"plugin_dir", PAPERBOY_PLUGIN_BUILD_DIR},
-        {"output", {{"dir", (dir / "out").string()}}},
-        {"state", {{"path", (dir / "state.db").string()}}},
-        {"schedule", {{"time", "00:30"}, {"timezone", "America/New_York"}, {"shutdown_timeout_seconds", 5}}},
-        {"server", {{"listen", "127.0.0.1:0"}}},
-    };
+    const auto cfg = daemon_config(dir, slack, 5);
     write_file_atomic(dir / "paperboy.json", cfg.dump(2)).value();
     notify_socket notify(dir / "notify.sock");
     const auto log = dir / "daemon.log";
