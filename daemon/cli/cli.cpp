@@ -19,13 +19,11 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/program_options.hpp>
-#include <date/date.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
-#include <ctime>
 #include <filesystem>
 #include <iostream>
 #include <string>
@@ -341,7 +339,7 @@ int cmd_status(const std::vector<std::string>& args) {
     const auto next = next_run(std::chrono::system_clock::now(), cfg.schedule);
     std::cout << "state: " << cfg.state_path.string() << "\nnext scheduled run: " << format_iso_day(next.date) << " at "
               << cfg.schedule.time << " " << cfg.schedule.timezone << " ("
-              << date::format("%Y-%m-%dT%H:%M:%SZ", date::floor<std::chrono::seconds>(next.at)) << ")\n\nlast runs (newest first):\n";
+              << format_utc(next.at) << ")\n\nlast runs (newest first):\n";
     const auto recent = state.recent_runs(runs);
     if (recent.empty()) std::cout << "  none\n";
     for (const auto& r : recent) {
@@ -359,14 +357,7 @@ int cmd_status(const std::vector<std::string>& args) {
         ++shown;
         std::cout << "  " << e.date << "  " << e.profile << "  " << e.channel << (e.generation ? " (resend " + std::to_string(e.generation) + ")" : "")
                   << "  " << to_string(e.status) << ", " << e.attempts << " attempt(s)";
-        if (e.status == delivery_status::pending) {
-            const std::time_t t = static_cast<std::time_t>(e.next_attempt_ms / 1000);
-            std::tm tm{};
-            gmtime_r(&t, &tm);
-            char buf[32];
-            std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-            std::cout << ", next attempt " << buf;
-        }
+        if (e.status == delivery_status::pending) std::cout << ", next attempt " << format_utc(from_unix_ms(e.next_attempt_ms));
         std::cout << "\n";
         if (!e.last_error.empty()) std::cout << "      last error: " << e.last_error << "\n";
     }
@@ -396,7 +387,7 @@ int cmd_resend(const std::vector<std::string>& args) {
     if (channels.empty()) throw failure(make_error(errc::usage, "profile '" + profile + "' has no channels"));
     state_store state(cfg.state_path);
     std::vector<std::int64_t> ids;
-    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    const auto now = unix_ms(std::chrono::system_clock::now());
     for (const auto& ch : channels) {
         auto id = state.create_resend(date_text, profile, ch, now);
         if (!id) throw failure(make_error(errc::usage, "no digest of " + date_text + " for profile '" + profile + "' in the state: run that day first"));

@@ -96,4 +96,16 @@ std::optional<std::chrono::seconds> parse_clock_time(std::string_view s) noexcep
     return std::chrono::hours(*h) + std::chrono::minutes(*m) + std::chrono::seconds(*sec);
 }
 
+std::string format_utc(std::chrono::system_clock::time_point t) {
+    return date::format("%Y-%m-%dT%H:%M:%SZ", date::floor<std::chrono::seconds>(t));
+}
+
+std::int64_t unix_ms(std::chrono::system_clock::time_point t) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+std::chrono::system_clock::time_point from_unix_ms(std::int64_t ms) {
+    return std::chrono::system_clock::time_point(std::chrono::milliseconds(ms));
+}
+
 }  // namespace paperboy

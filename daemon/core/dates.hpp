@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,6 +26,13 @@ std::optional<day> parse_rfc822_day(std::string_view s) noexcept;
 /// The civil date of `now` in the IANA time zone `tz` (e.g. "America/New_York").
 /// Throws std::runtime_error when the zone is unknown.
 day today_in(std::string_view tz, std::chrono::system_clock::time_point now);
+
+/// `t` in UTC as "YYYY-MM-DDTHH:MM:SSZ" (seconds truncated).
+std::string format_utc(std::chrono::system_clock::time_point t);
+
+/// Milliseconds since the Unix epoch, and back: how the state stores instants.
+std::int64_t unix_ms(std::chrono::system_clock::time_point t);
+std::chrono::system_clock::time_point from_unix_ms(std::int64_t ms);
 
 /// "HH:MM" or "HH:MM:SS" (24-hour clock) as the time since midnight; nullopt otherwise.
 std::optional<std::chrono::seconds> parse_clock_time(std::string_view s) noexcept;

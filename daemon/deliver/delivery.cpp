@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <ctime>
 #include <map>
 #include <random>
 #include <thread>
@@ -61,18 +60,7 @@ result<std::unique_ptr<plugin_instance>> open_channel(const config& cfg, const c
     return inst;
 }
 
-std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-std::string iso_ms(std::int64_t ms) {
-    const std::time_t t = static_cast<std::time_t>(ms / 1000);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
+std::int64_t now_ms() { return unix_ms(std::chrono::system_clock::now()); }
 
 // One attempt at a claimed entry; the ledger is updated before this returns.
 void attempt(const config& cfg, state_store& state, plugin_instance& inst, const ledger_entry& e, std::mt19937_64& rng) {
@@ -117,7 +105,7 @@ void attempt(const config& cfg, state_store& state, plugin_instance& inst, const
     if (step.retry) {
         const auto next = now_ms() + step.delay.count();
         state.mark_retry(e.id, message, next, now_ms());
-        spdlog::warn("{}: attempt {} failed ({}); next attempt in {} ms, at {}", where, e.attempts + 1, message, step.delay.count(), iso_ms(next));
+        spdlog::warn("{}: attempt {} failed ({}); next attempt in {} ms, at {}", where, e.attempts + 1, message, step.delay.count(), format_utc(from_unix_ms(next)));
     } else {
         state.mark_failed(e.id, message + "; " + step.reason, now_ms());
         spdlog::error("{}: NOT delivered: {}; {}", where, message, step.reason);

@@ -11,10 +11,6 @@ day plus_days(day d, int n) { return day{std::chrono::sys_days{d} + std::chrono:
 
 day local_date(time_point t, const schedule_config& s) { return today_in(s.timezone, t); }
 
-std::string iso_utc(time_point t) {
-    return date::format("%Y-%m-%dT%H:%M:%SZ", date::floor<std::chrono::seconds>(t));
-}
-
 }  // namespace
 
 bool is_announcement_weekday(day d) {
@@ -66,7 +62,7 @@ poll_step after_stale_feed(time_point now, const scheduled_run& scheduled, const
     const auto at = now + s.retry_every;
     const auto limit = scheduled.at + s.give_up_after;
     if (at > limit) {
-        return {false, {}, "arXiv's feed still carried an earlier day at " + iso_utc(now) + ", " +
+        return {false, {}, "arXiv's feed still carried an earlier day at " + format_utc(now) + ", " +
                                std::to_string(std::chrono::duration_cast<std::chrono::minutes>(now - scheduled.at).count()) +
                                " min after the scheduled run (schedule.give_up_after_minutes)"};
     }

@@ -15,7 +15,6 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
-#include <date/date.h>
 #include <spdlog/spdlog.h>
 
 #include <cstdlib>
@@ -26,8 +25,6 @@ namespace asio = boost::asio;
 using namespace std::chrono_literals;
 
 namespace {
-
-std::string iso(time_point t) { return date::format("%Y-%m-%dT%H:%M:%SZ", date::floor<std::chrono::seconds>(t)); }
 
 std::int64_t unix_seconds(time_point t) { return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count(); }
 
@@ -126,8 +123,8 @@ private:
         if (stopping_) return;
         const auto next = next_run(now(), cfg_->schedule);
         metrics_.next_run_unix = unix_seconds(next.at);
-        status("next run " + format_iso_day(next.date) + " at " + iso(next.at) + (last_result_.empty() ? "" : "; last: " + last_result_));
-        spdlog::info("next run: {} at {}", format_iso_day(next.date), iso(next.at));
+        status("next run " + format_iso_day(next.date) + " at " + format_utc(next.at) + (last_result_.empty() ? "" : "; last: " + last_result_));
+        spdlog::info("next run: {} at {}", format_iso_day(next.date), format_utc(next.at));
         at(run_timer_, next.at, [this, next] { start_run(next); });
     }
 
@@ -196,8 +193,8 @@ private:
                     ++metrics_.runs["not_ready"];
                     metrics_.healthy = false;
                     metrics_.health_reason = date_text + " not done yet: " + e.message();
-                    status("waiting for " + date_text + ": " + e.message() + "; next try " + iso(step.at));
-                    spdlog::warn("{}: not ready ({}); trying again at {}", date_text, e.message(), iso(step.at));
+                    status("waiting for " + date_text + ": " + e.message() + "; next try " + format_utc(step.at));
+                    spdlog::warn("{}: not ready ({}); trying again at {}", date_text, e.message(), format_utc(step.at));
                     at(run_timer_, step.at, [this, run] { start_run(run); });
                     schedule_deliveries();
                     maybe_stop();
@@ -250,7 +247,7 @@ private:
             asio::post(io_, [this, next] {
                 if (!next || stopping_) return;
                 // Ledger times are real time; the daemon's clock may be shifted.
-                at(delivery_timer_, time_point(std::chrono::milliseconds(*next)) + offset_, [this] { resume(); });
+                at(delivery_timer_, from_unix_ms(*next) + offset_, [this] { resume(); });
             });
         });
     }

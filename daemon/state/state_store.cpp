@@ -63,14 +63,7 @@ std::string date_key(day d) { return format_iso_day(d); }
 
 }  // namespace
 
-std::string utc_timestamp() {
-    const auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
+std::string utc_timestamp() { return format_utc(std::chrono::system_clock::now()); }
 
 namespace {
 const std::filesystem::path& with_parent_folder(const std::filesystem::path& path) {
@@ -306,19 +299,24 @@ std::vector<ledger_entry> state_store::ledger(const ledger_filter& f) {
     if (f.date) sql += " AND date = ?";
     if (f.profile) sql += " AND profile = ?";
     if (f.channel) sql += " AND channel = ?";
+    // In SQL, not after reading: every row carries its digest, and the ledger grows daily.
+    const auto placeholders = [](std::size_t n) {
+        std::string p;
+        for (std::size_t k = 0; k < n; ++k) p += k ? ", ?" : "?";
+        return p;
+    };
+    if (!f.statuses.empty()) sql += " AND status IN (" + placeholders(f.statuses.size()) + ")";
+    if (!f.ids.empty()) sql += " AND id IN (" + placeholders(f.ids.size()) + ")";
     sql += " ORDER BY id";
     auto q = db_.prepare(sql);
     int i = 0;
     if (f.date) q.bind(++i, *f.date);
     if (f.profile) q.bind(++i, *f.profile);
     if (f.channel) q.bind(++i, *f.channel);
+    for (const auto st : f.statuses) q.bind(++i, to_string(st));
+    for (const auto id : f.ids) q.bind(++i, id);
     std::vector<ledger_entry> out;
-    while (q.step()) {
-        auto e = read_entry(q);
-        if (!f.statuses.empty() && std::find(f.statuses.begin(), f.statuses.end(), e.status) == f.statuses.end()) continue;
-        if (!f.ids.empty() && std::find(f.ids.begin(), f.ids.end(), e.id) == f.ids.end()) continue;
-        out.push_back(std::move(e));
-    }
+    while (q.step()) out.push_back(read_entry(q));
     return out;
 }
 
