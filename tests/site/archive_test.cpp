@@ -8,6 +8,7 @@
 #include "core/files.hpp"
 #include "support/child_process.hpp"
 #include "support/paths.hpp"
+#include "support/process.hpp"
 #include "support/temp_dir.hpp"
 #include "net/http_client.hpp"
 
@@ -26,16 +27,6 @@ namespace {
 
 const std::filesystem::path shared_days = test::source_dir() / "../shared/fixtures/days";
 
-std::string shell(const std::string& cmd) {
-    std::FILE* p = ::popen(cmd.c_str(), "r");
-    REQUIRE(p != nullptr);
-    std::string out;
-    char buf[8192];
-    while (const auto n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-    ::pclose(p);
-    return out;
-}
-
 // What Chromium makes of the page: the DOM after loading it.
 // A profile folder of its own: CI may run without $HOME.
 const test::temp_dir& chromium_profile() {
@@ -48,10 +39,10 @@ std::string chromium() {
            chromium_profile().path().string() + "'";
 }
 
-std::string chromium_dom(const std::string& url) { return shell(chromium() + " --dump-dom '" + url + "' 2>/dev/null"); }
+std::string chromium_dom(const std::string& url) { return test::shell_output(chromium() + " --dump-dom '" + url + "' 2>/dev/null"); }
 
 void chromium_screenshot(const std::string& url, const std::filesystem::path& png, const std::string& size = "1000,1400") {
-    shell(chromium() + " --hide-scrollbars --window-size=" + size + " --screenshot='" + png.string() + "' '" + url + "' >/dev/null 2>&1");
+    test::shell_output(chromium() + " --hide-scrollbars --window-size=" + size + " --screenshot='" + png.string() + "' '" + url + "' >/dev/null 2>&1");
 }
 
 std::string href_of(const std::string& dom, const std::string& label) {
@@ -84,7 +75,7 @@ TEST_CASE("archive: only the pages that change are rewritten, rebuild-site regen
     CHECK(again.unchanged == 5);
     std::filesystem::remove(site / "2025-07.html");
     write_file_atomic(dir / "paperboy.json", day_config(dir, shared_days / "2025-07-23").dump()).value();
-    const auto out = shell("'" + test::paperboy_binary().string() + "' rebuild-site --config '" + (dir / "paperboy.json").string() + "' 2>&1");
+    const auto out = test::shell_output("'" + test::paperboy_binary().string() + "' rebuild-site --config '" + (dir / "paperboy.json").string() + "' 2>&1");
     CHECK(out.find("golden: 1 days, 1 pages written, 4 unchanged") != std::string::npos);
     const auto atom = read_file(site / "atom.xml").value();
     CHECK(atom.find("<entry>") != std::string::npos);
@@ -98,7 +89,7 @@ TEST_CASE("archive: served by paperboy serve and browsed with headless Chromium,
     auto sample = read_file(test::source_dir() / "../shared/samples/report-2025-07-23.md").value();
     sample.replace(sample.find("2025-07-23"), 10, "2025-07-24");
     write_file_atomic(dir / "report-2025-07-24.md", sample).value();
-    shell("/usr/bin/python3 '" + (test::source_dir() / "../shared/tools/make_fixture.py").string() + "' '" + (dir / "report-2025-07-24.md").string() +
+    test::shell_output("/usr/bin/python3 '" + (test::source_dir() / "../shared/tools/make_fixture.py").string() + "' '" + (dir / "report-2025-07-24.md").string() +
           "' '" + (dir / "day-0724").string() + "' --total 300 --scanned 200 >/dev/null 2>&1");
     REQUIRE(std::filesystem::exists(dir / "day-0724/feed.xml"));
 

@@ -7,7 +7,9 @@
 
 #include <sys/wait.h>
 
+#include <cstdio>
 #include <cstdlib>
+#include <stdexcept>
 #include <string>
 
 namespace paperboy::test {
@@ -29,6 +31,18 @@ inline process_result run_paperboy(const std::string& args) {
     if (auto out = read_file(io / "out")) r.out = std::move(*out);
     if (auto err = read_file(io / "err")) r.err = std::move(*err);
     return r;
+}
+
+/// What `cmd` (run by /bin/sh) writes to standard output; `exit_code`, when given, gets its status.
+inline std::string shell_output(const std::string& cmd, int* exit_code = nullptr) {
+    std::FILE* p = ::popen(cmd.c_str(), "r");
+    if (!p) throw std::runtime_error("popen failed: " + cmd);
+    std::string out;
+    char buf[8192];
+    while (const auto n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+    const int status = ::pclose(p);
+    if (exit_code) *exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return out;
 }
 
 }  // namespace paperboy::test

@@ -6,6 +6,7 @@
 #include "core/files.hpp"
 #include "support/child_process.hpp"
 #include "support/paths.hpp"
+#include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
 #include <nlohmann/json.hpp>
@@ -92,13 +93,9 @@ private:
 /// The message parsed by Python's email package (tests/support/parse_mail.py): headers,
 /// parts with decoded text, defects, longest line.
 inline nlohmann::json parse_mail(const std::filesystem::path& eml) {
-    const auto cmd = "/usr/bin/python3 '" + (source_dir() / "tests/support/parse_mail.py").string() + "' '" + eml.string() + "'";
-    std::FILE* p = ::popen(cmd.c_str(), "r");
-    if (!p) throw std::runtime_error("popen failed");
-    std::string out;
-    char buf[4096];
-    while (const auto n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-    if (::pclose(p) != 0) throw std::runtime_error("parse_mail.py failed on " + eml.string());
+    int status = 0;
+    const auto out = shell_output("/usr/bin/python3 '" + (source_dir() / "tests/support/parse_mail.py").string() + "' '" + eml.string() + "'", &status);
+    if (status != 0) throw std::runtime_error("parse_mail.py failed on " + eml.string());
     return nlohmann::json::parse(out);
 }
 
