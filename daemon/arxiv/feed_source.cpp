@@ -2,6 +2,7 @@
 
 #include "arxiv/feed_parser.hpp"
 #include "core/files.hpp"
+#include "paperboy/plugin_sdk.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -53,10 +54,9 @@ milliseconds politeness_wait(std::optional<std::chrono::steady_clock::time_point
 }
 
 std::optional<milliseconds> parse_retry_after(std::string_view value) {
-    long seconds = 0;
-    const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
-    if (value.empty() || ec != std::errc{} || ptr != value.data() + value.size() || seconds < 0) return std::nullopt;
-    return milliseconds{std::min(seconds, 3600L) * 1000};
+    const auto ms = sdk::seconds_text_to_ms(value, 3'600'000);
+    if (!ms) return std::nullopt;
+    return milliseconds{*ms};
 }
 
 result<std::string> interpret_feed_response(const net::http_response& res) {

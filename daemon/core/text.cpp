@@ -92,6 +92,16 @@ std::string collapse_whitespace(std::string_view s) {
     return out;
 }
 
+std::string clean_line(std::string_view s, std::size_t max_bytes) {
+    auto out = collapse_whitespace(sanitize_utf8(s));
+    if (out.size() <= max_bytes) return out;
+    constexpr std::string_view ellipsis = "\xE2\x80\xA6";
+    std::size_t cut = max_bytes > ellipsis.size() ? max_bytes - ellipsis.size() : 0;
+    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
+    out.resize(cut);
+    return out + std::string(ellipsis);
+}
+
 std::string ascii_lower(std::string_view s) {
     std::string out(s);
     for (auto& c : out) {

@@ -16,6 +16,11 @@ std::string_view trim(std::string_view s) noexcept;
 /// field can start a new line in any output.
 std::string collapse_whitespace(std::string_view s);
 
+/// An untrusted one-line field (a model's comment): valid UTF-8, no control characters, runs
+/// of whitespace collapsed, and at most `max_bytes` bytes, cut on a code point boundary with
+/// "…" when cut.
+std::string clean_line(std::string_view s, std::size_t max_bytes);
+
 /// ASCII lower-casing (bytes >= 0x80 are kept as they are).
 std::string ascii_lower(std::string_view s);
 

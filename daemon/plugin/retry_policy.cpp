@@ -1,5 +1,7 @@
 #include "plugin/retry_policy.hpp"
 
+#include "paperboy/plugin_sdk.hpp"
+
 #include <algorithm>
 
 namespace paperboy {
@@ -17,7 +19,9 @@ std::optional<milliseconds> plugin_retry_delay(pb_status status, int attempt, st
 
 std::optional<milliseconds> retry_after_hint(const nlohmann::json& hints) {
     if (!hints.is_object() || !hints.contains("retry_after_ms") || !hints["retry_after_ms"].is_number()) return std::nullopt;
-    return milliseconds(hints["retry_after_ms"].get<long>());
+    const auto ms = sdk::clamp_ms(hints["retry_after_ms"].get<double>());
+    if (!ms) return std::nullopt;
+    return milliseconds(*ms);
 }
 
 }  // namespace paperboy

@@ -183,6 +183,10 @@ scoring_outcome llm_scorer::score(const profile_config& profile, std::span<const
                 st.push_abstract_batches(std::move(keep), 0);
             } else {
                 auto parsed = parse_score_reply(content, ids);
+                if (parsed.too_large) {
+                    spdlog::warn("[{}] a reply of {} bytes is over the {} byte cap; its {} papers go to a later batch", cfg_.plugin,
+                                 content.size(), max_reply_bytes, j.papers.size());
+                }
                 if (parsed.ignored_ids > 0) spdlog::debug("[{}] ignored {} ids not in the batch", cfg_.plugin, parsed.ignored_ids);
                 std::vector<const paper*> missing;
                 for (const auto* p : j.papers) {

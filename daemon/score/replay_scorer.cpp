@@ -2,46 +2,10 @@
 
 #include "core/files.hpp"
 #include "score/prompt.hpp"
+#include "score/reply_parser.hpp"
 
-#include <charconv>
 
 namespace paperboy {
-namespace {
-
-std::optional<int> score_value(const nlohmann::json& v) {
-    int n = 0;
-    if (v.is_number_integer()) {
-        n = v.get<int>();
-    } else if (v.is_number_float()) {
-        const auto d = v.get<double>();
-        if (d != static_cast<int>(d)) return std::nullopt;
-        n = static_cast<int>(d);
-    } else if (v.is_string()) {
-        const auto s = v.get<std::string>();
-        const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
-        if (ec != std::errc{} || ptr != s.data() + s.size()) return std::nullopt;
-    } else {
-        return std::nullopt;
-    }
-    if (n < 1 || n > 10) return std::nullopt;
-    return n;
-}
-
-}  // namespace
-
-std::optional<paper_score> parse_answer(const nlohmann::json& answer) {
-    if (!answer.is_object()) return std::nullopt;
-    const auto r = answer.find("RELEVANCE");
-    const auto n = answer.find("NOVELTY");
-    if (r == answer.end() || n == answer.end()) return std::nullopt;
-    const auto relevance = score_value(*r);
-    const auto novelty = score_value(*n);
-    if (!relevance || !novelty) return std::nullopt;
-    paper_score s{*relevance, *novelty, {}};
-    if (const auto c = answer.find("COMMENT"); c != answer.end() && c->is_string()) s.comment = c->get<std::string>();
-    return s;
-}
-
 const nlohmann::json& replay_scorer::answers() const {
     if (!answers_) {
         auto text = read_file(llm_.answers_file);

@@ -10,10 +10,6 @@
 
 namespace paperboy {
 
-/// Reads one answer object. Scores may be integers or numeric strings; a score outside 1..10,
-/// or a missing one, makes the answer unusable (nullopt), never the run fail.
-std::optional<paper_score> parse_answer(const nlohmann::json& answer);
-
 class replay_scorer final : public scorer {
 public:
     explicit replay_scorer(llm_config llm) : llm_(std::move(llm)) {}

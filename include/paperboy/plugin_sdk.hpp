@@ -15,10 +15,14 @@
 #include "paperboy/plugin.h"
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <exception>
+#include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -62,6 +66,45 @@ inline std::string html_escape(std::string_view text) {
         }
     }
     return out;
+}
+
+/// The one place where an untrusted duration (a Retry-After header, a JSON hint, a timeout in
+/// the settings) becomes an integer: `value_ms` rounded and capped at `max_ms` (+inf too); nullopt
+/// for NaN and negative values, which no peer can mean (casting them is undefined behaviour).
+inline std::optional<std::int64_t> clamp_ms(double value_ms, std::int64_t max_ms = 86'400'000) {
+    if (std::isnan(value_ms) || value_ms < 0) return std::nullopt;
+    if (value_ms >= static_cast<double>(max_ms)) return max_ms;
+    return static_cast<std::int64_t>(value_ms + 0.5);
+}
+
+/// A timeout setting in seconds as milliseconds: nullopt unless it is more than 0 and at most
+/// an hour (the range every plugin's *timeout_seconds key documents).
+inline std::optional<std::uint32_t> timeout_setting_ms(double seconds) {
+    const auto ms = clamp_ms(seconds * 1000.0, 3'600'001);
+    if (!ms || *ms < 1 || *ms > 3'600'000) return std::nullopt;
+    return static_cast<std::uint32_t>(*ms);
+}
+
+/// A plain decimal number as text ("2", "1.5", "6e95", surrounding blanks allowed); nullopt
+/// for anything else (an HTTP-date, "soon", "inf", "nan", trailing bytes). Out-of-range
+/// magnitudes (1e400) read as infinities, which clamp_ms then refuses or caps by sign.
+inline std::optional<double> number_text(std::string_view text) {
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+    if (text.empty() || !(text.front() == '-' || text.front() == '.' || (text.front() >= '0' && text.front() <= '9'))) return std::nullopt;
+    double value = 0;
+    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ptr != text.data() + text.size()) return std::nullopt;
+    if (ec == std::errc::result_out_of_range) return text.front() == '-' ? -1.0 : std::numeric_limits<double>::infinity();
+    if (ec != std::errc{}) return std::nullopt;
+    return value;
+}
+
+/// A Retry-After style number of seconds as text, as clamp_ms milliseconds.
+inline std::optional<std::int64_t> seconds_text_to_ms(std::string_view text, std::int64_t max_ms = 86'400'000) {
+    const auto seconds = number_text(text);
+    if (!seconds) return std::nullopt;
+    return clamp_ms(*seconds * 1000.0, max_ms);
 }
 
 struct http_result {

@@ -63,12 +63,10 @@ inline std::string usage_line(const nlohmann::json& digest) {
     return out;
 }
 
-/// A Retry-After value in seconds (possibly fractional) as milliseconds.
+/// A Retry-After value in seconds (possibly fractional) as milliseconds (sdk::seconds_text_to_ms).
 inline std::optional<long> seconds_to_ms(std::string_view s) {
-    double v = 0;
-    const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (s.empty() || ec != std::errc{} || ptr != s.data() + s.size() || v < 0) return std::nullopt;
-    return static_cast<long>(v * 1000 + 0.5);
+    if (const auto ms = sdk::seconds_text_to_ms(s)) return static_cast<long>(*ms);
+    return std::nullopt;
 }
 
 /// The settings every chat plugin has.
@@ -110,8 +108,9 @@ inline void read_common(const nlohmann::json& j, common_settings& s, std::size_t
         s.abstract_chars = v.get<std::size_t>();
     }
     if (j.contains("timeout_seconds")) {
-        if (!j["timeout_seconds"].is_number() || j["timeout_seconds"].get<double>() <= 0) throw std::invalid_argument("timeout_seconds: expected a positive number");
-        s.timeout_ms = static_cast<std::uint32_t>(j["timeout_seconds"].get<double>() * 1000);
+        const auto ms = j["timeout_seconds"].is_number() ? sdk::timeout_setting_ms(j["timeout_seconds"].get<double>()) : std::nullopt;
+        if (!ms) throw std::invalid_argument("timeout_seconds: expected a number of seconds above 0 and at most 3600");
+        s.timeout_ms = *ms;
     }
 }
 

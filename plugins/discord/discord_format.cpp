@@ -132,7 +132,7 @@ answer interpret(int http_status, std::string_view body, const json& headers) {
     if (http_status == 429) {
         a.status = PB_TRANSIENT;
         if (parsed.is_object() && parsed.contains("retry_after") && parsed["retry_after"].is_number()) {
-            a.retry_after_ms = static_cast<long>(parsed["retry_after"].get<double>() * 1000 + 0.5);
+            if (const auto ms = sdk::clamp_ms(parsed["retry_after"].get<double>() * 1000)) a.retry_after_ms = static_cast<long>(*ms);
         } else if (headers.contains("retry-after") && headers["retry-after"].is_string()) {
             a.retry_after_ms = chat::seconds_to_ms(headers["retry-after"].get<std::string>());
         }

@@ -182,8 +182,9 @@ settings parse_settings(std::string_view config_json) {
     }
     if (j.contains("connect_timeout_seconds")) {
         const auto& v = j["connect_timeout_seconds"];
-        if (!v.is_number() || v.get<double>() <= 0) throw std::invalid_argument("connect_timeout_seconds: expected a positive number");
-        s.connect_timeout_ms = static_cast<std::uint32_t>(v.get<double>() * 1000);
+        const auto ms = v.is_number() ? sdk::timeout_setting_ms(v.get<double>()) : std::nullopt;
+        if (!ms) throw std::invalid_argument("connect_timeout_seconds: expected a number of seconds above 0 and at most 3600");
+        s.connect_timeout_ms = *ms;
     }
     for (const auto& [key, member] : {std::pair{"attach_markdown", &s.attach_markdown}, std::pair{"send_empty", &s.send_empty}}) {
         if (!j.contains(key)) continue;

@@ -1,5 +1,7 @@
 #include "openai_protocol.hpp"
 
+#include "paperboy/plugin_sdk.hpp"
+
 #include <charconv>
 #include <set>
 #include <stdexcept>
@@ -17,14 +19,15 @@ std::string string_key(const json& j, const std::string& key) {
     return v.get<std::string>();
 }
 
-std::optional<long> header_number(const json& headers, const char* name) {
+// A retry header as milliseconds: "retry-after-ms" holds milliseconds, "retry-after" seconds.
+std::optional<long> header_ms(const json& headers, const char* name, double unit_ms) {
     const auto it = headers.find(name);
     if (it == headers.end() || !it->is_string()) return std::nullopt;
-    const auto s = it->get<std::string>();
-    double value = 0;
-    const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
-    if (ec != std::errc{} || ptr != s.data() + s.size() || value < 0) return std::nullopt;
-    return static_cast<long>(value);
+    const auto value = sdk::number_text(it->get<std::string>());
+    if (!value) return std::nullopt;
+    const auto ms = sdk::clamp_ms(*value * unit_ms);
+    if (!ms) return std::nullopt;
+    return static_cast<long>(*ms);
 }
 
 // A short, single-line excerpt of a body for error messages.
@@ -64,8 +67,9 @@ settings parse_settings(std::string_view config_json) {
         s.max_tokens = j["max_tokens"].get<int>();
     }
     if (j.contains("timeout_seconds")) {
-        if (!j["timeout_seconds"].is_number() || j["timeout_seconds"].get<double>() <= 0) bad("timeout_seconds", "expected a positive number");
-        s.timeout_ms = static_cast<std::uint32_t>(j["timeout_seconds"].get<double>() * 1000);
+        const auto ms = j["timeout_seconds"].is_number() ? sdk::timeout_setting_ms(j["timeout_seconds"].get<double>()) : std::nullopt;
+        if (!ms) bad("timeout_seconds", "expected a number of seconds above 0 and at most 3600");
+        s.timeout_ms = *ms;
     }
     if (j.contains("structured_output")) {
         if (!j["structured_output"].is_boolean()) bad("structured_output", "expected true or false");
@@ -140,8 +144,8 @@ std::variant<completion, failure> interpret_response(int http_status, std::strin
             f.status = PB_PERMANENT;  // retrying cannot add credit
         } else if (http_status == 429 || http_status >= 500 || http_status == 408) {
             f.status = PB_TRANSIENT;
-            if (auto ms = header_number(headers, "retry-after-ms")) f.retry_after_ms = *ms;
-            else if (auto s = header_number(headers, "retry-after")) f.retry_after_ms = *s * 1000;
+            if (auto ms = header_ms(headers, "retry-after-ms", 1)) f.retry_after_ms = *ms;
+            else if (auto s = header_ms(headers, "retry-after", 1000)) f.retry_after_ms = *s;
         } else {
             f.status = PB_PERMANENT;
         }

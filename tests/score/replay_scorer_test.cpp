@@ -1,4 +1,5 @@
 #include "score/replay_scorer.hpp"
+#include "score/reply_parser.hpp"
 
 #include "core/files.hpp"
 #include "support/temp_dir.hpp"
@@ -13,8 +14,14 @@ TEST_CASE("answers accept integer or numeric-string scores and reject out-of-ran
     CHECK(parse_answer(json{{"RELEVANCE", "9"}, {"NOVELTY", "7"}})->relevance == 9);
     CHECK_FALSE(parse_answer(json{{"RELEVANCE", 11}, {"NOVELTY", 8}}));
     CHECK_FALSE(parse_answer(json{{"RELEVANCE", "high"}, {"NOVELTY", 8}}));
-    CHECK_FALSE(parse_answer(json{{"RELEVANCE", 9}}));
+    CHECK_FALSE(parse_answer(json{{"NOVELTY", 8}}));
     CHECK_FALSE(parse_answer(json::array()));
+    // An unreadable novelty is "not judged"; the relevance and comment are kept.
+    const auto partial = parse_answer(json{{"RELEVANCE", 9}, {"NOVELTY", "very"}, {"COMMENT", "kept"}});
+    REQUIRE(partial);
+    CHECK(partial->relevance == 9);
+    CHECK_FALSE(partial->novelty);
+    CHECK(partial->comment == "kept");
 }
 
 TEST_CASE("papers without a usable answer are counted as failed, never dropped silently") {

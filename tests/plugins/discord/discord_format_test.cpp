@@ -49,6 +49,8 @@ TEST_CASE("discord: settings and answers") {
     const auto limited = interpret(429, R"({"retry_after": 1.25, "global": false})", json::object());
     CHECK(limited.status == PB_TRANSIENT);
     CHECK(limited.retry_after_ms == 1250);
+    CHECK(interpret(429, R"({"retry_after": 6e95})", json::object()).retry_after_ms == 86'400'000);
+    CHECK_FALSE(interpret(429, R"({"retry_after": -1})", json::object()).retry_after_ms);
     const auto bad = interpret(400, R"({"code": 50035, "message": "Invalid Form Body"})", json::object());
     CHECK(bad.status == PB_PERMANENT);
     CHECK(bad.error.find("50035") != std::string::npos);

@@ -54,6 +54,10 @@ TEST_CASE("errors are classified for the retry policy, with the server's retry h
     CHECK(f.retry_after_ms == 1500);
     f = std::get<failure>(interpret_response(429, "{}", json{{"retry-after", "2"}}));
     CHECK(f.retry_after_ms == 2000);
+    // Hostile hints: capped at a day, or ignored; never a negative or undefined wait.
+    CHECK(std::get<failure>(interpret_response(429, "{}", json{{"retry-after", "6e95"}})).retry_after_ms == 86'400'000);
+    CHECK_FALSE(std::get<failure>(interpret_response(429, "{}", json{{"retry-after", "-4"}})).retry_after_ms);
+    CHECK_FALSE(std::get<failure>(interpret_response(429, "{}", json{{"retry-after-ms", "nan"}})).retry_after_ms);
     f = std::get<failure>(interpret_response(429, R"({"error": {"code": "insufficient_quota", "message": "You exceeded your current quota"}})", json::object()));
     CHECK(f.status == PB_PERMANENT);
     CHECK(f.message.find("insufficient_quota") != std::string::npos);
