@@ -42,12 +42,15 @@ feed fetch_day(const config& cfg, day date) {
     const auto start = clock_type::now();
     auto body = fetch_feed(url, http, policy, observer);
     if (!body) throw failure(body.error());
-    std::size_t skipped = 0;
+    skipped_items skipped;
     auto parsed = parse_feed(*body, &skipped);
     if (!parsed) throw failure(parsed.error());
     spdlog::info("fetched {} ({} bytes, {} items, announced {}) in {} ms", url, body->size(), parsed->papers.size(),
                  format_iso_day(parsed->announced), ms_since(start));
-    if (skipped > 0) spdlog::warn("{} feed items had no usable arXiv id or repeated one, and were skipped", skipped);
+    if (skipped.count > 0) {
+        spdlog::warn("{} feed items were skipped (not an arXiv id, no known announce type, or repeated):", skipped.count);
+        for (const auto& reason : skipped.reasons) spdlog::warn("  {}", reason);
+    }
 
     const auto announced = std::chrono::sys_days(parsed->announced);
     const auto wanted = std::chrono::sys_days(date);

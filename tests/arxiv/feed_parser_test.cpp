@@ -105,3 +105,57 @@ TEST_CASE("authors split on commas outside parentheses, affiliations dropped") {
     CHECK(split_authors("").empty());
     CHECK(split_authors("Solo Author").size() == 1);
 }
+
+namespace {
+std::string one_day(const std::string& items) {
+    return "<rss version=\"2.0\" xmlns:arxiv=\"http://arxiv.org/schemas/atom\"><channel><title>cs.LG updates on arXiv.org</title>"
+           "<pubDate>Thu, 20 Nov 2025 00:00:00 -0500</pubDate>" + items + "</channel></rss>";
+}
+std::string xml_text(std::string s) {
+    std::string out;
+    for (const char c : s) out += c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '&' ? "&amp;" : std::string(1, c);
+    return out;
+}
+std::string item(const std::string& guid, const std::string& type) {
+    return "<item><title>T</title><description>arXiv:x Announce Type: new \nAbstract: A</description><guid>" + xml_text(guid) + "</guid>" +
+           (type.empty() ? std::string() : "<arxiv:announce_type>" + type + "</arxiv:announce_type>") + "</item>";
+}
+}  // namespace
+
+TEST_CASE("only ids of arXiv's grammar are accepted: crafted guids cannot carry mentions, links or markup") {
+    for (const auto* id : {"2507.16110", "0704.0001", "1412.9999", "hep-th/9901001", "math.GT/0309136", "cs/0112017", "q-bio/0401001"}) {
+        INFO(id);
+        CHECK(is_arxiv_id(id));
+    }
+    for (const auto* id : {"", "<!channel>", "2511.00001|https://evil.example", "2511.0001<b>", "25110.0001", "2511.000011",
+                           "2511.00a01", "hep-th/990100", "HEP-TH/9901001", "https://evil.example/0307015", "../etc/0000001",
+                           "2511.00001 @here", "math.GT/0309136/x", "-a/0000001"}) {
+        INFO(id);
+        CHECK_FALSE(is_arxiv_id(id));
+    }
+    skipped_items skipped;
+    const auto f = parse_feed(one_day(item("oai:arXiv.org:2511.00001v1", "new") + item("oai:arXiv.org:<!channel>v1", "new") +
+                                      item("2511.00002|https://evil.example/x", "new") + item("oai:arXiv.org:2511.00003v1", "") +
+                                      item("oai:arXiv.org:2511.00004v1", "surprise") + item("oai:arXiv.org:2511.00001v2", "replace") +
+                                      item("oai:arXiv.org:2511.00005v1", "cross")),
+                              &skipped)
+                       .value();
+    REQUIRE(f.papers.size() == 2);
+    CHECK(f.papers[0].id == "2511.00001");
+    CHECK(f.papers[1].id == "2511.00005");
+    CHECK(f.papers[1].type == announce_type::cross_list);
+    CHECK(skipped.count == 5);
+    REQUIRE(skipped.reasons.size() == 5);
+    CHECK(skipped.reasons[0] == "item 2: 'oai:arXiv.org:<!channel>v1' is not an arXiv id");
+    CHECK(skipped.reasons[2] == "item 4 (2511.00003): no announce type");  // never guessed as "new"
+    CHECK(skipped.reasons[3] == "item 5 (2511.00004): unknown announce type 'surprise'");
+    CHECK(skipped.reasons[4] == "item 6 (2511.00001): repeats an earlier item");
+}
+
+TEST_CASE("an Atom document (the arXiv API's format) says to use the RSS URL") {
+    const auto r = parse_feed(R"(<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>arXiv Query</title></feed>)");
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error().code == errc::feed_malformed);
+    CHECK(r.error().detail.find("Atom") != std::string::npos);
+    CHECK(r.error().detail.find("https://rss.arxiv.org/rss/") != std::string::npos);
+}
