@@ -15,6 +15,7 @@
 #include "site/site.hpp"
 #include "score/scorer.hpp"
 #include "state/state_store.hpp"
+#include "core/text.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -89,12 +90,18 @@ Exit status:
   1   the run failed and retrying will not help (malformed feed, bad category,
       unwritable output, unusable state database, a channel refused the digest
       or the ledger gave up on it)
-  2   invalid command line
-  3   no announcement that day: the feed is empty (weekend or arXiv holiday)
+  2   invalid command line (also: --date in the future)
+  3   no announcement that day: the feed is empty (weekend or arXiv holiday),
+      or --date is a Saturday or Sunday
+  4   the digest was delivered marked incomplete: some papers could not be
+      scored (llm.on_failure "send_marked", "offline", a spending cap, or a
+      hold that ran out); every channel's message says so
   75  temporary failure: network, timeout, HTTP 429/5xx, or the feed still
-      carries an earlier day, or a delivery is still pending in the ledger;
+      carries an earlier day, or a delivery is still pending in the ledger,
+      or the day is held because scoring failed (llm.on_failure "hold");
       the next run retries (a digest already delivered is not sent again)
-  78  invalid configuration
+  78  invalid configuration (also: a plugin the configuration names is not
+      installed)
 )";
 
 int exit_for(const error& e) {
@@ -149,6 +156,13 @@ int cmd_check(const std::vector<std::string>& args) {
     if (!parse_command(args, desc, c)) return exit_code::ok;
     const auto path = resolve_config_path(c);
     const auto cfg = load_config(path).value();
+    // Everything is checked before anything is printed: "configuration OK" is never followed
+    // by an error.
+    if (cfg.llm.plugin != "offline" && cfg.llm.plugin != "replay") {
+        make_scorer(cfg.llm, cfg.plugin_dir, cfg.source);  // loads the plugin and lets it check its settings
+    }
+    for (const auto& ch : cfg.channels) check_channel(cfg, ch).value();
+
     std::cout << "configuration OK: " << cfg.source.string() << "\n";
     std::cout << "  feed:     " << feed_url(cfg.arxiv.feed_url, cfg.arxiv.categories) << " (announce types:";
     for (const auto t : cfg.arxiv.announce_types) std::cout << " " << to_string(t);
@@ -157,25 +171,18 @@ int cmd_check(const std::vector<std::string>& args) {
         std::cout << "  profile " << p.name << ": " << p.authors.size() << " followed author(s), cut-offs relevance "
                   << p.relevance_cutoff << " / novelty " << p.novelty_cutoff << ", top_n "
                   << (p.top_n == 0 ? std::string("all") : std::to_string(p.top_n)) << ", channels: "
-                  << (p.channels.empty() ? std::string("none") : [&] {
-                         std::string s;
-                         for (const auto& ch : p.channels) s += (s.empty() ? "" : ", ") + ch;
-                         return s;
-                     }())
-                  << "\n";
+                  << (p.channels.empty() ? std::string("none") : text::join(p.channels)) << "\n";
     }
     if (cfg.llm.plugin != "offline" && cfg.llm.plugin != "replay") {
-        make_scorer(cfg.llm, cfg.plugin_dir);  // loads the plugin and lets it check its settings
+        static constexpr const char* policies[] = {"hold", "send_marked", "offline"};
         std::cout << "  plugin:   " << cfg.llm.plugin << " loaded, settings accepted (concurrency " << cfg.llm.concurrency
-                  << ", batch size " << cfg.llm.batch_size << (cfg.llm.title_filter ? ", title pre-filter" : "") << ")\n";
+                  << ", batch size " << cfg.llm.batch_size << (cfg.llm.title_filter ? ", title pre-filter" : "")
+                  << ", on failure: " << policies[static_cast<int>(cfg.llm.on_failure)] << ")\n";
     }
     std::cout << "  output:   " << cfg.output_dir.string() << "/<profile>/YYYY-MM-DD.{md,json}\n";
     std::cout << "  state:    " << cfg.state_path.string() << "\n";
     std::cout << "  schedule: " << cfg.schedule.time << " " << cfg.schedule.timezone << "\n";
-    for (const auto& ch : cfg.channels) {
-        check_channel(cfg, ch).value();
-        std::cout << "  channel " << ch.name << ": plugin " << ch.plugin << " loaded, settings accepted\n";
-    }
+    for (const auto& ch : cfg.channels) std::cout << "  channel " << ch.name << ": plugin " << ch.plugin << " loaded, settings accepted\n";
     return exit_code::ok;
 }
 
@@ -209,7 +216,10 @@ int cmd_plugins(const std::vector<std::string>& args) {
 }
 
 void print_delivery(const delivery_outcome& d) {
-    if (d.delivered) std::cout << "  sent to " << d.channel << "\n";
+    if (d.held) {
+        std::cout << "  HELD for " << d.channel << ": " << d.hold_reason << "\n    not sent until its papers are scored; at the latest "
+                  << format_utc(from_unix_ms(d.held_until_ms)) << " it is sent marked incomplete (see paperboy status)\n";
+    } else if (d.delivered) std::cout << "  sent to " << d.channel << "\n";
     else if (d.skipped) std::cout << "  " << d.channel << ": already delivered, not sent again\n";
     else if (d.pending) std::cout << "  NOT delivered yet to " << d.channel << ": " << (d.failure ? d.failure->detail : std::string()) << "\n    the ledger retries it: see paperboy status\n";
     else std::cout << "  NOT delivered to " << d.channel << ": " << (d.failure ? d.failure->detail : std::string()) << "\n";
@@ -230,6 +240,19 @@ int cmd_run(const std::vector<std::string>& args) {
     opts.dry_run = dry_run;
     opts.dry_run_output = [](const std::string&, const std::string& markdown) { std::cout << markdown << "\n"; };
     const auto cfg = load_config(resolve_config_path(c)).value();
+    if (opts.date) {
+        // Said plainly here, rather than as "the feed has not been updated yet" after a fetch.
+        const auto today = today_in(cfg.schedule.timezone, std::chrono::system_clock::now());
+        if (std::chrono::sys_days(*opts.date) > std::chrono::sys_days(today)) {
+            throw failure(make_error(errc::usage, "--date " + date_text + " is in the future (today is " + format_iso_day(today) + " in " +
+                                                      cfg.schedule.timezone + ")"));
+        }
+        if (const auto wd = std::chrono::weekday(std::chrono::sys_days(*opts.date)); wd == std::chrono::Saturday || wd == std::chrono::Sunday) {
+            std::cerr << "paperboy: arXiv does not announce on " << (wd == std::chrono::Saturday ? "Saturdays" : "Sundays") << ": " << date_text
+                      << " is a " << (wd == std::chrono::Saturday ? "Saturday" : "Sunday") << "\n";
+            return exit_code::no_announcement;
+        }
+    }
     const auto summary = run_day(cfg, opts);
     const auto date = format_iso_day(summary.date);
     if (summary.outcome == run_outcome::no_announcement) {
@@ -241,7 +264,10 @@ int cmd_run(const std::vector<std::string>& args) {
             std::cout << "paperboy: " << date << " [" << p.profile << "]: " << p.stats.selected << " of " << p.stats.scanned
                       << " papers selected";
             if (p.stats.failed > 0) std::cout << ", " << p.stats.failed << " could not be scored";
+            if (p.held) std::cout << " (HELD: not delivered until they are)";
+            else if (p.incomplete) std::cout << " (delivered marked INCOMPLETE)";
             std::cout << "\n  digest: " << p.markdown_path.string() << "\n  json:   " << p.json_path.string() << "\n";
+            if (p.incomplete) std::cout << "  " << describe(*p.incomplete, p.stats.scanned) << "\n";
             for (const auto& d : p.deliveries) print_delivery(d);
         }
         for (const auto& d : summary.resumed) {
@@ -250,13 +276,23 @@ int cmd_run(const std::vector<std::string>& args) {
         }
     }
     // The report is written either way; a failed delivery still makes the run fail, with the
-    // status that tells a scheduler whether trying again later can help.
+    // status that tells a scheduler whether trying again later can help. A held day waits for
+    // a later run (75); an incomplete digest that went out is never a plain success (4).
     int status = exit_code::ok;
+    const auto worse = [&](int s) {
+        static constexpr int order[] = {exit_code::ok, exit_code::incomplete, exit_code::temporary, exit_code::failure};
+        const auto rank = [](int x) { return static_cast<int>(std::find(std::begin(order), std::end(order), x) - std::begin(order)); };
+        if (rank(s) > rank(status)) status = s;
+    };
     const auto account = [&](const delivery_outcome& d) {
         if (d.delivered || d.skipped) return;
-        status = d.pending && status != exit_code::failure ? exit_code::temporary : exit_code::failure;
+        worse(d.pending || d.held ? exit_code::temporary : exit_code::failure);
     };
-    for (const auto& p : summary.profiles) std::for_each(p.deliveries.begin(), p.deliveries.end(), account);
+    for (const auto& p : summary.profiles) {
+        std::for_each(p.deliveries.begin(), p.deliveries.end(), account);
+        if (p.held) worse(exit_code::temporary);
+        else if (p.incomplete) worse(exit_code::incomplete);
+    }
     std::for_each(summary.resumed.begin(), summary.resumed.end(), account);
     return status;
 }
@@ -349,20 +385,25 @@ int cmd_status(const std::vector<std::string>& args) {
         std::cout << "  (started " << r.started_at << (r.finished_at.empty() ? ", never finished" : "") << ")\n";
     }
     std::cout << "\ndeliveries" << (all ? "" : " not delivered") << ":\n";
-    int shown = 0, open = 0, failed = 0;
+    int shown = 0, open = 0, failed = 0, held = 0;
     for (const auto& e : state.ledger({})) {
         if (e.status == delivery_status::failed) ++failed;
         if (e.status == delivery_status::pending || e.status == delivery_status::sending) ++open;
+        if (e.status == delivery_status::held) ++held;
         if (!all && e.status == delivery_status::delivered) continue;
         ++shown;
         std::cout << "  " << e.date << "  " << e.profile << "  " << e.channel << (e.generation ? " (resend " + std::to_string(e.generation) + ")" : "")
                   << "  " << to_string(e.status) << ", " << e.attempts << " attempt(s)";
         if (e.status == delivery_status::pending) std::cout << ", next attempt " << format_utc(from_unix_ms(e.next_attempt_ms));
+        if (e.status == delivery_status::held) {
+            std::cout << ": " << e.hold_reason << "\n      scored again at " << format_utc(from_unix_ms(e.next_attempt_ms))
+                      << "; sent marked incomplete after " << format_utc(from_unix_ms(e.held_until_ms));
+        }
         std::cout << "\n";
         if (!e.last_error.empty()) std::cout << "      last error: " << e.last_error << "\n";
     }
     if (shown == 0) std::cout << "  none\n";
-    std::cout << "\n" << open << " pending, " << failed << " failed\n";
+    std::cout << "\n" << held << " held, " << open << " pending, " << failed << " failed\n";
     return exit_code::ok;
 }
 

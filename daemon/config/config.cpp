@@ -1,5 +1,8 @@
 #include "config/config.hpp"
 
+#include "arxiv/taxonomy.hpp"
+#include "config/json_reader.hpp"
+
 #include "core/dates.hpp"
 #include "core/files.hpp"
 #include "core/text.hpp"
@@ -13,156 +16,16 @@
 namespace paperboy {
 namespace fs = std::filesystem;
 using nlohmann::json;
+using namespace config_reader;
 
 namespace {
-
-// Thrown inside this file only; parse_config turns it into an error value.
-struct config_error {
-    std::string message;
-};
-
-[[noreturn]] void fail(const std::string& pointer, const std::string& what) {
-    throw config_error{(pointer.empty() ? "/" : pointer) + ": " + what};
-}
-
-std::string expand_env(const std::string& pointer, const std::string& value) {
-    std::string out;
-    for (std::size_t i = 0; i < value.size();) {
-        if (value.compare(i, 3, "$${") == 0) {
-            out += "${";
-            i += 3;
-        } else if (value.compare(i, 2, "${") == 0) {
-            const auto end = value.find('}', i + 2);
-            if (end == std::string::npos) fail(pointer, "unterminated ${ in value");
-            const auto name = value.substr(i + 2, end - i - 2);
-            const char* env = name.empty() ? nullptr : std::getenv(name.c_str());
-            if (!env) fail(pointer, "environment variable " + name + " is not set");
-            out += env;
-            i = end + 1;
-        } else {
-            out += value[i++];
-        }
-    }
-    return out;
-}
-
-// Reads one JSON object, remembering which keys were used so that unknown keys are reported.
-class object_reader {
-public:
-    object_reader(const json& obj, std::string pointer, const fs::path& base_dir)
-        : obj_(obj), pointer_(std::move(pointer)), base_dir_(base_dir) {
-        if (!obj_.is_object()) fail(pointer_, std::string("expected an object, got ") + obj_.type_name());
-    }
-
-    std::string at(const std::string& key) const { return pointer_ + "/" + key; }
-
-    const json* find(const std::string& key) {
-        used_.insert(key);
-        const auto it = obj_.find(key);
-        return it == obj_.end() ? nullptr : &*it;
-    }
-
-    /// A string, or the content of "<key>_file"; ${VAR} expanded.
-    std::optional<std::string> string(const std::string& key) {
-        const auto* v = find(key);
-        const auto* f = find(key + "_file");
-        if (v && f) fail(at(key), "give either " + key + " or " + key + "_file, not both");
-        if (f) {
-            const auto path = resolve(key + "_file", *f);
-            auto content = read_file(path);
-            if (!content) fail(at(key + "_file"), content.error().detail);
-            auto s = std::move(*content);
-            while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
-            return s;
-        }
-        if (!v) return std::nullopt;
-        if (!v->is_string()) fail(at(key), std::string("expected a string, got ") + v->type_name());
-        return expand_env(at(key), v->get<std::string>());
-    }
-
-    std::optional<fs::path> path(const std::string& key) {
-        const auto* v = find(key);
-        if (!v) return std::nullopt;
-        return resolve(key, *v);
-    }
-
-    std::optional<long> integer(const std::string& key, long min, long max) {
-        const auto* v = find(key);
-        if (!v) return std::nullopt;
-        if (!v->is_number_integer()) fail(at(key), std::string("expected an integer, got ") + v->type_name());
-        const auto n = v->get<long>();
-        if (n < min || n > max) fail(at(key), "must be between " + std::to_string(min) + " and " + std::to_string(max));
-        return n;
-    }
-
-    std::optional<double> number(const std::string& key, double min) {
-        const auto* v = find(key);
-        if (!v) return std::nullopt;
-        if (!v->is_number()) fail(at(key), std::string("expected a number, got ") + v->type_name());
-        const auto n = v->get<double>();
-        if (n < min) fail(at(key), "must be at least " + std::to_string(min));
-        return n;
-    }
-
-    std::optional<std::vector<std::string>> strings(const std::string& key) {
-        const auto* v = find(key);
-        if (!v) return std::nullopt;
-        if (!v->is_array()) fail(at(key), std::string("expected an array of strings, got ") + v->type_name());
-        std::vector<std::string> out;
-        for (std::size_t i = 0; i < v->size(); ++i) {
-            const auto& e = (*v)[i];
-            const auto p = at(key) + "/" + std::to_string(i);
-            if (!e.is_string()) fail(p, std::string("expected a string, got ") + e.type_name());
-            out.push_back(expand_env(p, e.get<std::string>()));
-        }
-        return out;
-    }
-
-    /// Keys of the object not read so far.
-    std::vector<std::string> unused_keys() const {
-        std::vector<std::string> out;
-        for (const auto& [key, value] : obj_.items()) {
-            if (!used_.contains(key)) out.push_back(key);
-        }
-        return out;
-    }
-
-    void finish() const {
-        for (const auto& [key, value] : obj_.items()) {
-            if (!used_.contains(key)) fail(at(key), "unknown key");
-        }
-    }
-
-private:
-    fs::path resolve(const std::string& key, const json& v) const {
-        if (!v.is_string()) fail(at(key), std::string("expected a path string, got ") + v.type_name());
-        fs::path p = expand_env(at(key), v.get<std::string>());
-        if (p.empty()) fail(at(key), "must not be empty");
-        return p.is_absolute() ? p : (base_dir_ / p).lexically_normal();
-    }
-
-    const json& obj_;
-    std::string pointer_;
-    fs::path base_dir_;
-    std::set<std::string> used_;
-};
-
-bool valid_name(std::string_view s) {
-    if (s.empty() || s.size() > 64) return false;
-    for (const char c : s) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-        if (!ok) return false;
-    }
-    return true;
-}
 
 void read_arxiv(object_reader r, arxiv_config& a, const fs::path& base_dir) {
     auto cats = r.strings("categories");
     if (!cats || cats->empty()) fail(r.at("categories"), "at least one arXiv category is required, e.g. [\"cs.LG\"]");
     for (std::size_t i = 0; i < cats->size(); ++i) {
-        const auto& c = (*cats)[i];
-        if (c.empty() || c.find_first_of(" +/?#&") != std::string::npos) {
-            fail(r.at("categories") + "/" + std::to_string(i), "'" + c + "' is not an arXiv category like cs.LG");
+        if (const auto problem = arxiv_category_problem((*cats)[i]); !problem.empty()) {
+            fail(r.at("categories") + "/" + std::to_string(i), problem);
         }
     }
     a.categories = std::move(*cats);
@@ -256,10 +119,21 @@ void read_llm(object_reader r, llm_config& l) {
     }
     if (auto n = r.integer("title_batch_size", 1, 500)) l.title_batch_size = static_cast<int>(*n);
     if (auto c = r.number("max_cost_usd", 0)) l.max_cost_usd = *c;
-    if (auto f = r.string("fallback")) {
-        if (*f == "offline") l.fallback = llm_fallback::offline;
-        else if (*f != "none") fail(r.at("fallback"), "must be \"none\" or \"offline\"");
+    if (auto f = r.string("on_failure")) {
+        if (*f == "hold") l.on_failure = scoring_failure_policy::hold;
+        else if (*f == "send_marked") l.on_failure = scoring_failure_policy::send_marked;
+        else if (*f == "offline") l.on_failure = scoring_failure_policy::offline;
+        else fail(r.at("on_failure"), "must be \"hold\", \"send_marked\" or \"offline\"");
     }
+    // "fallback" is the 0.1 name: "offline" there means on_failure "offline".
+    if (auto f = r.string("fallback")) {
+        if (*f != "offline" && *f != "none") fail(r.at("fallback"), "must be \"none\" or \"offline\" (or use on_failure)");
+        if (r.find("on_failure") && (*f == "offline") != (l.on_failure == scoring_failure_policy::offline)) {
+            fail(r.at("fallback"), "contradicts on_failure; keep on_failure only");
+        }
+        if (*f == "offline") l.on_failure = scoring_failure_policy::offline;
+    }
+    if (auto h = r.number("hold_max_hours", 0, 72)) l.hold_max = std::chrono::seconds(static_cast<long long>(*h * 3600));
     if (auto n = r.integer("max_attempts", 1, 20)) l.max_attempts = static_cast<int>(*n);
     if (auto n = r.integer("retry_delay_ms", 0, 600'000)) l.retry_delay = std::chrono::milliseconds(*n);
     if (auto n = r.integer("max_paper_retries", 0, 10)) l.max_paper_retries = static_cast<int>(*n);
@@ -308,13 +182,8 @@ std::map<std::string, price> default_prices() {
 }
 
 result<config> parse_config(std::string_view json_text, const fs::path& base_dir) {
-    json root;
     try {
-        root = json::parse(json_text);
-    } catch (const json::parse_error& e) {
-        return make_error(errc::config_invalid, std::string("not valid JSON: ") + e.what());
-    }
-    try {
+        const auto root = parse_strict(json_text);
         config c;
         object_reader r(root, "", base_dir);
         if (const auto* a = r.find("arxiv")) read_arxiv(object_reader(*a, "/arxiv", base_dir), c.arxiv, base_dir);
@@ -427,11 +296,15 @@ result<config> parse_config(std::string_view json_text, const fs::path& base_dir
         return c;
     } catch (const config_error& e) {
         return make_error(errc::config_invalid, e.message);
+    } catch (const std::exception& e) {
+        // A value nlohmann cannot convert (an integer beyond long, say) is still the
+        // configuration's fault, never an internal error or a dead daemon on SIGHUP.
+        return make_error(errc::config_invalid, std::string("/: unusable value: ") + e.what());
     }
 }
 
 result<config> load_config(const fs::path& path) {
-    auto text = read_file(path);
+    auto text = read_file(path, max_config_bytes);
     if (!text) return make_error(errc::config_invalid, text.error().detail);
     auto base = fs::absolute(path).parent_path();
     auto c = parse_config(*text, base);

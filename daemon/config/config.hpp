@@ -50,7 +50,10 @@ struct price {
     std::optional<double> cached_per_million;  // absent: cached tokens cost the prompt price
 };
 
-enum class llm_fallback { none, offline };
+/// What a day whose scoring failed (the provider down, a key refused, the quota gone, papers
+/// left unscored) does: held until scored (up to hold_max, then sent marked incomplete), sent
+/// at once marked incomplete, or scored by the offline scorer for the rest (also marked).
+enum class scoring_failure_policy { hold, send_marked, offline };
 
 struct llm_config {
     std::string plugin = "offline";            // "offline" and "replay" are built in; others are plugins
@@ -63,7 +66,8 @@ struct llm_config {
     bool title_filter = false;                 // drop clearly irrelevant titles first (cheap pass)
     int title_batch_size = 40;
     std::optional<double> max_cost_usd;        // stop scoring when a run has spent this much
-    llm_fallback fallback = llm_fallback::none;// what to do when the provider fails for the run
+    scoring_failure_policy on_failure = scoring_failure_policy::hold;  // "on_failure"; "fallback": "offline" is the old name
+    std::chrono::seconds hold_max{6 * 3600};   // "hold_max_hours": how long a held day waits to be scored
     int max_attempts = 4;                      // tries per call on transient failures
     std::chrono::milliseconds retry_delay{1'000};  // first backoff ("retry_delay_ms"); doubles, with jitter
     int max_paper_retries = 2;                 // later batches for papers a reply left out

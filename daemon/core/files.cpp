@@ -24,7 +24,7 @@ struct fd_guard {
 
 }  // namespace
 
-result<std::string> read_file(const fs::path& path) {
+result<std::string> read_file(const fs::path& path, std::size_t max_bytes) {
     fd_guard f{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
     if (f.fd < 0) return io_error(path, "cannot open", errno);
     std::string content;
@@ -37,6 +37,9 @@ result<std::string> read_file(const fs::path& path) {
         }
         if (n == 0) break;
         content.append(buf, static_cast<std::size_t>(n));
+        if (content.size() > max_bytes) {
+            return make_error(errc::io, path.string() + " is larger than " + std::to_string(max_bytes) + " bytes, the most paperboy reads from it");
+        }
     }
     return content;
 }

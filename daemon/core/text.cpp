@@ -1,5 +1,7 @@
 #include "core/text.hpp"
 
+#include <algorithm>
+
 #include <array>
 #include <cstdint>
 
@@ -100,6 +102,41 @@ std::string clean_line(std::string_view s, std::size_t max_bytes) {
     while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
     out.resize(cut);
     return out + std::string(ellipsis);
+}
+
+std::string closest(std::string_view word, const std::vector<std::string>& candidates, std::size_t max_distance) {
+    const auto a = ascii_lower(word);
+    std::string best;
+    std::size_t best_distance = max_distance + 1;
+    for (const auto& candidate : candidates) {
+        const auto b = ascii_lower(candidate);
+        // Levenshtein distance with one row; words here are short keys and names.
+        std::vector<std::size_t> row(b.size() + 1);
+        for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+        for (std::size_t i = 1; i <= a.size(); ++i) {
+            std::size_t diagonal = row[0];
+            row[0] = i;
+            for (std::size_t j = 1; j <= b.size(); ++j) {
+                const auto above = row[j];
+                row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+                diagonal = above;
+            }
+        }
+        if (row[b.size()] < best_distance) {
+            best_distance = row[b.size()];
+            best = candidate;
+        }
+    }
+    return best;
+}
+
+std::string join(const std::vector<std::string>& items, std::string_view separator) {
+    std::string out;
+    for (const auto& item : items) {
+        if (!out.empty()) out += separator;
+        out += item;
+    }
+    return out;
 }
 
 std::string ascii_lower(std::string_view s) {

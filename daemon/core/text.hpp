@@ -21,6 +21,13 @@ std::string collapse_whitespace(std::string_view s);
 /// "…" when cut.
 std::string clean_line(std::string_view s, std::size_t max_bytes);
 
+/// The candidate closest to `word` by edit distance (case-insensitive), if it is within
+/// `max_distance` edits: for "did you mean ...?" hints. Empty when none is close enough.
+std::string closest(std::string_view word, const std::vector<std::string>& candidates, std::size_t max_distance = 2);
+
+/// `items` joined by ", ".
+std::string join(const std::vector<std::string>& items, std::string_view separator = ", ");
+
 /// ASCII lower-casing (bytes >= 0x80 are kept as they are).
 std::string ascii_lower(std::string_view s);
 

@@ -29,7 +29,8 @@ json digest_payload(const report& r) {
         p["pdf_url"] = "https://arxiv.org/pdf/" + p["id"].get<std::string>();
     }
     return {{"schema", 1},     {"kind", "digest"},                {"date", doc["date"]},   {"profile", doc["profile"]},
-            {"model", doc["model"]}, {"stats", std::move(doc["stats"])}, {"notes", r.notes}, {"web_url", nullptr},
+            {"model", doc["model"]}, {"stats", std::move(doc["stats"])}, {"notes", r.notes}, {"incomplete", std::move(doc["incomplete"])},
+            {"web_url", nullptr},
             {"papers", std::move(doc["papers"])}, {"markdown", render_markdown(r)}};
 }
 
@@ -43,19 +44,27 @@ const channel_config* find_channel(const config& cfg, const std::string& name) {
 }
 
 result<std::unique_ptr<plugin_instance>> open_channel(const config& cfg, const channel_config& ch) {
+    const auto pointer = "/channels/" + ch.name;
+    const auto in_file = [&](error e) {
+        if (e.code == errc::config_invalid && !cfg.source.empty()) e.detail = cfg.source.string() + ": " + e.detail;
+        return e;
+    };
     auto path = find_plugin(ch.plugin, plugin_search_path(cfg.plugin_dir));
-    if (!path) return path.error();
+    if (!path) {
+        auto e = path.error();
+        if (e.code == errc::config_invalid) e.detail = pointer + "/plugin: " + e.detail;
+        return in_file(std::move(e));
+    }
     auto plugin = loaded_plugin::load(*path);
     if (!plugin) return plugin.error();
     if ((*plugin)->kind() != PB_KIND_CHANNEL) {
-        return make_error(errc::config_invalid, "/channels/" + ch.name + "/plugin: '" + ch.plugin + "' is not a channel plugin");
+        return in_file(make_error(errc::config_invalid, pointer + "/plugin: '" + ch.plugin + "' is not a channel plugin"));
     }
     auto inst = plugin_instance::create(*plugin, ch.settings.dump());
     if (!inst && inst.error().code == errc::config_invalid) {
-        auto e = inst.error();
-        const auto colon = e.detail.find(": ");
-        e.detail = "/channels/" + ch.name + "/" + (colon == std::string::npos ? e.detail : e.detail.substr(colon + 2));
-        return e;
+        const auto& detail = inst.error().detail;
+        const auto colon = detail.find(": ");
+        return in_file(plugin_settings_error(**plugin, pointer, colon == std::string::npos ? detail : detail.substr(colon + 2)));
     }
     return inst;
 }
@@ -121,6 +130,9 @@ delivery_outcome outcome_of(const ledger_entry& e) {
     o.attempts = e.attempts;
     o.delivered = e.status == delivery_status::delivered;
     o.pending = e.status == delivery_status::pending || e.status == delivery_status::sending;
+    o.held = e.status == delivery_status::held;
+    o.hold_reason = e.hold_reason;
+    o.held_until_ms = e.held_until_ms;
     o.receipt = e.receipt;
     if (!o.delivered && !e.last_error.empty()) {
         o.failure = make_error(errc::plugin, "channel " + e.channel + ": " + e.last_error);
@@ -185,8 +197,16 @@ std::vector<delivery_outcome> deliver_entries(const config& cfg, state_store& st
 }
 
 std::vector<delivery_outcome> deliver_report(const config& cfg, state_store& state, const run_record& record,
-                                             const std::vector<std::string>& channels, const json& payload) {
-    const auto ids = state.finish_run_with_deliveries(record, channels, payload.dump(-1, ' ', false, json::error_handler_t::replace), now_ms());
+                                             const std::vector<std::string>& channels, const json& payload,
+                                             const std::optional<std::pair<std::string, std::int64_t>>& hold) {
+    std::optional<state_store::hold> held;
+    if (hold) {
+        // A held day is scored again on the schedule's retry interval (the daemon's timer).
+        const auto retry = std::chrono::duration_cast<std::chrono::milliseconds>(cfg.schedule.retry_every).count();
+        held = state_store::hold{hold->first, std::min(now_ms() + retry, hold->second), hold->second};
+    }
+    const auto ids = state.finish_run_with_deliveries(record, channels, payload.dump(-1, ' ', false, json::error_handler_t::replace),
+                                                      now_ms(), held);
     auto fresh = deliver_entries(cfg, state, ids, cfg.delivery.wait_in_run);
     std::vector<delivery_outcome> outcomes;
     for (const auto& name : channels) {
@@ -218,6 +238,10 @@ std::vector<delivery_outcome> resume_deliveries(const config& cfg, state_store& 
     for (const auto& e : state.recover_interrupted(alive, now_ms())) {
         spdlog::warn("{} [{}] {}: was being sent when paperboy stopped; sending again (a message in flight then may arrive twice)",
                      e.date, e.profile, e.channel);
+    }
+    for (const auto& e : state.release_expired_holds(now_ms())) {
+        spdlog::warn("{} [{}] {}: held until {} without complete scores; sending it marked incomplete", e.date, e.profile, e.channel,
+                     format_utc(from_unix_ms(e.held_until_ms)));
     }
     std::vector<std::int64_t> due;
     for (const auto& e : state.ledger({.date = {}, .profile = {}, .channel = {}, .statuses = {delivery_status::pending}, .ids = {}})) {

@@ -34,6 +34,9 @@ struct delivery_outcome {
     bool delivered = false;
     bool skipped = false;        // delivered by an earlier run: not sent again
     bool pending = false;        // not delivered yet; the ledger retries it later
+    bool held = false;           // not sent: its papers are not all scored yet (llm.on_failure "hold")
+    std::string hold_reason;
+    std::int64_t held_until_ms = 0;
     int attempts = 0;
     std::string receipt;         // the plugin's answer (message ids, ts, recipients)
     std::optional<error> failure;  // the last failure (also while pending)
@@ -44,16 +47,20 @@ struct delivery_outcome {
 /// that must wait for a retry (delivery policy, server retry hints) does not hold back the
 /// others. Retries due within cfg.delivery.wait_in_run are waited for; later ones stay pending
 /// for the next run or the daemon. Channels delivered by an earlier run are skipped.
+/// With `hold` (a day whose scoring failed, llm.on_failure "hold"), the entries are created held
+/// and nothing is sent; the outcomes say so.
 std::vector<delivery_outcome> deliver_report(const config& cfg, state_store& state, const run_record& record,
-                                             const std::vector<std::string>& channels, const nlohmann::json& payload);
+                                             const std::vector<std::string>& channels, const nlohmann::json& payload,
+                                             const std::optional<std::pair<std::string, std::int64_t>>& hold = std::nullopt);
 
 /// Delivers the given ledger entries as deliver_report does (waiting up to `wait`).
 std::vector<delivery_outcome> deliver_entries(const config& cfg, state_store& state, const std::vector<std::int64_t>& ids,
                                               std::chrono::milliseconds wait);
 
 /// What earlier processes left: entries a dead process was sending become due again (the
-/// channel may then get that message twice; see README "Delivery guarantees"), then every due
-/// pending entry, of any day, is tried once. Entries whose channel is no longer configured fail.
+/// channel may then get that message twice; see README "Delivery guarantees"), held digests
+/// past their hold deadline become due (marked incomplete), then every due pending entry, of
+/// any day, is tried once. Entries whose channel is no longer configured fail.
 std::vector<delivery_outcome> resume_deliveries(const config& cfg, state_store& state);
 
 /// Loads the channel's plugin and lets it validate its settings (no network).

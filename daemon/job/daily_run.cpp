@@ -5,6 +5,7 @@
 #include "arxiv/feed_parser.hpp"
 #include "arxiv/feed_source.hpp"
 #include "core/files.hpp"
+#include "deliver/digest_policy.hpp"
 #include "render/json_report.hpp"
 #include "render/markdown.hpp"
 #include "score/pricing.hpp"
@@ -71,12 +72,21 @@ struct profile_work {
     std::vector<const paper*> author_matches;
     std::vector<std::string> matched_names;
     std::vector<const paper*> to_score;
+    long repeats = 0;  // left out: delivered on an earlier day
 };
 
-profile_work split_by_author(const profile_config& profile, const std::vector<const paper*>& scanned) {
+// Which papers the profile's digest considers, and which of them go to the scorer.
+profile_work papers_for(const config& cfg, const profile_config& profile, const std::vector<const paper*>& scanned,
+                        std::optional<state_store>& state, const std::string& date_text) {
+    std::vector<const paper*> candidates = scanned;
     profile_work w;
+    if (state && !cfg.delivery.deliver_repeats) {
+        const auto before = state->delivered_papers_before(profile.name, date_text);
+        std::erase_if(candidates, [&](const paper* p) { return before.contains(p->id); });
+        w.repeats = static_cast<long>(scanned.size() - candidates.size());
+    }
     const author_matcher matcher(profile.authors);
-    for (const auto* p : scanned) {
+    for (const auto* p : candidates) {
         if (auto name = matcher.match(p->authors); !name.empty()) {
             w.author_matches.push_back(p);
             w.matched_names.push_back(std::move(name));
@@ -85,6 +95,45 @@ profile_work split_by_author(const profile_config& profile, const std::vector<co
         }
     }
     return w;
+}
+
+struct profile_scores {
+    std::map<std::string, paper_score> scores;  // cached and fresh
+    scoring_outcome fresh;                      // this run's call to the scorer
+    long from_cache = 0, scored_now = 0;
+};
+
+// Scores from the cache, then the scorer for the rest; fresh scores are cached at once, so a
+// run that fails later (or a held day scored again) never pays for them twice.
+profile_scores score_papers(scorer& sc, const profile_config& profile, const std::vector<const paper*>& to_score,
+                            std::optional<state_store>& state) {
+    profile_scores out;
+    const auto key = sc.cache_key(profile);
+    if (state) out.scores = state->cached_scores(key, to_score);
+    std::vector<const paper*> missing;
+    for (const auto* p : to_score) {
+        if (!out.scores.contains(p->id)) missing.push_back(p);
+    }
+    out.from_cache = static_cast<long>(out.scores.size());
+    out.scored_now = static_cast<long>(missing.size());
+    if (!missing.empty()) out.fresh = sc.score(profile, missing);
+    if (state) state->save_scores(key, missing, out.fresh.scores);
+    out.scores.merge(out.fresh.scores);
+    return out;
+}
+
+// The incomplete notice, when some papers have no score or the offline fallback scored them.
+std::optional<incomplete_notice> notice_for(const profile_scores& s, long unscored) {
+    if (unscored == 0 && s.fresh.fallback_scored == 0) return std::nullopt;
+    auto reason = s.fresh.problem;
+    if (reason.empty()) reason = "an earlier run could not score them";
+    return incomplete_notice{unscored, s.fresh.fallback_scored, std::move(reason)};
+}
+
+// When a held (date, profile) is sent regardless: the first hold's deadline, kept across runs.
+std::int64_t hold_deadline_ms(const config& cfg, state_store& state, const std::string& date_text, const std::string& profile) {
+    if (const auto existing = state.hold_deadline(date_text, profile)) return *existing;
+    return unix_ms(std::chrono::system_clock::now()) + std::chrono::duration_cast<std::chrono::milliseconds>(cfg.llm.hold_max).count();
 }
 
 }  // namespace
@@ -141,7 +190,7 @@ run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_o
     std::unique_ptr<scorer> owned;
     scorer* sc = scorer_override;
     if (!sc) {
-        owned = make_scorer(cfg.llm, cfg.plugin_dir);
+        owned = make_scorer(cfg.llm, cfg.plugin_dir, cfg.source);
         sc = owned.get();
     }
 
@@ -152,30 +201,14 @@ run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_o
         record.date = date_text;
         if (state) record.id = state->begin_run(summary.date, profile.name);
         try {
-            std::vector<const paper*> candidates = scanned;
-            long repeats = 0;
-            if (state && !cfg.delivery.deliver_repeats) {
-                const auto before = state->delivered_papers_before(profile.name, date_text);
-                std::erase_if(candidates, [&](const paper* p) { return before.contains(p->id); });
-                repeats = static_cast<long>(scanned.size() - candidates.size());
-            }
-            auto work = split_by_author(profile, candidates);
+            const auto work = papers_for(cfg, profile, scanned, state, date_text);
+            auto scored = score_papers(*sc, profile, work.to_score, state);
             const auto key = sc->cache_key(profile);
-            std::map<std::string, paper_score> scores;
-            if (state) scores = state->cached_scores(key, work.to_score);
-            std::vector<const paper*> missing;
-            for (const auto* p : work.to_score) {
-                if (!scores.contains(p->id)) missing.push_back(p);
-            }
+
             profile_result pr;
             pr.profile = profile.name;
-            pr.from_cache = static_cast<long>(scores.size());
-            pr.scored_now = static_cast<long>(missing.size());
-
-            scoring_outcome fresh;
-            if (!missing.empty()) fresh = sc->score(profile, missing);
-            if (state) state->save_scores(key, missing, fresh.scores);
-            scores.merge(fresh.scores);
+            pr.from_cache = scored.from_cache;
+            pr.scored_now = scored.scored_now;
 
             report r;
             r.date = summary.date;
@@ -184,28 +217,39 @@ run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_o
             r.prompt = sc->disclose(profile);
             r.stats.total = static_cast<long>(day_feed->papers.size());
             r.stats.scanned = static_cast<long>(scanned.size());
-            r.stats.scored = static_cast<long>(scores.size());
-            r.stats.failed = static_cast<long>(work.to_score.size() - scores.size());
-            r.stats.usage = state ? state->add_usage(summary.date, profile.name, key, fresh.usage) : fresh.usage;
+            r.stats.scored = static_cast<long>(scored.scores.size());
+            r.stats.failed = static_cast<long>(work.to_score.size() - scored.scores.size());
+            r.stats.usage = state ? state->add_usage(summary.date, profile.name, key, scored.fresh.usage) : scored.fresh.usage;
             r.stats.cost = compute_cost(cfg.llm.prices, r.model, r.stats.usage);
-            r.notes = fresh.notes;
-            if (repeats > 0) {
-                r.notes.push_back(std::to_string(repeats) + (repeats == 1 ? " paper was" : " papers were") +
+            r.notes = scored.fresh.notes;
+            if (work.repeats > 0) {
+                r.notes.push_back(std::to_string(work.repeats) + (work.repeats == 1 ? " paper was" : " papers were") +
                                   " left out because an earlier digest already delivered them (delivery.deliver_repeats is off).");
             }
-            r.papers = select_papers(profile, work.author_matches, work.matched_names, work.to_score, scores);
+            r.incomplete = notice_for(scored, r.stats.failed);
+            r.papers = select_papers(profile, work.author_matches, work.matched_names, work.to_score, scored.scores);
             r.stats.selected = static_cast<long>(r.papers.size());
             pr.stats = r.stats;
+            pr.incomplete = r.incomplete;
+
+            // Deliver, deliver marked, or hold (llm.on_failure); decided before anything is written.
+            std::optional<std::int64_t> hold_until;
+            if (state && r.incomplete) hold_until = hold_deadline_ms(cfg, *state, date_text, profile.name);
+            const bool hold_expired = hold_until && *hold_until <= unix_ms(std::chrono::system_clock::now());
+            const auto action = decide_digest(cfg.llm.on_failure,
+                                              {r.stats.failed, scored.fresh.fallback_scored,
+                                               scored.fresh.retry_may_help || scored.fresh.problem.empty()},
+                                              hold_expired || !state);
+            pr.held = action == digest_action::hold;
 
             const auto markdown = render_markdown(r);
-            if (state) {
-                record.outcome = "reported";
-                record.total = r.stats.total;
-                record.scanned = r.stats.scanned;
-                record.scored = r.stats.scored;
-                record.failed = r.stats.failed;
-                record.selected = r.stats.selected;
-            }
+            record.outcome = pr.held ? "held" : "reported";
+            record.total = r.stats.total;
+            record.scanned = r.stats.scanned;
+            record.scored = r.stats.scored;
+            record.failed = r.stats.failed;
+            record.selected = r.stats.selected;
+            if (r.incomplete) record.detail = describe(*r.incomplete, r.stats.scanned);
             if (opts.dry_run) {
                 if (opts.dry_run_output) opts.dry_run_output(profile.name, markdown);
             } else {
@@ -228,19 +272,23 @@ run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_o
             spdlog::info("{} [{}]: {} author matches, {} scored now, {} from cache, {} failed, {} selected; {} prompt + {} "
                          "completion tokens ({} cached) in {} ms",
                          date_text, profile.name, work.author_matches.size(), pr.scored_now, pr.from_cache, r.stats.failed,
-                         r.stats.selected, fresh.usage.prompt_tokens, fresh.usage.completion_tokens, fresh.usage.cached_tokens,
-                         ms_since(start));
+                         r.stats.selected, scored.fresh.usage.prompt_tokens, scored.fresh.usage.completion_tokens,
+                         scored.fresh.usage.cached_tokens, ms_since(start));
             for (const auto& note : r.notes) spdlog::warn("{} [{}]: {}", date_text, profile.name, note);
-            if (r.stats.failed > 0) {
-                spdlog::warn("{} [{}]: {} papers could not be scored; the report says so", date_text, profile.name,
-                             r.stats.failed);
+            if (r.incomplete) {
+                spdlog::warn("{} [{}]: {}{}", date_text, profile.name, describe(*r.incomplete, r.stats.scanned),
+                             pr.held ? " The digest is held until the papers are scored, at most until " +
+                                           format_utc(from_unix_ms(*hold_until)) + " (llm.on_failure \"hold\")."
+                                     : " Every channel says so.");
             }
             // The run record and the ledger entries (holding the digest) are one transaction:
             // once the report exists, its deliveries cannot be lost.
             if (state) {
                 auto payload = digest_payload(r);
                 if (!cfg.public_url.empty()) payload["web_url"] = day_page_url(cfg.public_url, profile.name, date_text);
-                pr.deliveries = deliver_report(cfg, *state, record, profile.channels, payload);
+                std::optional<std::pair<std::string, std::int64_t>> hold;
+                if (pr.held) hold.emplace(r.incomplete->reason, *hold_until);
+                pr.deliveries = deliver_report(cfg, *state, record, profile.channels, payload, hold);
             }
             summary.profiles.push_back(std::move(pr));
         } catch (const failure& f) {

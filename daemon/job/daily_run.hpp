@@ -33,6 +33,8 @@ struct profile_result {
     report_stats stats;
     long scored_now = 0;        // papers sent to the scorer in this run
     long from_cache = 0;        // papers whose score came from the state
+    std::optional<incomplete_notice> incomplete;  // scoring failed for some papers (or fell back)
+    bool held = false;          // the digest is held until its papers are scored (llm.on_failure "hold")
     std::vector<delivery_outcome> deliveries;  // one per channel of the profile
 };
 
@@ -51,7 +53,10 @@ std::vector<const paper*> scan(const feed& f, const std::vector<announce_type>& 
 /// each profile's report and delivers it through the ledger (deliver_report; a failed delivery
 /// is reported in the result, not thrown; the report stays written). Unless
 /// delivery.deliver_repeats, papers an earlier day's digest delivered to the profile are left
-/// out (with a note).
+/// out (with a note). A day whose scoring failed follows llm.on_failure (decide_digest): held
+/// in the ledger (re-scored by the next run of that day, or the daemon, until
+/// llm.hold_max), or delivered with the incomplete notice in every channel. Running a day
+/// again scores only what the cache lacks.
 /// Returns run_outcome::no_announcement for an empty feed (weekend, holiday).
 /// Errors (as paperboy::failure): errc::feed_stale when the feed still carries an earlier
 /// day (transient), errc::feed_date_mismatch when it carries a later one, errc::feed_malformed

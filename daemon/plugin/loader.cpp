@@ -1,5 +1,7 @@
 #include "plugin/loader.hpp"
 
+#include "core/text.hpp"
+
 #include "net/http_client.hpp"
 
 #include <nlohmann/json.hpp>
@@ -164,7 +166,38 @@ result<fs::path> find_plugin(std::string_view name, const std::vector<fs::path>&
         if (fs::is_regular_file(candidate, ec)) return candidate;
         searched += (searched.empty() ? "" : ", ") + dir.string();
     }
-    return make_error(errc::plugin, "plugin '" + std::string(name) + "' not found (searched " + searched + ")");
+    std::vector<std::string> available;
+    for (const auto& dir : dirs) {
+        std::error_code ec;
+        for (const auto& entry : fs::directory_iterator(dir, ec)) {
+            if (entry.path().extension() == ".so") available.push_back(entry.path().stem().string());
+        }
+    }
+    std::sort(available.begin(), available.end());
+    available.erase(std::unique(available.begin(), available.end()), available.end());
+    std::string detail = "plugin '" + std::string(name) + "' not found (searched " + searched + "); ";
+    detail += available.empty() ? std::string("no plugins are installed there (scripts/demo and scripts/test build them into build/plugins)")
+                                : "found: " + text::join(available);
+    if (const auto near = text::closest(name, available); !near.empty()) detail += " (did you mean '" + near + "'?)";
+    return make_error(errc::config_invalid, detail);
+}
+
+error plugin_settings_error(const loaded_plugin& plugin, std::string_view pointer_prefix, std::string_view message) {
+    const auto colon = message.find(": ");
+    const auto key = colon == std::string_view::npos ? std::string() : std::string(message.substr(0, colon));
+    std::string detail = std::string(pointer_prefix) + "/" + std::string(message);
+    if (message.find("unknown key") != std::string_view::npos) {
+        std::vector<std::string> keys;
+        const auto doc = nlohmann::json::parse(plugin.descriptor().config_doc_json ? plugin.descriptor().config_doc_json : "[]", nullptr, false);
+        if (doc.is_array()) {
+            for (const auto& k : doc) {
+                if (k.is_object() && k.contains("key") && k["key"].is_string()) keys.push_back(k["key"].get<std::string>());
+            }
+        }
+        if (!keys.empty()) detail += "; the " + std::string(plugin.name()) + " plugin accepts: " + text::join(keys);
+        if (const auto near = text::closest(key, keys); !near.empty() && near != key) detail += " (did you mean '" + near + "'?)";
+    }
+    return make_error(errc::config_invalid, detail);
 }
 
 std::vector<std::shared_ptr<loaded_plugin>> discover_plugins(const std::vector<fs::path>& dirs, std::vector<std::string>& problems) {

@@ -47,8 +47,10 @@ private:
 /// install location (<libdir>/paperboy/plugins).
 std::vector<std::filesystem::path> plugin_search_path(const std::optional<std::filesystem::path>& plugin_dir);
 
-/// The file for plugin `name` ([a-z0-9_]+, "<name>.so") in `dirs`; errc::plugin listing the
-/// folders searched when it is nowhere, or when the name is not a plugin name.
+/// The file for plugin `name` ([a-z0-9_]+, "<name>.so") in `dirs`. When it is nowhere:
+/// errc::config_invalid (the configuration names a plugin this installation lacks) listing the
+/// folders searched and the plugins found there, with a "did you mean" for a near miss;
+/// errc::plugin when the name is not a plugin name.
 result<std::filesystem::path> find_plugin(std::string_view name, const std::vector<std::filesystem::path>& dirs);
 
 /// Every loadable "*.so" in `dirs` (first occurrence of each name); files that fail to load are
@@ -94,6 +96,12 @@ private:
     void* instance_ = nullptr;
     std::mutex mutex_;
 };
+
+/// A plugin's PB_INVALID_CONFIG message ("key: what") as an error a user can act on:
+/// "<pointer_prefix>/<key>: <what>", and for an unknown key the keys the plugin accepts (from
+/// its config doc) with a "did you mean" for a near miss. `pointer_prefix` is e.g. "/llm" or
+/// "/channels/lab-mail". errc::config_invalid.
+error plugin_settings_error(const loaded_plugin& plugin, std::string_view pointer_prefix, std::string_view message);
 
 /// The retry class of a status, as paperboy's error type.
 error plugin_error(pb_status status, std::string message);

@@ -6,6 +6,19 @@
 
 namespace paperboy {
 
+std::string describe(const incomplete_notice& n, long scanned) {
+    std::string out = "Incomplete digest: ";
+    if (n.unscored > 0) {
+        out += std::to_string(n.unscored) + " of " + std::to_string(scanned) + (scanned == 1 ? " paper" : " papers") +
+               " could not be scored";
+    } else {
+        out += std::to_string(n.fallback_scored) + " of " + std::to_string(scanned) + " papers were scored by the offline keyword scorer, not the model";
+    }
+    if (!n.reason.empty()) out += " (" + n.reason + ")";
+    out += n.unscored > 0 ? "; relevant papers may be missing." : "; the ranking is rougher than usual.";
+    return out;
+}
+
 nlohmann::ordered_json report_to_json(const report& r) {
     using nlohmann::ordered_json;
     ordered_json stats{
@@ -48,6 +61,11 @@ nlohmann::ordered_json report_to_json(const report& r) {
         {"generator", "paperboy " + std::string(version_string)},
         {"stats", std::move(stats)},
         {"notes", r.notes},
+        {"incomplete", r.incomplete ? ordered_json{{"unscored", r.incomplete->unscored},
+                                                   {"fallback_scored", r.incomplete->fallback_scored},
+                                                   {"reason", r.incomplete->reason},
+                                                   {"text", describe(*r.incomplete, r.stats.scanned)}}
+                                    : ordered_json()},
         {"papers", std::move(papers)},
         {"prompt", {{"sent_to_model", r.prompt.sent_to_model}, {"system", r.prompt.system}, {"user", r.prompt.user}}},
     };

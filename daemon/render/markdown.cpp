@@ -108,12 +108,13 @@ std::string markdown_token_table(std::string_view model, const token_usage& usag
 }
 
 std::string render_markdown(const report& r) {
-    std::vector<std::string> parts{
-        "# Personalized Daily ArXiv Papers " + format_iso_day(r.date),
+    std::vector<std::string> parts{"# Personalized Daily ArXiv Papers " + format_iso_day(r.date)};
+    if (r.incomplete) parts.push_back("> **\xE2\x9A\xA0 " + markdown_inline(describe(*r.incomplete, r.stats.scanned)) + "**");
+    parts.insert(parts.end(), {
         markdown_token_table(r.model, r.stats.usage, r.stats.cost),
         "Total arXiv papers: " + std::to_string(r.stats.total),
         "Total scanned papers: " + std::to_string(r.stats.scanned),
-    };
+    });
     if (r.stats.failed > 0) parts.push_back("Papers that could not be scored: " + std::to_string(r.stats.failed));
     parts.push_back("Total relevant papers: " + std::to_string(r.papers.size()));
     for (const auto& note : r.notes) parts.push_back("**Note:** " + markdown_inline(note));

@@ -22,6 +22,18 @@ struct report_stats {
     std::optional<run_cost> cost;  // nullopt: the model has no known price
 };
 
+/// Set when the digest is not what the configured scorer would have made: papers left
+/// unscored, or scored by the offline fallback. Every channel shows it, with the count.
+struct incomplete_notice {
+    long unscored = 0;         // papers without a score
+    long fallback_scored = 0;  // papers scored by the offline scorer because the model failed
+    std::string reason;        // why (from the scorer), e.g. "The model provider failed: HTTP 503"
+};
+
+/// The notice as one sentence, the same in every channel: "Incomplete digest: 37 of 262
+/// papers could not be scored (reason); relevant papers may be missing."
+std::string describe(const incomplete_notice& n, long scanned);
+
 struct report {
     day date{};
     std::string profile;
@@ -30,6 +42,7 @@ struct report {
     std::vector<selected_paper> papers;  // points into the day's feed, which outlives the report
     prompt_disclosure prompt;
     std::vector<std::string> notes;      // what went wrong while scoring (cost cap, provider down)
+    std::optional<incomplete_notice> incomplete;
 };
 
 }  // namespace paperboy

@@ -222,7 +222,7 @@ scoring_outcome llm_scorer::score(const profile_config& profile, std::span<const
     st.out.failed.erase(std::unique(st.out.failed.begin(), st.out.failed.end()), st.out.failed.end());
 
     if (st.stop && !st.out.failed.empty()) {
-        if (st.provider_failed && cfg_.fallback == llm_fallback::offline) {
+        if (st.provider_failed && cfg_.on_failure == scoring_failure_policy::offline) {
             std::vector<const paper*> rest;
             for (const auto* p : papers) {
                 if (std::binary_search(st.out.failed.begin(), st.out.failed.end(), p->id)) rest.push_back(p);
@@ -231,12 +231,20 @@ scoring_outcome llm_scorer::score(const profile_config& profile, std::span<const
             for (auto& [id, s] : offline.scores) st.out.scores[id] = std::move(s);
             st.out.notes.push_back(st.stop_reason + ". " + std::to_string(rest.size()) +
                                    " papers were scored by the offline keyword scorer instead.");
+            st.out.problem = st.stop_reason + "; " + std::to_string(rest.size()) + " papers were scored by the offline keyword scorer instead";
+            st.out.fallback_scored = static_cast<long>(rest.size());
             st.out.failed.clear();
         } else {
             st.out.notes.push_back(st.stop_reason + ": " + std::to_string(st.out.failed.size()) + " papers were not scored.");
+            st.out.problem = st.stop_reason;
+            // A provider that failed may be back later; a spending cap stays reached.
+            st.out.retry_may_help = st.provider_failed;
         }
     } else if (st.stop) {
         st.out.notes.push_back(st.stop_reason + ".");
+    } else if (!st.out.failed.empty()) {
+        st.out.problem = "the model left " + std::to_string(st.out.failed.size()) + " papers out of its replies or answered unreadably for them";
+        st.out.retry_may_help = true;
     }
     return st.out;
 }

@@ -36,6 +36,7 @@ scoring_outcome replay_scorer::score(const profile_config&, std::span<const pape
         if (s) out.scores.emplace(p->id, std::move(*s));
         else out.failed.push_back(p->id);
     }
+    if (!out.failed.empty()) out.problem = std::to_string(out.failed.size()) + " papers have no usable recorded answer";
     return out;
 }
 

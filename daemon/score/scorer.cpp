@@ -6,13 +6,23 @@
 
 namespace paperboy {
 
-std::unique_ptr<scorer> make_scorer(const llm_config& llm, const std::optional<std::filesystem::path>& plugin_dir) {
+std::unique_ptr<scorer> make_scorer(const llm_config& llm, const std::optional<std::filesystem::path>& plugin_dir,
+                                    const std::filesystem::path& config_file) {
     if (llm.plugin == "offline") return std::make_unique<offline_scorer>();
     if (llm.plugin == "replay") return std::make_unique<replay_scorer>(llm);
-    const auto path = find_plugin(llm.plugin, plugin_search_path(plugin_dir)).value();
-    auto plugin = loaded_plugin::load(path).value();
+    const auto in_file = [&](error e) {
+        if (e.code == errc::config_invalid && !config_file.empty()) e.detail = config_file.string() + ": " + e.detail;
+        return failure(std::move(e));
+    };
+    const auto path = find_plugin(llm.plugin, plugin_search_path(plugin_dir));
+    if (!path) {
+        auto e = path.error();
+        if (e.code == errc::config_invalid) e.detail = "/llm/plugin: " + e.detail;
+        throw in_file(std::move(e));
+    }
+    auto plugin = loaded_plugin::load(*path).value();
     if (plugin->kind() != PB_KIND_LLM) {
-        throw failure(make_error(errc::config_invalid, "/llm/plugin: '" + llm.plugin + "' is not an LLM plugin"));
+        throw in_file(make_error(errc::config_invalid, "/llm/plugin: '" + llm.plugin + "' is not an LLM plugin"));
     }
     std::vector<std::unique_ptr<plugin_instance>> instances;
     const auto settings = llm.plugin_settings.dump();
@@ -20,8 +30,9 @@ std::unique_ptr<scorer> make_scorer(const llm_config& llm, const std::optional<s
         auto inst = plugin_instance::create(plugin, settings);
         if (!inst) {
             auto e = inst.error();
-            if (e.code == errc::config_invalid) e.detail = "/llm/" + e.detail.substr(e.detail.find(": ") + 2);
-            throw failure(e);
+            // The loader prefixes the plugin's own "key: what" with the plugin's name.
+            if (e.code == errc::config_invalid) e = plugin_settings_error(*plugin, "/llm", e.detail.substr(e.detail.find(": ") + 2));
+            throw in_file(std::move(e));
         }
         instances.push_back(std::move(*inst));
     }

@@ -39,6 +39,12 @@ struct scoring_outcome {
     std::vector<std::string> failed;            // ids that could not be scored
     token_usage usage;
     std::vector<std::string> notes;             // what the report must say (cost cap, fallback, ...)
+    /// Why scoring did not go as configured (the provider failed, the cost cap stopped it, a
+    /// model kept leaving papers out): one sentence for every channel's notice; empty when
+    /// every paper was scored as configured.
+    std::string problem;
+    bool retry_may_help = false;  // scoring the failed papers again later may succeed
+    long fallback_scored = 0;     // papers the offline scorer scored because the model failed
 };
 
 /// What the report shows under "Paper Selection Prompt".
@@ -70,8 +76,11 @@ public:
 
 /// The scorer named by `llm.plugin`: "offline" and "replay" are built in; any other name is an
 /// LLM plugin looked up in plugin_search_path(plugin_dir), loaded and given its settings.
-/// Throws paperboy::failure: errc::plugin when it cannot be found or loaded,
-/// errc::config_invalid when the plugin rejects its settings (the detail names the key).
-std::unique_ptr<scorer> make_scorer(const llm_config& llm, const std::optional<std::filesystem::path>& plugin_dir = {});
+/// Throws paperboy::failure: errc::plugin when it cannot be loaded; errc::config_invalid when
+/// no such plugin is installed (listing those that are) or the plugin rejects its settings,
+/// the detail starting with `config_file` and the JSON pointer, e.g.
+/// "/etc/paperboy.json: /llm/tempreature: unknown key ... (did you mean 'temperature'?)".
+std::unique_ptr<scorer> make_scorer(const llm_config& llm, const std::optional<std::filesystem::path>& plugin_dir = {},
+                                    const std::filesystem::path& config_file = {});
 
 }  // namespace paperboy

@@ -13,7 +13,7 @@ namespace {
 
 constexpr std::string_view schema = R"sql(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-INSERT OR IGNORE INTO meta(key, value) VALUES('schema_version', '2');
+INSERT OR IGNORE INTO meta(key, value) VALUES('schema_version', '3');
 CREATE TABLE IF NOT EXISTS days(
   date TEXT PRIMARY KEY, title TEXT NOT NULL, source_url TEXT NOT NULL, fetched_at TEXT NOT NULL,
   total INTEGER NOT NULL);
@@ -40,10 +40,11 @@ CREATE INDEX IF NOT EXISTS runs_by_day ON runs(date, profile);
 CREATE TABLE IF NOT EXISTS ledger(
   id INTEGER PRIMARY KEY AUTOINCREMENT, run_id INTEGER, date TEXT NOT NULL, profile TEXT NOT NULL,
   channel TEXT NOT NULL, generation INTEGER NOT NULL, payload TEXT NOT NULL,
-  status TEXT NOT NULL CHECK(status IN ('pending', 'sending', 'delivered', 'failed')),
+  status TEXT NOT NULL CHECK(status IN ('held', 'pending', 'sending', 'delivered', 'failed')),
   attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT '',
   next_attempt_ms INTEGER NOT NULL, created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL,
   progress TEXT NOT NULL DEFAULT '', receipt TEXT NOT NULL DEFAULT '', owner_pid INTEGER NOT NULL DEFAULT 0,
+  held_until_ms INTEGER NOT NULL DEFAULT 0, hold_reason TEXT NOT NULL DEFAULT '',
   UNIQUE(date, profile, channel, generation));
 CREATE INDEX IF NOT EXISTS ledger_by_status ON ledger(status, next_attempt_ms);
 CREATE TABLE IF NOT EXISTS delivered_papers(
@@ -57,6 +58,29 @@ INSERT OR IGNORE INTO ledger(date, profile, channel, generation, payload, status
   SELECT date, profile, channel, 0, '{}', 'delivered', 1, 0, 0, 0, receipt FROM deliveries;
 DROP TABLE deliveries;
 UPDATE meta SET value = '2' WHERE key = 'schema_version';
+)sql";
+
+// Version 2's ledger had no 'held' state; SQLite cannot change a CHECK in place, so the table
+// is copied into the version 3 shape.
+constexpr std::string_view migrate_v2 = R"sql(
+ALTER TABLE ledger RENAME TO ledger_v2;
+DROP INDEX IF EXISTS ledger_by_status;
+CREATE TABLE ledger(
+  id INTEGER PRIMARY KEY AUTOINCREMENT, run_id INTEGER, date TEXT NOT NULL, profile TEXT NOT NULL,
+  channel TEXT NOT NULL, generation INTEGER NOT NULL, payload TEXT NOT NULL,
+  status TEXT NOT NULL CHECK(status IN ('held', 'pending', 'sending', 'delivered', 'failed')),
+  attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT '',
+  next_attempt_ms INTEGER NOT NULL, created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL,
+  progress TEXT NOT NULL DEFAULT '', receipt TEXT NOT NULL DEFAULT '', owner_pid INTEGER NOT NULL DEFAULT 0,
+  held_until_ms INTEGER NOT NULL DEFAULT 0, hold_reason TEXT NOT NULL DEFAULT '',
+  UNIQUE(date, profile, channel, generation));
+INSERT INTO ledger(id, run_id, date, profile, channel, generation, payload, status, attempts, last_error, next_attempt_ms,
+                   created_ms, updated_ms, progress, receipt, owner_pid)
+  SELECT id, run_id, date, profile, channel, generation, payload, status, attempts, last_error, next_attempt_ms,
+         created_ms, updated_ms, progress, receipt, owner_pid FROM ledger_v2;
+DROP TABLE ledger_v2;
+CREATE INDEX ledger_by_status ON ledger(status, next_attempt_ms);
+UPDATE meta SET value = '3' WHERE key = 'schema_version';
 )sql";
 
 std::string date_key(day d) { return format_iso_day(d); }
@@ -77,7 +101,25 @@ const std::filesystem::path& with_parent_folder(const std::filesystem::path& pat
 }
 }  // namespace
 
-state_store::state_store(const std::filesystem::path& path) : db_(with_parent_folder(path)) {
+namespace {
+// What a file must be before SQLite may open it: absent (a new state), or a SQLite database.
+// An empty or foreign file is refused, so that a truncated state never silently becomes a
+// new one (which would send every delivered day again).
+const std::filesystem::path& existing_file_checked(const std::filesystem::path& path) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) return path;
+    const auto size = std::filesystem::file_size(path, ec);
+    if (ec) throw failure(make_error(errc::state, "state database " + path.string() + " cannot be read: " + ec.message()));
+    if (size == 0) {
+        throw failure(make_error(errc::state, "state database " + path.string() +
+                                                  " is an empty file (a truncated copy?): restore it from a backup, or delete it to "
+                                                  "start a new state (every day would then count as not delivered)"));
+    }
+    return path;
+}
+}  // namespace
+
+state_store::state_store(const std::filesystem::path& path) : db_(existing_file_checked(with_parent_folder(path))) {
     try {
         db_.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
         // A damaged file is found now, with a clear message, not in the middle of a delivery.
@@ -87,6 +129,14 @@ state_store::state_store(const std::filesystem::path& path) : db_(with_parent_fo
             if (check.step()) integrity = check.column_text(0);
         }
         if (integrity != "ok") throw failure(make_error(errc::state, "integrity check failed: " + integrity));
+        {
+            // A SQLite file of someone else's (tables, but no paperboy meta) is not ours to change.
+            auto tables = db_.prepare("SELECT count(*), sum(name = 'meta') FROM sqlite_master WHERE type = 'table'");
+            tables.step();
+            if (tables.column_int(0) > 0 && tables.column_int(1) == 0) {
+                throw failure(make_error(errc::state, "it holds tables but not paperboy's schema (another program's database?)"));
+            }
+        }
         db_.exec(schema);
         bool v1 = false;
         {
@@ -97,6 +147,18 @@ state_store::state_store(const std::filesystem::path& path) : db_(with_parent_fo
             sqlite::transaction tx(db_);
             db_.exec(migrate_v1);
             tx.commit();
+        }
+        std::string version;
+        {
+            auto v = db_.prepare("SELECT value FROM meta WHERE key = 'schema_version'");
+            if (v.step()) version = v.column_text(0);
+        }
+        if (version == "2") {
+            sqlite::transaction tx(db_);
+            db_.exec(migrate_v2);
+            tx.commit();
+        } else if (version != "3") {
+            throw failure(make_error(errc::state, "schema version '" + version + "' is newer than this paperboy knows (3)"));
         }
     } catch (const failure& f) {
         throw failure(make_error(errc::state, "state database " + path.string() +
@@ -228,6 +290,7 @@ void state_store::finish_run(const run_record& r) {
 
 std::string_view to_string(delivery_status s) {
     switch (s) {
+        case delivery_status::held: return "held";
         case delivery_status::pending: return "pending";
         case delivery_status::sending: return "sending";
         case delivery_status::delivered: return "delivered";
@@ -238,6 +301,7 @@ std::string_view to_string(delivery_status s) {
 
 namespace {
 delivery_status parse_status(const std::string& s) {
+    if (s == "held") return delivery_status::held;
     if (s == "sending") return delivery_status::sending;
     if (s == "delivered") return delivery_status::delivered;
     if (s == "failed") return delivery_status::failed;
@@ -246,7 +310,7 @@ delivery_status parse_status(const std::string& s) {
 
 constexpr std::string_view entry_columns =
     "id, date, profile, channel, generation, payload, status, attempts, last_error, next_attempt_ms, created_ms, "
-    "updated_ms, progress, receipt, owner_pid";
+    "updated_ms, progress, receipt, owner_pid, held_until_ms, hold_reason";
 
 ledger_entry read_entry(const sqlite::statement& q) {
     ledger_entry e;
@@ -265,24 +329,35 @@ ledger_entry read_entry(const sqlite::statement& q) {
     e.progress = q.column_text(12);
     e.receipt = q.column_text(13);
     e.owner_pid = q.column_int(14);
+    e.held_until_ms = q.column_int(15);
+    e.hold_reason = q.column_text(16);
     return e;
 }
 }  // namespace
 
 std::vector<std::int64_t> state_store::finish_run_with_deliveries(const run_record& r, const std::vector<std::string>& channels,
-                                                                  std::string_view payload, std::int64_t now_ms) {
+                                                                  std::string_view payload, std::int64_t now_ms,
+                                                                  const std::optional<hold>& held) {
     sqlite::transaction tx(db_);
     finish_run(r);
+    // An entry still pending keeps its attempts and its next attempt: max_attempts counts
+    // across runs, and a second run does not bypass the backoff. A failed one starts over
+    // (running the day again is a deliberate act), and a held one is released or held again.
     auto ins = db_.prepare(
-        "INSERT INTO ledger(run_id, date, profile, channel, generation, payload, status, next_attempt_ms, created_ms, updated_ms) "
-        "VALUES(?, ?, ?, ?, 0, ?, 'pending', ?, ?, ?) "
+        "INSERT INTO ledger(run_id, date, profile, channel, generation, payload, status, next_attempt_ms, created_ms, updated_ms, "
+        "held_until_ms, hold_reason) VALUES(?1, ?2, ?3, ?4, 0, ?5, ?6, ?7, ?8, ?8, ?9, ?10) "
         "ON CONFLICT(date, profile, channel, generation) DO UPDATE SET run_id = excluded.run_id, payload = excluded.payload, "
-        "status = 'pending', attempts = 0, last_error = '', next_attempt_ms = excluded.next_attempt_ms, "
-        "created_ms = excluded.created_ms, updated_ms = excluded.updated_ms, progress = '' "
-        "WHERE status IN ('pending', 'failed')");
+        "status = excluded.status, updated_ms = excluded.updated_ms, progress = '', "
+        "held_until_ms = excluded.held_until_ms, hold_reason = excluded.hold_reason, "
+        "attempts = CASE WHEN status = 'pending' THEN attempts ELSE 0 END, "
+        "last_error = CASE WHEN status = 'pending' THEN last_error ELSE '' END, "
+        "next_attempt_ms = CASE WHEN status = 'pending' AND excluded.status = 'pending' THEN next_attempt_ms ELSE excluded.next_attempt_ms END, "
+        "created_ms = CASE WHEN status = 'pending' THEN created_ms ELSE excluded.created_ms END "
+        "WHERE status IN ('held', 'pending', 'failed')");
     for (const auto& ch : channels) {
         ins.bind(1, r.id).bind(2, r.date).bind(3, r.profile).bind(4, ch).bind(5, payload);
-        ins.bind(6, now_ms).bind(7, now_ms).bind(8, now_ms).run();
+        ins.bind(6, held ? "held" : "pending").bind(7, held ? held->next_try_ms : now_ms).bind(8, now_ms);
+        ins.bind(9, held ? held->until_ms : 0).bind(10, held ? held->reason : std::string()).run();
     }
     std::vector<std::int64_t> ids;
     auto q = db_.prepare("SELECT id, channel FROM ledger WHERE date = ? AND profile = ? AND generation = 0 AND status = 'pending'");
@@ -292,6 +367,34 @@ std::vector<std::int64_t> state_store::finish_run_with_deliveries(const run_reco
     }
     tx.commit();
     return ids;
+}
+
+std::optional<std::int64_t> state_store::hold_deadline(std::string_view date, std::string_view profile) {
+    auto q = db_.prepare("SELECT MIN(held_until_ms) FROM ledger WHERE date = ? AND profile = ? AND status = 'held'");
+    q.bind(1, date).bind(2, profile);
+    if (!q.step() || q.column_is_null(0)) return std::nullopt;
+    return q.column_int(0);
+}
+
+std::vector<std::string> state_store::held_days_due(std::int64_t now_ms) {
+    auto q = db_.prepare("SELECT DISTINCT date FROM ledger WHERE status = 'held' AND next_attempt_ms <= ? ORDER BY date");
+    q.bind(1, now_ms);
+    std::vector<std::string> out;
+    while (q.step()) out.push_back(q.column_text(0));
+    return out;
+}
+
+std::vector<ledger_entry> state_store::release_expired_holds(std::int64_t now_ms) {
+    auto out = ledger({.date = {}, .profile = {}, .channel = {}, .statuses = {delivery_status::held}, .ids = {}});
+    std::erase_if(out, [&](const ledger_entry& e) { return e.held_until_ms > now_ms; });
+    auto up = db_.prepare(
+        "UPDATE ledger SET status = 'pending', next_attempt_ms = ?1, updated_ms = ?1, "
+        "last_error = 'held until ' || ?2 || ' without complete scores; sent marked incomplete' WHERE id = ?3 AND status = 'held'");
+    for (auto& e : out) {
+        up.bind(1, now_ms).bind(2, format_utc(from_unix_ms(e.held_until_ms))).bind(3, e.id).run();
+        e.status = delivery_status::pending;
+    }
+    return out;
 }
 
 std::vector<ledger_entry> state_store::ledger(const ledger_filter& f) {
@@ -427,7 +530,7 @@ void state_store::record_missed(std::string_view date, std::string_view profile,
 }
 
 std::optional<std::int64_t> state_store::next_pending_attempt() {
-    auto q = db_.prepare("SELECT MIN(next_attempt_ms) FROM ledger WHERE status = 'pending'");
+    auto q = db_.prepare("SELECT MIN(next_attempt_ms) FROM ledger WHERE status IN ('pending', 'held')");
     if (!q.step() || q.column_is_null(0)) return std::nullopt;
     return q.column_int(0);
 }

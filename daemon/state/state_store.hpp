@@ -31,7 +31,9 @@ struct run_record {
     std::string detail;
 };
 
-enum class delivery_status { pending, sending, delivered, failed };
+/// held: the digest waits for its papers to be scored (llm.on_failure "hold"); it becomes
+/// pending when a later run scores them, or when held_until passes (then sent marked incomplete).
+enum class delivery_status { held, pending, sending, delivered, failed };
 std::string_view to_string(delivery_status s);
 
 /// One (date, profile, channel, generation) delivery in the ledger. Generation 0 is the day's
@@ -50,6 +52,8 @@ struct ledger_entry {
     std::string progress;                // {"resume_from": k, "receipts": [...]} of a partial send, or ""
     std::string receipt;                 // the plugin's answer when delivered
     std::int64_t owner_pid = 0;          // the process that is sending it
+    std::int64_t held_until_ms = 0;      // held: sent marked incomplete after this (Unix ms)
+    std::string hold_reason;             // held: why scoring is incomplete
 };
 
 struct ledger_filter {
@@ -84,12 +88,28 @@ public:
     // after a crash at any point the ledger says what was delivered, and what may have been in
     // flight ("sending").
 
-    /// finish_run(r) and, in the same transaction, a pending generation-0 entry holding
-    /// `payload` for each of `channels`. A channel whose entry exists already keeps it when
-    /// delivered or in flight; a pending or failed one gets the new payload and starts over.
-    /// Returns the ids of the entries now pending.
+    /// A held digest: why, when it is re-scored next, and when it is sent regardless.
+    struct hold {
+        std::string reason;
+        std::int64_t next_try_ms = 0;
+        std::int64_t until_ms = 0;
+    };
+
+    /// finish_run(r) and, in the same transaction, a generation-0 entry holding `payload` for
+    /// each of `channels`: pending, or held when `held` is given. A channel whose entry exists
+    /// already keeps it when delivered or in flight; a pending one gets the new payload but
+    /// keeps its attempts and next attempt (max_attempts counts across runs); a failed or held
+    /// one gets the new payload and starts over. Returns the ids of the entries now pending.
     std::vector<std::int64_t> finish_run_with_deliveries(const run_record& r, const std::vector<std::string>& channels,
-                                                         std::string_view payload, std::int64_t now_ms);
+                                                         std::string_view payload, std::int64_t now_ms,
+                                                         const std::optional<hold>& held = std::nullopt);
+    /// The earliest held_until of (date, profile)'s held entries, if any are held.
+    std::optional<std::int64_t> hold_deadline(std::string_view date, std::string_view profile);
+    /// Days with a held entry whose re-scoring is due, oldest first.
+    std::vector<std::string> held_days_due(std::int64_t now_ms);
+    /// Held entries past their held_until become pending (due now), to be sent marked
+    /// incomplete as their payload says. Returns them.
+    std::vector<ledger_entry> release_expired_holds(std::int64_t now_ms);
     /// Entries matching `f`, oldest first.
     std::vector<ledger_entry> ledger(const ledger_filter& f);
     /// pending -> sending (attempts + 1) by process `pid`; false when another process took it.
@@ -117,7 +137,7 @@ public:
     std::optional<std::string> last_completed_day(const std::vector<std::string>& profiles);
     /// A run record saying the day was not reported, and why.
     void record_missed(std::string_view date, std::string_view profile, std::string_view reason);
-    /// The earliest next_attempt_ms of a pending ledger entry.
+    /// The earliest next_attempt_ms of a pending or held ledger entry.
     std::optional<std::int64_t> next_pending_attempt();
     /// The most recent runs, newest first.
     std::vector<run_record> recent_runs(int limit);

@@ -64,7 +64,50 @@ TEST_CASE("errors name the JSON pointer of the offending value") {
               .starts_with("/llm/plugin:"));
     CHECK(error_of(R"({"arxiv": {"categories": ["cs.LG"]}, "profiles": [{"name": "a", "topics": "t"}], "llm": {"batch_size": 0}})") ==
           "/llm/batch_size: must be between 1 and 100");
-    CHECK(error_of("{not json").starts_with("not valid JSON"));
+    CHECK(error_of("{not json").starts_with("/: not valid JSON"));
+}
+
+TEST_CASE("hostile configurations are configuration errors with a pointer, never internal errors") {
+    const auto with = [](const std::string& profile_extra, const std::string& top = "") {
+        return R"({"arxiv": {"categories": ["cs.LG"]}, "profiles": [{"name": "a", "topics": "t")" + profile_extra + "}]" + top + "}";
+    };
+    // 1e400 made `check` exit 1 with "internal error" and killed the daemon on SIGHUP.
+    CHECK(error_of(with(R"(, "top_n": 1e400)")).starts_with("/profiles/0/top_n: number out of range"));
+    CHECK(error_of(with("", R"(, "llm": {"max_cost_usd": 1e400})")).starts_with("/llm/max_cost_usd: number out of range"));
+    CHECK(error_of(with(R"(, "top_n": 99999999999999999999)")).starts_with("/profiles/0/top_n:"));
+    CHECK(error_of(with("", R"(, "delivery": {"retry_delay_seconds": 1e300})")).starts_with("/delivery/retry_delay_seconds: must be between"));
+    CHECK(error_of(with("", R"(, "schedule": {"retry_every_minutes": 1e300})")).starts_with("/schedule/retry_every_minutes: must be between"));
+    // Duplicate keys: JSON parsers silently keep one; we name it.
+    CHECK(error_of(with(R"(, "top_n": 3, "top_n": 5)")) == "/profiles/0/top_n: given twice; keep one (JSON objects have unique keys)");
+    CHECK(error_of(R"({"arxiv": {"categories": ["cs.LG"]}, "arxiv": {"categories": ["cs.AI"]}, "profiles": []})")
+              .starts_with("/arxiv: given twice"));
+    // Near misses get a suggestion.
+    CHECK(error_of(with(R"(, "relevance_cutof": 7)")) == "/profiles/0/relevance_cutof: unknown key (did you mean 'relevance_cutoff'?)");
+    CHECK(error_of(with("", R"(, "llm": {"on_failure": "retry"})")).starts_with("/llm/on_failure: must be"));
+    CHECK(error_of(with("", R"(, "llm": {"on_failure": "hold", "fallback": "offline"})")).starts_with("/llm/fallback: contradicts"));
+}
+
+TEST_CASE("arXiv categories are checked against the taxonomy's form, with a suggestion") {
+    const auto cats = [](const std::string& list) {
+        return R"({"arxiv": {"categories": [)" + list + R"(]}, "profiles": [{"name": "a", "topics": "t"}]})";
+    };
+    CHECK(parse_config(cats(R"("cs.LG", "math.AP", "astro-ph.GA", "q-bio.NC", "cond-mat.mes-hall", "hep-th", "stat.ML", "physics.acc-ph")"), "/").has_value());
+    CHECK(error_of(cats(R"("cs.LG", "cs.lg")")) == "/arxiv/categories/1: 'cs.lg' is not an arXiv category (did you mean 'cs.LG'?)");
+    CHECK(error_of(cats(R"("cz.LG")")).find("did you mean 'cs.LG'?") != std::string::npos);
+    CHECK(error_of(cats(R"("hep-th.XX")")).find("has no subject classes") != std::string::npos);
+    CHECK(error_of(cats(R"("cs.LG+cs.AI")")).starts_with("/arxiv/categories/0:"));
+    CHECK(error_of(cats(R"("<b>")")).starts_with("/arxiv/categories/0:"));
+}
+
+TEST_CASE("files named by *_file keys are read with a size bound") {
+    test::temp_dir dir;
+    REQUIRE(write_file_atomic(dir / "huge.txt", std::string((1 << 20) + 10, 'x')).has_value());
+    const auto e = error_of(R"({"arxiv": {"categories": ["cs.LG"]}, "profiles": [{"name": "a", "topics_file": "huge.txt"}]})", dir.path());
+    CHECK(e.starts_with("/profiles/0/topics_file: "));
+    CHECK(e.find("larger than") != std::string::npos);
+    // /dev/zero once read until memory ran out.
+    CHECK(error_of(R"({"arxiv": {"categories": ["cs.LG"]}, "profiles": [{"name": "a", "topics_file": "/dev/zero"}]})")
+              .find("larger than") != std::string::npos);
 }
 
 TEST_CASE("plugin keys go to the plugin, secrets resolved, built-in scorers reject unknown keys") {
@@ -73,7 +116,7 @@ TEST_CASE("plugin keys go to the plugin, secrets resolved, built-in scorers reje
         "llm": {"plugin": "openai", "model": "gpt-4o-mini", "api_key": "${PAPERBOY_TEST_KEY}", "base_url": "http://127.0.0.1:1/v1",
                 "temperature": 0, "concurrency": 8, "fallback": "offline", "max_cost_usd": 0.5}})", "/").value();
     CHECK(c.llm.concurrency == 8);
-    CHECK(c.llm.fallback == llm_fallback::offline);
+    CHECK(c.llm.on_failure == scoring_failure_policy::offline);
     CHECK(c.llm.max_cost_usd == 0.5);
     CHECK(c.llm.plugin_settings == nlohmann::json{{"model", "gpt-4o-mini"}, {"api_key", "sk-test-123"},
                                                   {"base_url", "http://127.0.0.1:1/v1"}, {"temperature", 0}});
