@@ -35,6 +35,7 @@ table.usage { border-collapse: collapse; margin: 8px 0 16px; font-variant-numeri
 table.usage th, table.usage td { border: 1px solid var(--line); padding: 4px 10px; text-align: center; }
 .totals p { margin: 2px 0; }
 .note { background: var(--soft); border-left: 3px solid #d4a72c; padding: 8px 12px; margin: 12px 0; }
+.incomplete { background: var(--soft); border-left: 4px solid #d1242f; padding: 10px 12px; margin: 12px 0; }
 ol.toc li { margin: 6px 0; } ol.toc .authors { display: block; color: var(--muted); font-size: 14px; }
 article { border-top: 1px solid var(--line); padding: 18px 0; scroll-margin-top: 12px; }
 article:target { background: var(--accent); }
@@ -124,6 +125,9 @@ std::string render_day_page(const json& report, const day_links& links) {
          nav_link(links.previous, "Previous Day", "prev") + " <a href=\"" + esc(date.substr(0, 7)) + ".html\">Monthly Overview " +
          esc(date.substr(0, 7)) + "</a> " + nav_link(links.next, "Next Day", "next") + "</nav>\n</header>\n<main>\n";
     h += "<h1>Personalized Daily ArXiv Papers " + esc(date) + "</h1>\n";
+    if (const auto inc = report.find("incomplete"); inc != report.end() && inc->is_object() && (*inc)["text"].is_string()) {
+        h += "<p class=\"incomplete\" role=\"alert\"><strong>&#9888; " + esc((*inc)["text"].get<std::string>()) + "</strong></p>\n";
+    }
     const long pt = num(st, "prompt_tokens"), ct = num(st, "completion_tokens");
     h += "<table class=\"usage\">\n<tr><th>" + esc(str(report, "model")) + "</th><th>Prompt</th><th>Completion</th><th>Total</th></tr>\n";
     h += "<tr><th>Token</th><td>" + std::to_string(pt) + "</td><td>" + std::to_string(ct) + "</td><td>" + std::to_string(pt + ct) + "</td></tr>\n";

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <optional>
@@ -24,11 +25,47 @@ inline std::string truncate(std::string_view s, std::size_t max) {
     return std::string(s.substr(0, cut)) + std::string(ellipsis);
 }
 
+/// `text` escaped with `escape_one` (which escapes one code point, given as its UTF-8 bytes)
+/// and cut to at most `max` characters of output (code points, as the services count), with
+/// "…" when cut. The cut comes after escaping, between escaped units: never inside "&amp;",
+/// a "\*" pair or a UTF-8 sequence, so the limit holds and no entity is broken. Links are
+/// built around the result by the caller, so a cut never lands inside one either.
+template <class EscapeOne>
+std::string escape_and_cut(std::string_view text, std::size_t max, EscapeOne&& escape_one) {
+    const auto chars_of = [](std::string_view u) {
+        std::size_t n = 0;
+        for (const char c : u) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+        return n;
+    };
+    std::string out, cut;  // `cut`: the longest prefix that leaves room for the ellipsis
+    std::size_t chars = 0;
+    for (std::size_t i = 0; i < text.size();) {
+        const auto lead = static_cast<unsigned char>(text[i]);
+        const std::size_t n = std::min<std::size_t>(lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1, text.size() - i);
+        const std::string unit = escape_one(text.substr(i, n));
+        const auto unit_chars = chars_of(unit);
+        if (chars + unit_chars > max) return cut + "\xE2\x80\xA6";
+        if (chars + unit_chars + 1 <= max) cut += unit;
+        out += unit;
+        chars += unit_chars;
+        i += n;
+    }
+    return out;
+}
+
 /// Characters as the chat services count them (code points).
 inline std::size_t length(std::string_view s) {
     std::size_t n = 0;
     for (const char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
     return n;
+}
+
+/// The digest's incomplete-scoring notice ("Incomplete digest: 37 of 262 papers could not be
+/// scored (...)"), or empty for a complete digest. Untrusted text: escape it.
+inline std::string incomplete_text(const nlohmann::json& digest) {
+    const auto it = digest.find("incomplete");
+    if (it == digest.end() || !it->is_object() || !it->contains("text") || !(*it)["text"].is_string()) return {};
+    return (*it)["text"].get<std::string>();
 }
 
 inline std::string join_authors(const nlohmann::json& authors) {

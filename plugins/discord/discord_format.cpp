@@ -58,17 +58,26 @@ std::size_t embed_chars(const json& e) {
     return n;
 }
 
+std::string cut(std::string_view text, std::size_t max) {
+    return chat::escape_and_cut(text, max, [](std::string_view unit) { return escape(unit); });
+}
+
 json paper_embed(const json& p, const settings& s) {
-    const auto title = chat::truncate(std::to_string(p["rank"].get<int>()) + ". " + p["title"].get<std::string>(), max_title);
+    // Each text is escaped, then cut to its limit: a title cut before escaping could grow past
+    // Discord's 256 characters, and the message would be refused.
+    const auto title = cut(std::to_string(p["rank"].get<int>()) + ". " + p["title"].get<std::string>(), max_title);
     std::string description = "**" + escape(chat::scores_line(p)) + "**";
     if (const auto comment = p.value("comment", std::string()); !comment.empty() && !p.value("author_match", false)) {
-        description += "\n*" + escape(comment) + "*";
+        description += "\n*" + cut(comment, 500) + "*";
     }
-    if (s.abstract_chars > 0) description += "\n\n" + escape(chat::truncate(p["abstract"].get<std::string>(), s.abstract_chars));
-    json e{{"title", escape(title)},
+    const auto used = chat::length(description) + 2;
+    if (s.abstract_chars > 0 && used + 1 < max_description) {
+        description += "\n\n" + cut(p["abstract"].get<std::string>(), std::min(s.abstract_chars, max_description - used));
+    }
+    json e{{"title", title},
            {"url", "https://arxiv.org/abs/" + p["id"].get<std::string>()},
-           {"description", chat::truncate(description, max_description)},
-           {"author", {{"name", chat::truncate(escape(chat::join_authors(p["authors"])), 256)}}},
+           {"description", description},
+           {"author", {{"name", cut(chat::join_authors(p["authors"]), 256)}}},
            {"footer", {{"text", "arXiv:" + p["id"].get<std::string>()}}},
            {"color", p.value("author_match", false) ? 0xE67E22 : 0x2F80ED}};
     return e;
@@ -87,13 +96,16 @@ std::vector<json> build_messages(const json& digest, const settings& s) {
     std::vector<json> messages;
     auto current = new_message(s);
     const auto count = digest["papers"].size();
-    current["content"] = chat::truncate("**paperboy** \xC2\xB7 " + digest.value("date", std::string()) + " \xC2\xB7 " +
+    const auto notice = chat::incomplete_text(digest);
+    // The notice comes first and is cut on its own, so the limit never splits an escape.
+    const auto notice_line = notice.empty() ? std::string() : "\xE2\x9A\xA0\xEF\xB8\x8F **" + cut(notice, 900) + "**\n";
+    current["content"] = notice_line + chat::truncate("**paperboy** \xC2\xB7 " + digest.value("date", std::string()) + " \xC2\xB7 " +
                                             std::to_string(count) + (count == 1 ? " paper" : " papers") + " for " +
                                             escape(digest.value("profile", std::string())) + "\n" + escape(chat::usage_line(digest)) +
                                             (digest.contains("web_url") && digest["web_url"].is_string()
                                                  ? "\n<" + digest["web_url"].get<std::string>() + ">"
                                                  : std::string()),
-                                        max_content);
+                                        max_content - 1000);
     std::size_t chars = 0;
     std::size_t sent = 0;
     for (const auto& p : digest["papers"]) {

@@ -210,6 +210,8 @@ std::string render_subject(const std::string& t, const json& digest) {
         else if (name == "new_papers") out += papers_phrase(n);
         i = close;
     }
+    // The mark is ours, not the template's: a subject template cannot hide it.
+    if (!chat::incomplete_text(digest).empty()) out = "[incomplete] " + out;
     return strip_controls(out);
 }
 
@@ -219,6 +221,7 @@ std::string render_text(const json& digest, const settings& s) {
                       " (profile " + str(digest, "profile") + ")\n";
     out += summary_line(digest) + "\n";
     if (const auto url = web_url(digest); !url.empty()) out += "In the archive: " + url + "\n";
+    if (const auto notice = chat::incomplete_text(digest); !notice.empty()) out += "\n*** " + strip_controls(notice) + " ***\n";
     for (const auto& note : digest.value("notes", json::array())) out += "\nNote: " + note.get<std::string>() + "\n";
     std::size_t rank = 0;
     for (const auto& p : papers) {
@@ -264,6 +267,11 @@ std::string render_html(const json& digest, const settings& s) {
              "\" style=\"color:#1d4ed8;\">Read this digest in the archive</a></div>\n";
     }
     h += "</td></tr>\n";
+    if (const auto notice = chat::incomplete_text(digest); !notice.empty()) {
+        h += "<tr><td style=\"padding:0 28px 12px;\"><div style=\"padding:12px 14px;background:#fee2e2;border-left:4px solid #dc2626;"
+             "font-size:15px;color:#7f1d1d;\"><strong>&#9888; " +
+             html_escape(notice) + "</strong></div></td></tr>\n";
+    }
     for (const auto& note : digest.value("notes", json::array())) {
         h += "<tr><td style=\"padding:0 28px 12px;\"><div style=\"padding:10px 12px;background:#fef3c7;border-left:3px solid #d97706;"
              "font-size:14px;color:#78350f;\"><strong>Note:</strong> " +

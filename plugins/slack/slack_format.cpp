@@ -49,24 +49,37 @@ std::string escape(std::string_view text) {
 
 namespace {
 
-json section(std::string text) {
-    return {{"type", "section"}, {"text", {{"type", "mrkdwn"}, {"text", chat::truncate(text, max_section_text)}}}};
-}
+// Callers build section text within max_section_text themselves (escape_and_cut with budgets),
+// so nothing is cut here, where a cut could land inside a link or an entity.
+json section(std::string text) { return {{"type", "section"}, {"text", {{"type", "mrkdwn"}, {"text", std::move(text)}}}}; }
 
 const json divider{{"type", "divider"}};
+
+std::string cut(std::string_view text, std::size_t max) {
+    return chat::escape_and_cut(text, max, [](std::string_view unit) { return escape(unit); });
+}
 
 std::string paper_text(const json& p, const settings& s) {
     const auto id = p["id"].get<std::string>();
     // Link text is escaped; a '|' would end the URL part only before it, so it is safe after.
     std::string text = "*<https://arxiv.org/abs/" + id + "|" + std::to_string(p["rank"].get<int>()) + ". " +
-                       escape(chat::truncate(p["title"].get<std::string>(), 400)) + ">*\n";
-    text += escape(chat::truncate(chat::join_authors(p["authors"]), 500)) + "\n";
+                       cut(p["title"].get<std::string>(), 400) + ">*\n";
+    text += cut(chat::join_authors(p["authors"]), 500) + "\n";
     text += "*" + escape(chat::scores_line(p)) + "*";
     if (const auto comment = p.value("comment", std::string()); !comment.empty() && !p.value("author_match", false)) {
-        text += "\n_" + escape(chat::truncate(comment, 500)) + "_";
+        text += "\n_" + cut(comment, 500) + "_";
     }
-    if (s.abstract_chars > 0) text += "\n" + escape(chat::truncate(p["abstract"].get<std::string>(), s.abstract_chars));
+    const auto used = chat::length(text) + 1;
+    const auto room = used < max_section_text ? max_section_text - used : 0;
+    if (s.abstract_chars > 0 && room > 1) text += "\n" + cut(p["abstract"].get<std::string>(), std::min(s.abstract_chars, room));
     return text;
+}
+
+// The incomplete-scoring notice as the first block of a digest, or nothing.
+std::optional<json> notice_block(const json& digest) {
+    const auto notice = chat::incomplete_text(digest);
+    if (notice.empty()) return std::nullopt;
+    return section(":warning: *" + cut(notice, max_section_text - 20) + "*");
 }
 
 }  // namespace
@@ -91,32 +104,35 @@ message_plan build_messages(const json& digest, const settings& s) {
     }
 
     json blocks = json::array({header, context, divider});
+    const auto notice = notice_block(digest);
+    if (notice) blocks.insert(blocks.begin(), *notice);
+    const std::string prefix = notice ? "[incomplete] " : "";
     if (s.thread) {
         // The parent lists the titles; the papers go in its thread.
         std::string list;
         for (const auto& p : papers) {
             auto line = std::to_string(p["rank"].get<int>()) + ". <https://arxiv.org/abs/" + p["id"].get<std::string>() + "|" +
-                        escape(chat::truncate(p["title"].get<std::string>(), 200)) + ">\n";
+                        cut(p["title"].get<std::string>(), 200) + ">\n";
             if (list.size() + line.size() > max_section_text - 100 || blocks.size() >= max_blocks) break;
             list += line;
         }
         if (!list.empty()) blocks.push_back(section(list));
         if (papers.size() > 0) blocks.push_back({{"type", "context"}, {"elements", {{{"type", "mrkdwn"}, {"text", "Details in the thread."}}}}});
-        plan.messages.push_back({{"text", heading}, {"blocks", std::move(blocks)}});
+        plan.messages.push_back({{"text", prefix + heading}, {"blocks", std::move(blocks)}});
         plan.first_is_thread_parent = true;
         blocks = json::array();
     }
     std::size_t part = 1;
     for (const auto& p : papers) {
         if (blocks.size() + 2 > max_blocks) {
-            plan.messages.push_back({{"text", heading + " (part " + std::to_string(part++) + ")"}, {"blocks", std::move(blocks)}});
+            plan.messages.push_back({{"text", prefix + heading + " (part " + std::to_string(part++) + ")"}, {"blocks", std::move(blocks)}});
             blocks = json::array();
         }
         blocks.push_back(section(paper_text(p, s)));
         blocks.push_back(divider);
     }
     if (!blocks.empty() || plan.messages.empty()) {
-        plan.messages.push_back({{"text", heading + (part > 1 ? " (part " + std::to_string(part) + ")" : "")}, {"blocks", std::move(blocks)}});
+        plan.messages.push_back({{"text", prefix + heading + (part > 1 ? " (part " + std::to_string(part) + ")" : "")}, {"blocks", std::move(blocks)}});
     }
     return plan;
 }

@@ -1,5 +1,7 @@
 #include "discord_format.hpp"
 
+#include "chat_common.hpp"
+
 #include <catch2/catch.hpp>
 
 using namespace paperboy::discord;
@@ -56,4 +58,26 @@ TEST_CASE("discord: settings and answers") {
     CHECK(bad.error.find("50035") != std::string::npos);
     CHECK(interpret(404, R"({"code": 10015, "message": "Unknown Webhook"})", json::object()).status == PB_PERMANENT);
     CHECK(interpret(502, "", json::object()).status == PB_TRANSIENT);
+}
+
+TEST_CASE("discord: titles are escaped, then cut to 256 characters, never inside an escape") {
+    auto digest = digest_with(1, 10);
+    digest["papers"][0]["title"] = std::string(400, '*');  // each becomes "\*": the old cut-then-escape gave 500+
+    const auto s = parse_settings(R"({"webhook_url": "https://discord.com/api/webhooks/1/x"})");
+    const auto e = build_messages(digest, s)[0]["embeds"][0];
+    const auto title = e["title"].get<std::string>();
+    CHECK(paperboy::chat::length(title) <= max_title);
+    CHECK(title.ends_with("\\*\xE2\x80\xA6"));  // the last escape is whole
+    CHECK(paperboy::chat::length(e["description"].get<std::string>()) <= max_description);
+}
+
+TEST_CASE("discord: an incomplete digest's notice opens the first message") {
+    auto digest = digest_with(2, 10);
+    digest["incomplete"] = {{"unscored", 5}, {"text", "Incomplete digest: 5 of 10 papers could not be scored (@everyone)."}};
+    const auto s = parse_settings(R"({"webhook_url": "https://discord.com/api/webhooks/1/x"})");
+    const auto content = build_messages(digest, s)[0]["content"].get<std::string>();
+    CHECK(content.find("**Incomplete digest: 5 of 10 papers could not be scored") != std::string::npos);
+    CHECK(content.find("@\xE2\x80\x8B" "everyone") != std::string::npos);
+    CHECK(content.size() <= max_content * 4);
+    CHECK(paperboy::chat::length(content) <= max_content);
 }

@@ -221,3 +221,17 @@ TEST_CASE("email failures: permanent and transient as the retry policy needs the
     CHECK(f.status == PB_PERMANENT);
     CHECK_FALSE(f.recipient_refused);
 }
+
+TEST_CASE("email: an incomplete digest says so in the subject, the text and the HTML, whatever the subject template") {
+    const auto s = parse_settings(settings_json().dump());
+    auto d = digest(2);
+    d["incomplete"] = {{"unscored", 37}, {"fallback_scored", 0}, {"reason", "the model provider failed"},
+                       {"text", "Incomplete digest: 37 of 262 papers could not be scored (the model provider failed <x>); relevant papers may be missing."}};
+    CHECK(render_subject(s.subject, d) == "[incomplete] paperboy: 2 new papers for 2025-07-23");
+    CHECK(render_subject("{date}", d) == "[incomplete] 2025-07-23");
+    CHECK(render_text(d, s).find("*** Incomplete digest: 37 of 262 papers could not be scored") != std::string::npos);
+    const auto html = render_html(d, s);
+    CHECK(html.find("Incomplete digest: 37 of 262 papers") != std::string::npos);
+    CHECK(html.find("failed &lt;x&gt;") != std::string::npos);
+    CHECK(render_subject(s.subject, digest(2)).find("incomplete") == std::string::npos);
+}

@@ -1,5 +1,7 @@
 #include "slack_format.hpp"
 
+#include "chat_common.hpp"
+
 #include <catch2/catch.hpp>
 
 using namespace paperboy::slack;
@@ -25,7 +27,7 @@ TEST_CASE("slack: messages stay within 50 blocks and 3,000 characters per sectio
         CHECK(m["blocks"].size() <= max_blocks);
         for (const auto& b : m["blocks"]) {
             if (b["type"] == "section") {
-                CHECK(b["text"]["text"].get<std::string>().size() <= max_section_text);
+                CHECK(paperboy::chat::length(b["text"]["text"].get<std::string>()) <= max_section_text);
                 const auto text = b["text"]["text"].get<std::string>();
                 CHECK(text.find("|" + std::to_string(++papers) + ". ") != std::string::npos);
             }
@@ -62,4 +64,40 @@ TEST_CASE("slack: the day's web page is linked when the digest has one") {
     CHECK(build_messages(digest, s).messages[0].dump().find("web page") == std::string::npos);
     digest["web_url"] = "https://digest.example.org/lab/2025-07-08/";
     CHECK(build_messages(digest, s).messages[0].dump().find("<https://digest.example.org/lab/2025-07-08/|web page>") != std::string::npos);
+}
+
+TEST_CASE("slack: text is escaped before it is cut, so a cut never breaks an entity or a link, and limits count characters") {
+    auto digest = digest_with(1, 10);
+    digest["papers"][0]["title"] = std::string(2000, '&');
+    digest["papers"][0]["abstract"] = std::string(5000, '<');
+    digest["papers"][0]["comment"] = "\xE2\x9C\x93" + std::string(3000, '>');
+    const auto s = parse_settings(R"({"webhook_url": "https://hooks.slack.com/services/T/B/x", "abstract_chars": 2500})");
+    const auto plan = build_messages(digest, s);
+    bool seen = false;
+    for (const auto& b : plan.messages[0]["blocks"]) {
+        if (b["type"] != "section") continue;
+        const auto text = b["text"]["text"].get<std::string>();
+        seen = true;
+        CHECK(paperboy::chat::length(text) <= max_section_text);
+        // Every '&' starts a whole entity; the link's closing '>' survives.
+        for (std::size_t i = text.find('&'); i != std::string::npos; i = text.find('&', i + 1)) {
+            const auto rest = text.substr(i, 5);
+            CHECK((rest.starts_with("&amp;") || rest.starts_with("&lt;") || rest.starts_with("&gt;")));
+        }
+        CHECK(text.find(">*\n") != std::string::npos);
+    }
+    CHECK(seen);
+}
+
+TEST_CASE("slack: an incomplete digest's notice is the first block, and the notification text says so") {
+    auto digest = digest_with(2, 10);
+    digest["incomplete"] = {{"unscored", 5}, {"text", "Incomplete digest: 5 of 10 papers could not be scored (<!channel>)."}};
+    const auto s = parse_settings(R"({"webhook_url": "https://hooks.slack.com/services/T/B/x"})");
+    const auto plan = build_messages(digest, s);
+    const auto& first = plan.messages[0]["blocks"][0];
+    CHECK(first["type"] == "section");
+    CHECK(first["text"]["text"].get<std::string>().find(":warning: *Incomplete digest: 5 of 10 papers") == 0);
+    CHECK(first["text"]["text"].get<std::string>().find("&lt;!channel&gt;") != std::string::npos);
+    CHECK(plan.messages[0]["text"].get<std::string>().starts_with("[incomplete] "));
+    CHECK(build_messages(digest_with(2, 10), s).messages[0]["blocks"][0]["type"] == "header");
 }
