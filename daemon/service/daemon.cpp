@@ -19,6 +19,7 @@
 
 #include <cstdlib>
 #include <memory>
+#include <set>
 
 namespace paperboy {
 namespace asio = boost::asio;
@@ -52,6 +53,7 @@ public:
         {
             state_store state(cfg_->state_path);
             if (auto d = state.last_completed_day(profiles)) last_done = parse_iso_day(*d);
+            ever_done_ = last_done.has_value();
             const auto plan = plan_catch_up(now(), last_done, cfg_->schedule);
             for (const auto& d : plan.missed) {
                 for (const auto& p : profiles) state.record_missed(format_iso_day(d), p, "paperboy was not running while arXiv's feed carried this day");
@@ -69,12 +71,17 @@ public:
         wait_for_signal();
         if (const auto every = watchdog_interval()) start_watchdog(*every);
         notify_systemd("READY=1");
+        if (!last_done) {
+            // Nothing has ever run: that is not a failure to report.
+            metrics_.healthy = true;
+            metrics_.health_reason = "waiting for the first run";
+        }
         if (catch_up_) {
             spdlog::info("{}: no completed run yet for the last announcement day: running it now (catch-up)", format_iso_day(catch_up_->date));
             start_run(*catch_up_);
         } else {
             metrics_.healthy = true;
-            metrics_.health_reason = last_done ? "the last announcement day (" + format_iso_day(*last_done) + ") is done" : "nothing due yet";
+            metrics_.health_reason = last_done ? "the last announcement day (" + format_iso_day(*last_done) + ") is done" : "waiting for the first run";
             schedule_next();
             resume();  // deliveries an earlier process left pending or in flight
         }
@@ -131,7 +138,67 @@ private:
     struct run_result {
         std::optional<run_summary> summary;
         std::optional<error> failure;
+        std::size_t held = 0;  // (date, profile) digests held in the ledger after the run
     };
+
+    // Held digests, counted on the worker (it owns SQLite work).
+    static std::size_t count_held(const config& cfg) {
+        try {
+            std::set<std::pair<std::string, std::string>> days;
+            for (const auto& e : state_store(cfg.state_path).ledger({.date = {}, .profile = {}, .channel = {}, .statuses = {delivery_status::held}, .ids = {}})) {
+                days.emplace(e.date, e.profile);
+            }
+            return days.size();
+        } catch (const failure&) {
+            return 0;
+        }
+    }
+
+    // What a finished run means for /metrics and /healthz; returns whether every digest of it
+    // went out complete.
+    bool account(const run_summary& s, std::size_t held_now) {
+        const auto date_text = format_iso_day(s.date);
+        bool delivered = true;
+        std::string problem;
+        long selected = 0;
+        metrics_.days_held = static_cast<long>(held_now);
+        if (s.outcome == run_outcome::no_announcement) {
+            ++metrics_.runs["no_announcement"];
+            last_result_ = date_text + ": no announcement";
+        } else {
+            ++metrics_.runs["reported"];
+            for (const auto& p : s.profiles) {
+                metrics_.papers_scanned += p.stats.scanned;
+                metrics_.papers_selected += p.stats.selected;
+                metrics_.prompt_tokens += p.stats.usage.prompt_tokens;
+                metrics_.completion_tokens += p.stats.usage.completion_tokens;
+                if (p.stats.cost) metrics_.cost_usd += p.stats.cost->total_usd();
+                selected += p.stats.selected;
+                if (p.incomplete) {
+                    ++metrics_.scoring_failures;
+                    metrics_.papers_unscored += p.incomplete->unscored;
+                    problem = (p.held ? " held: " : " sent incomplete: ") + describe(*p.incomplete, p.stats.scanned);
+                }
+                for (const auto& d : p.deliveries) {
+                    const char* outcome = d.delivered ? "delivered" : d.skipped ? "skipped" : d.held ? "held" : d.pending ? "pending" : "failed";
+                    ++metrics_.deliveries[{d.channel, outcome}];
+                    delivered = delivered && (d.delivered || d.skipped);
+                }
+            }
+            if (!s.profiles.empty()) metrics_.papers_fetched += s.profiles.front().stats.total;
+            last_result_ = date_text + ": " + std::to_string(selected) + " papers selected" +
+                           (!problem.empty() ? ", scoring incomplete" : delivered ? "" : ", delivery pending or failed");
+        }
+        ever_done_ = true;
+        const bool healthy = delivered && problem.empty() && held_now == 0;
+        if (healthy) metrics_.last_success_unix = unix_seconds(now());
+        metrics_.healthy = healthy;
+        metrics_.health_reason = healthy ? last_result_
+                                 : !problem.empty() ? date_text + problem
+                                 : held_now > 0 ? std::to_string(held_now) + " digest(s) held because scoring failed (see paperboy status)"
+                                                : last_result_ + " (see paperboy status)";
+        return healthy;
+    }
 
     void start_run(scheduled_run run) {
         if (stopping_) return;
@@ -147,6 +214,7 @@ private:
             } catch (const std::exception& e) {
                 r.failure = make_error(errc::state, e.what());
             }
+            r.held = count_held(*cfg);
             asio::post(io_, [this, run, r = std::move(r), started] { finish_run(run, r, started); });
         });
     }
@@ -156,34 +224,8 @@ private:
         const auto date_text = format_iso_day(run.date);
         const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
         if (r.summary) {
-            const auto& s = *r.summary;
-            bool delivered = true;
-            if (s.outcome == run_outcome::no_announcement) {
-                ++metrics_.runs["no_announcement"];
-                last_result_ = date_text + ": no announcement";
-            } else {
-                ++metrics_.runs["reported"];
-                long selected = 0;
-                for (const auto& p : s.profiles) {
-                    metrics_.papers_scanned += p.stats.scanned;
-                    metrics_.papers_selected += p.stats.selected;
-                    metrics_.prompt_tokens += p.stats.usage.prompt_tokens;
-                    metrics_.completion_tokens += p.stats.usage.completion_tokens;
-                    if (p.stats.cost) metrics_.cost_usd += p.stats.cost->total_usd();
-                    selected += p.stats.selected;
-                    for (const auto& d : p.deliveries) {
-                        const char* outcome = d.delivered ? "delivered" : d.skipped ? "skipped" : d.pending ? "pending" : "failed";
-                        ++metrics_.deliveries[{d.channel, outcome}];
-                        delivered = delivered && (d.delivered || d.skipped);
-                    }
-                }
-                if (!s.profiles.empty()) metrics_.papers_fetched += s.profiles.front().stats.total;
-                last_result_ = date_text + ": " + std::to_string(selected) + " papers selected" + (delivered ? "" : ", delivery pending or failed");
-            }
+            account(*r.summary, r.held);
             spdlog::info("{}: run finished in {} ms ({})", date_text, ms, last_result_);
-            metrics_.last_success_unix = unix_seconds(now());
-            metrics_.healthy = delivered;
-            metrics_.health_reason = delivered ? last_result_ : last_result_ + " (see paperboy status)";
         } else {
             const auto& e = *r.failure;
             const bool not_ready = e.code == errc::feed_stale || (e.transient() && e.code != errc::feed_date_mismatch);
@@ -191,8 +233,9 @@ private:
                 const auto step = after_stale_feed(now(), run, cfg_->schedule);
                 if (step.retry) {
                     ++metrics_.runs["not_ready"];
-                    metrics_.healthy = false;
-                    metrics_.health_reason = date_text + " not done yet: " + e.message();
+                    // Before any day was ever done, waiting for arXiv is the normal first hour.
+                    metrics_.healthy = !ever_done_;
+                    metrics_.health_reason = (ever_done_ ? date_text + " not done yet: " : "waiting for the first run: " + date_text + ": ") + e.message();
                     status("waiting for " + date_text + ": " + e.message() + "; next try " + format_utc(step.at));
                     spdlog::warn("{}: not ready ({}); trying again at {}", date_text, e.message(), format_utc(step.at));
                     at(run_timer_, step.at, [this, run] { start_run(run); });
@@ -252,19 +295,42 @@ private:
         });
     }
 
+    // Due work the ledger holds: held days whose re-scoring is due are run again (scores come
+    // from the cache; only what is missing goes to the model), then every due delivery.
     void resume() {
         if (stopping_ || busy_ > 0) return;  // a run resumes deliveries itself first
         ++busy_;
-        asio::post(worker_, [this, cfg = cfg_] {
+        asio::post(worker_, [this, cfg = cfg_, now_ms = unix_ms(now() - offset_)] {
+            std::vector<run_summary> rescored;
             std::vector<delivery_outcome> out;
             try {
+                std::vector<std::string> held_days;
+                {
+                    state_store state(cfg->state_path);
+                    held_days = state.held_days_due(now_ms);
+                }
+                for (const auto& d : held_days) {
+                    spdlog::info("{}: held because scoring failed; scoring the missing papers again", d);
+                    try {
+                        rescored.push_back(run_day(*cfg, {.date = parse_iso_day(d)}));
+                    } catch (const failure& f) {
+                        spdlog::error("{}: scoring again failed: {}", d, f.err().message());
+                    }
+                }
                 state_store state(cfg->state_path);
                 out = resume_deliveries(*cfg, state);
             } catch (const failure& f) {
                 spdlog::error("ledger: {}", f.err().message());
             }
-            asio::post(io_, [this, out] {
+            const auto held = count_held(*cfg);
+            asio::post(io_, [this, out, rescored = std::move(rescored), held] {
                 --busy_;
+                for (const auto& s : rescored) account(s, held);
+                metrics_.days_held = static_cast<long>(held);
+                if (held == 0 && rescored.empty() && !metrics_.healthy && metrics_.health_reason.find("held") != std::string::npos) {
+                    metrics_.healthy = true;
+                    metrics_.health_reason = "no digest is held any more";
+                }
                 for (const auto& d : out) {
                     ++metrics_.deliveries[{d.channel, d.delivered ? "delivered" : d.pending ? "pending" : "failed"}];
                 }
@@ -345,6 +411,7 @@ private:
     std::optional<scheduled_run> catch_up_;
     std::string status_, last_result_;
     int busy_ = 0;  // jobs on the worker (a run, a ledger resume)
+    bool ever_done_ = false;  // some announcement day was completed (now or before a restart)
     bool stopping_ = false;
 };
 

@@ -48,6 +48,12 @@ std::string render_prometheus(const daemon_metrics& m) {
     for (const auto& [key, n] : m.deliveries) {
         out += "paperboy_deliveries_total{channel=\"" + label(key.first) + "\",outcome=\"" + label(key.second) + "\"} " + std::to_string(n) + "\n";
     }
+    family(out, "paperboy_scoring_failures_total", "counter", "Digests whose scoring was incomplete (held, or sent marked incomplete).");
+    out += "paperboy_scoring_failures_total " + std::to_string(m.scoring_failures) + "\n";
+    family(out, "paperboy_papers_unscored_total", "counter", "Papers those digests could not score.");
+    out += "paperboy_papers_unscored_total " + std::to_string(m.papers_unscored) + "\n";
+    family(out, "paperboy_days_held", "gauge", "Digests held in the ledger until their papers are scored.");
+    out += "paperboy_days_held " + std::to_string(m.days_held) + "\n";
     family(out, "paperboy_last_success_timestamp_seconds", "gauge", "When a run last succeeded (Unix time).");
     out += "paperboy_last_success_timestamp_seconds " + std::to_string(m.last_success_unix.value_or(0)) + "\n";
     family(out, "paperboy_next_run_timestamp_seconds", "gauge", "When the next run is due (Unix time).");

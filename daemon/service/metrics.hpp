@@ -16,6 +16,9 @@ struct daemon_metrics {
     long prompt_tokens = 0, completion_tokens = 0;
     double cost_usd = 0;
     std::map<std::pair<std::string, std::string>, long> deliveries;  // (channel, outcome) -> count
+    long scoring_failures = 0;                           // digests whose scoring was incomplete (held or sent marked)
+    long papers_unscored = 0;                            // papers those digests could not score
+    long days_held = 0;                                  // (day, profile) digests held in the ledger now
     std::optional<std::int64_t> last_success_unix;       // seconds
     std::optional<std::int64_t> next_run_unix;
     // Health: whether the last due announcement day was handled.

@@ -3,6 +3,7 @@
 #include "core/files.hpp"
 #include "support/child_process.hpp"
 #include "support/fake_chat.hpp"
+#include "support/fake_openai.hpp"
 #include "support/paths.hpp"
 #include "support/temp_dir.hpp"
 
@@ -11,6 +12,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include <atomic>
 #include <regex>
 #include <thread>
 
@@ -176,4 +178,52 @@ TEST_CASE("daemon: runs on schedule, delivers, reports health and metrics, survi
     CHECK(std::chrono::steady_clock::now() - stop < 5s);
     CHECK(notify.wait_for("STOPPING=1", 1s));
     CHECK(slack.titles().size() == 18);  // nothing sent twice
+}
+
+TEST_CASE("daemon: a day whose scoring failed is held, unhealthy and counted, then scored again and delivered once") {
+    std::atomic<bool> down{true};
+    test::fake_openai model({.answers = json::parse(read_file(test::data_dir() / "days/2025-07-23/answers.json").value()),
+                             .script = [&](const test::openai_call&) -> std::optional<test::scripted_response> {
+                                 if (!down) return std::nullopt;
+                                 return test::scripted_response{503, R"({"error": {"code": "server_error", "message": "overloaded"}})", {}};
+                             }});
+    fake_chat slack(fake_chat::kind::slack_webhook);
+    temp_dir dir;
+    auto cfg = daemon_config(dir, slack, 5);
+    cfg["llm"] = {{"plugin", "openai"}, {"model", "gpt-4o"}, {"base_url", model.base_url()}, {"concurrency", 2}, {"batch_size", 20},
+                  {"retry_delay_ms", 1}, {"max_attempts", 1}};
+    cfg["schedule"]["retry_every_minutes"] = 0.02;  // a held day is scored again about every second
+    write_file_atomic(dir / "paperboy.json", cfg.dump(2)).value();
+    const auto log = dir / "daemon.log";
+    test::child_process daemon({test::paperboy_binary().string(), "daemon", "--config", (dir / "paperboy.json").string()},
+                               {"PAPERBOY_FAKE_NOW=2025-07-23T04:30:05Z"}, log.string());
+    const int port = std::stoi(wait_for_log(log, std::regex(R"(\(port (\d+)\))")));
+    CHECK(get(port, "/healthz").status == 200);  // a daemon that never ran is waiting, not failing
+    wait_for_log(log, std::regex("The digest is held until the papers are scored"));
+    wait_for_log(log, std::regex(R"(2025-07-23: run finished in \d+ ms)"));
+    auto h = get(port, "/healthz");
+    CHECK(h.status == 503);
+    CHECK(h.body.find("held: Incomplete digest: 261 of 262 papers could not be scored") != std::string::npos);
+    auto m = get(port, "/metrics").body;
+    CHECK(m.find("paperboy_days_held 1\n") != std::string::npos);
+    CHECK(m.find("paperboy_scoring_failures_total 1\n") != std::string::npos);
+    CHECK(m.find("paperboy_papers_unscored_total 261\n") != std::string::npos);
+    CHECK(m.find("paperboy_deliveries_total{channel=\"lab-slack\",outcome=\"held\"} 1\n") != std::string::npos);
+    CHECK(slack.requests().empty());
+
+    down = false;  // the provider is back: the retry timer scores the missing papers and delivers
+    wait_for_log(log, std::regex("golden\\] lab-slack: delivered"), 30s);
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (get(port, "/healthz").status != 200 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(50ms);
+    h = get(port, "/healthz");
+    CHECK(h.status == 200);
+    m = get(port, "/metrics").body;
+    CHECK(m.find("paperboy_days_held 0\n") != std::string::npos);
+    REQUIRE_FALSE(slack.accepted().empty());
+    CHECK(slack.accepted()[0].dump().find("Incomplete") == std::string::npos);
+    const auto posts = slack.accepted().size();
+    std::this_thread::sleep_for(2s);  // more retry intervals pass: nothing is sent again
+    CHECK(slack.accepted().size() == posts);
+    daemon.signal(SIGTERM);
+    CHECK(daemon.wait(10s) == 0);
 }
