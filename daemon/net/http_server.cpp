@@ -8,7 +8,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
-#include <set>
+#include <algorithm>
+#include <map>
+#include <optional>
 
 namespace paperboy::net {
 namespace asio = boost::asio;
@@ -18,14 +20,31 @@ using tcp = asio::ip::tcp;
 
 namespace {
 constexpr auto tuple_awaitable = asio::as_tuple(asio::use_awaitable);
-constexpr std::size_t max_connections = 64;
+
+// A plain answer with Connection: close.
+http::response<http::string_body> plain(http::status status, std::string body) {
+    http::response<http::string_body> res{status, 11};
+    res.set(http::field::server, "paperboy");
+    res.set(http::field::content_type, "text/plain; charset=utf-8");
+    res.body() = std::move(body);
+    res.prepare_payload();
+    res.keep_alive(false);
+    return res;
+}
 }  // namespace
 
 struct http_server::impl : std::enable_shared_from_this<impl> {
-    impl(asio::io_context& io, route r) : acceptor(io), handler(std::move(r)) {}
+    impl(asio::io_context& io, route r, server_limits l) : acceptor(io), handler(std::move(r)), limits(l) {}
     tcp::acceptor acceptor;
     route handler;
-    std::set<std::shared_ptr<beast::tcp_stream>> open;
+    server_limits limits;
+    struct connection_state {
+        asio::ip::address peer;
+        std::uint64_t serial = 0;  // accept order: lower is older
+        bool idle = true;          // waiting for a request head (a slow client looks like this)
+    };
+    std::map<std::shared_ptr<beast::tcp_stream>, connection_state> open;
+    std::uint64_t accepted = 0;
     bool stopped = false;
 
     served answer(const http::request<http::empty_body>& req) const {
@@ -36,6 +55,39 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
         return handler(target.substr(0, target.find('?')));
     }
 
+    // Closes the oldest idle connection, of `peer` only when given; false when none is idle.
+    bool evict_oldest_idle(const std::optional<asio::ip::address>& peer) {
+        auto oldest = open.end();
+        for (auto it = open.begin(); it != open.end(); ++it) {
+            if (!it->second.idle || (peer && it->second.peer != *peer)) continue;
+            if (oldest == open.end() || it->second.serial < oldest->second.serial) oldest = it;
+        }
+        if (oldest == open.end()) return false;
+        beast::error_code ignored;
+        oldest->first->socket().close(ignored);  // its session ends and forgets it
+        open.erase(oldest);
+        return true;
+    }
+
+    // Room for a connection from `peer`: within the per-address and the total limit, making
+    // room by closing the oldest idle connections. False when every connection is busy.
+    bool make_room(const asio::ip::address& peer) {
+        const auto from_peer = [&] {
+            return static_cast<std::size_t>(std::count_if(open.begin(), open.end(), [&](const auto& c) { return c.second.peer == peer; }));
+        };
+        while (from_peer() >= limits.max_per_address) {
+            if (!evict_oldest_idle(peer)) return false;
+        }
+        while (open.size() >= limits.max_connections) {
+            if (!evict_oldest_idle(std::nullopt)) return false;
+        }
+        return true;
+    }
+
+    void set_idle(const std::shared_ptr<beast::tcp_stream>& stream, bool idle) {
+        if (const auto it = open.find(stream); it != open.end()) it->second.idle = idle;
+    }
+
     asio::awaitable<void> session(std::shared_ptr<beast::tcp_stream> stream) {
         auto self = shared_from_this();
         beast::flat_buffer buffer(8192);
@@ -43,17 +95,23 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
             http::request_parser<http::empty_body> parser;
             parser.header_limit(8192);
             parser.body_limit(0);
-            stream->expires_after(std::chrono::seconds(10));
+            set_idle(stream, true);
+            stream->expires_after(limits.head_timeout);
             auto [ec, n] = co_await http::async_read(*stream, buffer, parser, tuple_awaitable);
-            if (ec == http::error::body_limit) {
-                http::response<http::string_body> res{http::status::payload_too_large, 11};
-                res.body() = "request body not accepted\n";
-                res.prepare_payload();
-                res.keep_alive(false);
+            if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::operation_aborted ||
+                ec == asio::error::connection_reset || ec == asio::error::bad_descriptor || !open.contains(stream)) {
+                break;  // gone, too slow, or closed to make room: nobody to answer
+            }
+            if (ec) {
+                set_idle(stream, false);
+                stream->expires_after(limits.head_timeout);
+                const auto res = ec == http::error::body_limit     ? plain(http::status::payload_too_large, "request body not accepted\n")
+                                 : ec == http::error::header_limit ? plain(http::status::request_header_fields_too_large, "request head too large\n")
+                                                                   : plain(http::status::bad_request, "bad request\n");
                 co_await http::async_write(*stream, res, tuple_awaitable);
                 break;
             }
-            if (ec) break;
+            set_idle(stream, false);
             const auto& req = parser.get();
             const auto s = answer(req);
             http::response<http::string_body> res{static_cast<http::status>(s.status), req.version()};
@@ -65,6 +123,7 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
             res.prepare_payload();
             if (req.method() == http::verb::head) res.content_length(s.body.size());
             res.keep_alive(req.keep_alive());
+            stream->expires_after(std::chrono::seconds(30));
             auto [wec, wn] = co_await http::async_write(*stream, res, tuple_awaitable);
             if (wec || !res.keep_alive()) break;
         }
@@ -81,15 +140,18 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
                 if (ec == asio::error::operation_aborted || stopped) break;
                 continue;
             }
-            if (open.size() >= max_connections) continue;  // dropping is kinder than queueing forever
+            beast::error_code peer_ec;
+            const auto peer = socket.remote_endpoint(peer_ec).address();
+            if (peer_ec || !make_room(peer)) continue;  // every connection is busy answering: drop this one
             auto stream = std::make_shared<beast::tcp_stream>(std::move(socket));
-            open.insert(stream);
+            open.emplace(stream, connection_state{peer, ++accepted, true});
             asio::co_spawn(acceptor.get_executor(), session(stream), asio::detached);
         }
     }
 };
 
-result<std::unique_ptr<http_server>> http_server::start(asio::io_context& io, const std::string& listen, route handler) {
+result<std::unique_ptr<http_server>> http_server::start(asio::io_context& io, const std::string& listen, route handler,
+                                                       server_limits limits) {
     const auto colon = listen.rfind(':');
     if (colon == std::string::npos || colon == 0) return make_error(errc::config_invalid, "/server/listen: expected host:port, got '" + listen + "'");
     auto host = listen.substr(0, colon);
@@ -104,7 +166,7 @@ result<std::unique_ptr<http_server>> http_server::start(asio::io_context& io, co
         port = 70000;
     }
     if (port > 65535) return make_error(errc::config_invalid, "/server/listen: bad port in '" + listen + "'");
-    auto p = std::make_shared<impl>(io, std::move(handler));
+    auto p = std::make_shared<impl>(io, std::move(handler), limits);
     const tcp::endpoint endpoint(address, static_cast<unsigned short>(port));
     p->acceptor.open(endpoint.protocol(), ec);
     if (!ec) p->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
@@ -127,7 +189,7 @@ void http_server::stop() {
     impl_->stopped = true;
     boost::system::error_code ec;
     impl_->acceptor.close(ec);
-    for (const auto& s : impl_->open) s->socket().close(ec);
+    for (const auto& [stream, state] : impl_->open) stream->socket().close(ec);
 }
 
 }  // namespace paperboy::net

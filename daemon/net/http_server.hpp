@@ -7,6 +7,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -23,14 +24,24 @@ struct served {
 /// must not block.
 using route = std::function<served(const std::string& path)>;
 
-/// Limits: GET and HEAD only (405 otherwise), request head at most 8 KiB and no body (413),
-/// target at most 1024 bytes, printable ASCII, starting with '/' (400); a connection is
-/// closed after 10 s without a complete request, and at most 64 are open at once.
+/// What slow or greedy clients may hold. A client that is still sending its request head is
+/// "idle": when a new connection would pass either limit, the oldest idle connection (of that
+/// address, or of all) is closed to make room, so slow clients can delay nobody for long.
+struct server_limits {
+    std::chrono::milliseconds head_timeout{5'000};  // to send a complete request head
+    std::size_t max_connections = 64;
+    std::size_t max_per_address = 8;
+};
+
+/// Limits: GET and HEAD only (405 otherwise), request head at most 8 KiB (431) and no body
+/// (413), target at most 1024 bytes, printable ASCII, starting with '/' (400); a request that
+/// does not parse gets 400, never a silent close; server_limits for time and connections.
 class http_server {
 public:
     /// Listens on "host:port" (IPv4 or [IPv6]; port 0 picks a free one). errc::config_invalid
     /// for a malformed address, errc::io when it cannot bind.
-    static result<std::unique_ptr<http_server>> start(boost::asio::io_context& io, const std::string& listen, route handler);
+    static result<std::unique_ptr<http_server>> start(boost::asio::io_context& io, const std::string& listen, route handler,
+                                                      server_limits limits = {});
     ~http_server();
     http_server(const http_server&) = delete;
     http_server& operator=(const http_server&) = delete;
