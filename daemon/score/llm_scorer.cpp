@@ -54,6 +54,7 @@ struct llm_scorer::state {
     bool stop = false;
     std::string stop_reason;
     bool provider_failed = false;
+    std::optional<error> config_problem;  // the model refused a configured parameter
     scoring_outcome out;
     double spent_usd = 0;
     std::mt19937_64 rng{std::random_device{}()};
@@ -85,7 +86,7 @@ prompt_disclosure llm_scorer::disclose(const profile_config& profile) const {
 }
 
 scoring_outcome llm_scorer::score(const profile_config& profile, std::span<const paper* const> papers) {
-    state st{cfg_, profile, {}, {}, {}, 0, false, {}, false, {}, 0, std::mt19937_64{std::random_device{}()}};
+    state st{cfg_, profile, {}, {}, {}, 0, false, {}, false, {}, {}, 0, std::mt19937_64{std::random_device{}()}};
     if (cfg_.title_filter) {
         const auto size = static_cast<std::size_t>(cfg_.title_batch_size);
         for (std::size_t i = 0; i < papers.size(); i += size) {
@@ -157,6 +158,14 @@ scoring_outcome llm_scorer::score(const profile_config& profile, std::span<const
 
             std::lock_guard lock(st.mutex);
             --st.in_flight;
+            if (!answer && answer.error().code == errc::config_invalid) {
+                // The model refused a parameter the configuration sends: no retry, no hold
+                // can fix that, only the configuration can.
+                if (!st.config_problem) st.config_problem = answer.error();
+                st.stop = true;
+                st.cv.notify_all();
+                continue;
+            }
             if (!answer) {
                 if (!st.stop) {
                     st.stop = true;
@@ -213,6 +222,11 @@ scoring_outcome llm_scorer::score(const profile_config& profile, std::span<const
     for (auto& inst : instances_) threads.emplace_back(worker, std::ref(*inst));
     for (auto& t : threads) t.join();
 
+    if (st.config_problem) {
+        auto e = *st.config_problem;
+        e.detail = "/llm/" + e.detail + " (model " + cfg_.model + ")";
+        throw failure(std::move(e));
+    }
     // Whatever is still queued was never tried.
     for (const auto& j : st.queue) {
         for (const auto* p : j.papers) st.out.failed.push_back(p->id);

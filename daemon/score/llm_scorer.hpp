@@ -27,7 +27,9 @@ public:
     /// batches up to llm.max_paper_retries. Scoring stops at llm.max_cost_usd, and after a
     /// call fails for good (the provider is down, the key is wrong, the quota is gone); the
     /// papers left are failed, or scored offline when llm.on_failure is "offline". Every such
-    /// event is a note in the outcome, and `problem` says what the channels must tell.
+    /// event is a note in the outcome, and `problem` says what the channels must tell. A model
+    /// that refuses a configured parameter (400 unsupported_parameter) throws
+    /// failure(errc::config_invalid) naming the key ("/llm/temperature: ...").
     scoring_outcome score(const profile_config& profile, std::span<const paper* const> papers) override;
     prompt_disclosure disclose(const profile_config& profile) const override;
 

@@ -39,6 +39,19 @@ std::string excerpt(std::string_view body) {
 
 }  // namespace
 
+bool reasoning_model(std::string_view model) {
+    if (const auto slash = model.rfind('/'); slash != std::string_view::npos) model.remove_prefix(slash + 1);
+    std::string m(model);
+    for (auto& c : m) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    for (const std::string_view family : {"o1", "o3", "o4"}) {
+        if (m.starts_with(family) && (m.size() == 2 || m[2] == '-' || m[2] == '.')) return true;
+    }
+    if (!m.starts_with("gpt-")) return false;
+    int major = 0;
+    const auto [ptr, ec] = std::from_chars(m.data() + 4, m.data() + m.size(), major);
+    return ec == std::errc{} && major >= 5 && (ptr == m.data() + m.size() || *ptr == '-' || *ptr == '.');
+}
+
 settings parse_settings(std::string_view config_json) {
     const auto j = json::parse(config_json, nullptr, false);
     if (!j.is_object()) throw std::invalid_argument("the configuration must be a JSON object");
@@ -61,6 +74,9 @@ settings parse_settings(std::string_view config_json) {
         if (!j["temperature"].is_number()) bad("temperature", "expected a number");
         s.temperature = j["temperature"].get<double>();
         if (*s.temperature < 0 || *s.temperature > 2) bad("temperature", "must be between 0 and 2");
+        if (*s.temperature != 1 && reasoning_model(s.model)) {
+            bad("temperature", s.model + " is a reasoning model, which accepts only the default temperature; remove this key");
+        }
     }
     if (j.contains("max_tokens")) {
         if (!j["max_tokens"].is_number_integer() || j["max_tokens"].get<int>() < 1) bad("max_tokens", "expected a positive integer");
@@ -104,7 +120,7 @@ json build_request(const settings& s, std::string_view system, std::string_view 
     messages.push_back({{"role", "user"}, {"content", user}});
     json body{{"model", s.model}, {"messages", std::move(messages)}};
     if (s.temperature) body["temperature"] = *s.temperature;
-    if (s.max_tokens) body["max_tokens"] = *s.max_tokens;
+    if (s.max_tokens) body[reasoning_model(s.model) ? "max_completion_tokens" : "max_tokens"] = *s.max_tokens;
     if (structured) {
         body["response_format"] = {{"type", "json_schema"},
                                    {"json_schema", {{"name", "paper_scores"}, {"strict", true}, {"schema", paper_scores_schema()}}}};
@@ -140,7 +156,16 @@ std::variant<completion, failure> interpret_response(int http_status, std::strin
         }
         f.message = "HTTP " + std::to_string(http_status) + (code.empty() ? "" : " " + code) + ": " +
                     (message.empty() ? excerpt(body) : excerpt(message));
-        if (code == "insufficient_quota") {
+        std::string param;
+        if (parsed.is_object() && parsed.contains("error") && parsed["error"].is_object() && parsed["error"].contains("param") &&
+            parsed["error"]["param"].is_string()) {
+            param = parsed["error"]["param"].get<std::string>();
+        }
+        if (http_status == 400 && (code == "unsupported_parameter" || code == "unsupported_value") && !param.empty()) {
+            // The configuration sent something this model refuses: say which key to change.
+            f.status = PB_INVALID_CONFIG;
+            f.message = excerpt(param) + ": the model refuses it (HTTP 400 " + code + ": " + excerpt(message) + ")";
+        } else if (code == "insufficient_quota") {
             f.status = PB_PERMANENT;  // retrying cannot add credit
         } else if (http_status == 429 || http_status >= 500 || http_status == 408) {
             f.status = PB_TRANSIENT;

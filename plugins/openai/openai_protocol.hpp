@@ -26,6 +26,10 @@ struct settings {
     bool structured_output = false;                      // response_format json_schema {"papers": [...]}
 };
 
+/// Reasoning model families (gpt-5 and later, o1, o3, o4; also behind a "provider/" prefix)
+/// take max_completion_tokens instead of max_tokens and only the default temperature.
+bool reasoning_model(std::string_view model);
+
 /// Parses the plugin's config object. Throws std::invalid_argument naming the key
 /// ("base_url: must start with http:// or https://"); unknown keys are errors.
 settings parse_settings(std::string_view config_json);
@@ -33,7 +37,8 @@ settings parse_settings(std::string_view config_json);
 /// The JSON schema requested when structured_output is on.
 nlohmann::json paper_scores_schema();
 
-/// The request body: model, messages (system, user), and only the optional fields that are set.
+/// The request body: model, messages (system, user), and only the optional fields that are set
+/// (max_tokens goes as max_completion_tokens to reasoning models).
 nlohmann::json build_request(const settings& s, std::string_view system, std::string_view user, bool structured);
 
 /// "<base_url>/chat/completions" without a doubled slash.
@@ -64,7 +69,9 @@ struct failure {
 /// Interprets an HTTP answer: a completion for 200 with a usable body, otherwise a failure
 /// classified for the host's retry policy: 429 and 5xx transient (with the Retry-After hint
 /// from "retry-after-ms" or "retry-after"), except 429 insufficient_quota, which is permanent
-/// like 400, 401, 403 and 404. The message never contains the API key.
+/// like 400, 401, 403 and 404. A 400 unsupported_parameter / unsupported_value is
+/// PB_INVALID_CONFIG with a message that starts with the parameter ("temperature: ..."), so the
+/// host can name the key. The message never contains the API key.
 std::variant<completion, failure> interpret_response(int http_status, std::string_view body, const nlohmann::json& headers);
 
 }  // namespace paperboy::openai

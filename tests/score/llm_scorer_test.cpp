@@ -251,3 +251,31 @@ TEST_CASE("openai: a wrong plugin setting is a config error naming the key") {
         CHECK(f.err().detail == "/llm/temperature: expected a number");
     }
 }
+
+TEST_CASE("openai: a gpt-5 model against a server that rejects max_tokens, as OpenAI does, scores normally") {
+    fake_openai fake({.answers = golden_answers()});
+    const auto day = golden_papers(10);
+    const auto out = score_with(llm_config_for(fake, {{"model", "gpt-5-mini"}, {"max_tokens", 2000}}), day.papers);
+    CHECK(out.failed.empty());
+    CHECK(out.scores.size() == 10);
+    REQUIRE_FALSE(fake.requests().empty());
+    const auto body = json::parse(fake.requests()[0].body);
+    CHECK(body["max_completion_tokens"] == 2000);
+    CHECK_FALSE(body.contains("max_tokens"));
+}
+
+TEST_CASE("openai: a parameter the model refuses is a configuration error naming the key, not a provider outage") {
+    fake_openai fake({.answers = golden_answers(), .script = [](const test::openai_call&) -> std::optional<scripted_response> {
+                          return scripted_response{400, json{{"error", {{"code", "unsupported_value"}, {"param", "temperature"}, {"type", "invalid_request_error"},
+                                                                        {"message", "Unsupported value: 'temperature' does not support 0.2"}}}}.dump(), {}};
+                      }});
+    const auto day = golden_papers(10);
+    auto cfg = llm_config_for(fake, {{"temperature", 0.2}});
+    try {
+        score_with(cfg, day.papers);
+        FAIL("expected a configuration error");
+    } catch (const failure& f) {
+        CHECK(f.err().code == errc::config_invalid);
+        CHECK(f.err().detail.find("/llm/temperature: the model refuses it") == 0);
+    }
+}

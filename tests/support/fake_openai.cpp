@@ -91,6 +91,22 @@ scripted_response fake_openai::handle(const recorded_request& req) {
     }
 
     if (opts_.delay.count() > 0) std::this_thread::sleep_for(opts_.delay);
+    // Reasoning models refuse the classic sampling parameters, as OpenAI answers them.
+    const auto model = call.request.is_object() ? call.request.value("model", std::string()) : std::string();
+    if (model.starts_with("gpt-5") || model.starts_with("o1") || model.starts_with("o3") || model.starts_with("o4")) {
+        const auto refuse = [&](const std::string& param, const std::string& message, const char* code) {
+            return scripted_response{400, json{{"error", {{"message", message}, {"type", "invalid_request_error"}, {"param", param}, {"code", code}}}}.dump(),
+                                     {{"Content-Type", "application/json"}}};
+        };
+        if (call.request.contains("max_tokens")) {
+            return refuse("max_tokens", "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
+                          "unsupported_parameter");
+        }
+        if (call.request.contains("temperature") && call.request["temperature"] != 1) {
+            return refuse("temperature", "Unsupported value: 'temperature' does not support 0 with this model. Only the default (1) value is supported.",
+                          "unsupported_value");
+        }
+    }
     if (opts_.script) {
         if (auto scripted = opts_.script(call)) return *scripted;
     }

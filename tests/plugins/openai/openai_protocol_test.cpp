@@ -66,3 +66,27 @@ TEST_CASE("errors are classified for the retry policy, with the server's retry h
     CHECK(std::get<failure>(interpret_response(503, "<html>down</html>", json::object())).status == PB_TRANSIENT);
     CHECK(std::get<failure>(interpret_response(200, "not json", json::object())).status == PB_TRANSIENT);
 }
+
+TEST_CASE("reasoning models get max_completion_tokens and no temperature; a refused parameter names the key") {
+    for (const auto* m : {"gpt-5", "gpt-5-mini", "gpt-5.4-nano", "GPT-5", "o1", "o1-mini", "o3-mini", "o4-mini", "openai/gpt-5", "gpt-6-luna"}) {
+        INFO(m);
+        CHECK(reasoning_model(m));
+    }
+    for (const auto* m : {"gpt-4o", "gpt-4.1-mini", "gpt-4o-mini", "o10x", "llama3", "gpt-", "ox"}) {
+        INFO(m);
+        CHECK_FALSE(reasoning_model(m));
+    }
+    auto s = parse_settings(R"({"model": "gpt-5-mini", "max_tokens": 800})");
+    const auto body = build_request(s, "sys", "user", false);
+    CHECK(body["max_completion_tokens"] == 800);
+    CHECK_FALSE(body.contains("max_tokens"));
+    CHECK(build_request(parse_settings(R"({"model": "gpt-4o", "max_tokens": 800})"), "s", "u", false)["max_tokens"] == 800);
+    CHECK_THROWS_WITH(parse_settings(R"({"model": "o3-mini", "temperature": 0})"), Catch::StartsWith("temperature: o3-mini is a reasoning model"));
+    CHECK_NOTHROW(parse_settings(R"({"model": "o3-mini", "temperature": 1})"));
+
+    const auto f = std::get<failure>(interpret_response(
+        400, R"({"error": {"message": "Unsupported parameter: 'max_tokens' is not supported with this model.", "type": "invalid_request_error", "param": "max_tokens", "code": "unsupported_parameter"}})",
+        json::object()));
+    CHECK(f.status == PB_INVALID_CONFIG);
+    CHECK(f.message.starts_with("max_tokens: the model refuses it"));
+}
