@@ -51,7 +51,10 @@ Commands:
   rebuild-site
             Regenerate every profile's web archive from the stored reports.
   check     Validate a configuration file (loading the plugins it names)
-            and print what it sets up.
+            and print what it sets up. With --probe, also make one small real
+            request to the model (a few tokens) and each channel (Slack
+            auth.test, Discord webhook GET, SMTP login and NOOP; nothing is
+            posted) and say what each proved.
   plugins   List the plugins paperboy finds and their configuration keys.
   send-test Send a short sample digest through one channel (--channel NAME).
   status    Show the last runs and every delivery that is not done yet, or
@@ -64,6 +67,8 @@ Options for every command:
   -c, --config FILE    Configuration file (JSON). Default: $PAPERBOY_CONFIG.
   -v, --verbose        Log debug details.
   -q, --quiet          Log warnings and errors only.
+Options for check:
+  --probe              Probe the model and channel endpoints (see above).
 Options for send-test and resend:
   --channel NAME       The channel (a key of "channels" in the configuration).
 Options for resend:
@@ -150,9 +155,25 @@ bool parse_command(const std::vector<std::string>& args, const po::options_descr
 }
 
 
+// One real, harmless request to the model and to each channel; what each proved, or its error.
+int probe_services(const config& cfg) {
+    int status = exit_code::ok;
+    const auto show = [&](const std::string& what, const probe_outcome& p) {
+        std::cout << "  " << what << ": " << (p.skipped ? "not probed" : p.ok ? "ok" : "FAILED") << ": " << p.detail << "\n";
+        if (!p.ok && status != exit_code::failure) status = p.transient ? exit_code::temporary : exit_code::failure;
+    };
+    std::cout << "probes:\n";
+    if (auto llm = make_llm_instance(cfg.llm, cfg.plugin_dir, cfg.source)) show("llm " + cfg.llm.plugin, probe_plugin(*llm));
+    else std::cout << "  llm " << cfg.llm.plugin << ": built in, nothing to probe\n";
+    for (const auto& ch : cfg.channels) show("channel " + ch.name + " (" + ch.plugin + ")", probe_channel(cfg, ch));
+    return status;
+}
+
 int cmd_check(const std::vector<std::string>& args) {
     common_options c;
+    bool probe = false;
     auto desc = common_description(c);
+    desc.add_options()("probe", po::bool_switch(&probe));
     if (!parse_command(args, desc, c)) return exit_code::ok;
     const auto path = resolve_config_path(c);
     const auto cfg = load_config(path).value();
@@ -183,7 +204,7 @@ int cmd_check(const std::vector<std::string>& args) {
     std::cout << "  state:    " << cfg.state_path.string() << "\n";
     std::cout << "  schedule: " << cfg.schedule.time << " " << cfg.schedule.timezone << "\n";
     for (const auto& ch : cfg.channels) std::cout << "  channel " << ch.name << ": plugin " << ch.plugin << " loaded, settings accepted\n";
-    return exit_code::ok;
+    return probe ? probe_services(cfg) : exit_code::ok;
 }
 
 int cmd_plugins(const std::vector<std::string>& args) {

@@ -152,6 +152,29 @@ result<void> check_channel(const config& cfg, const channel_config& channel) {
     return {};
 }
 
+probe_outcome probe_plugin(plugin_instance& instance) {
+    const auto r = instance.call(R"({"schema": 1, "kind": "probe"})");
+    probe_outcome out;
+    if (r.status != PB_OK) {
+        const auto e = plugin_error(r.status, r.message);
+        out.detail = e.detail;
+        out.transient = e.transient();
+        return out;
+    }
+    const auto answer = json::parse(r.output, nullptr, false);
+    out.ok = answer.is_object() && answer.value("ok", false);
+    out.skipped = answer.is_object() && answer.value("skipped", false);
+    out.detail = answer.is_object() ? answer.value("detail", std::string()) : std::string();
+    if (!out.ok) out.detail = "the plugin does not support probes (answered: " + r.output.substr(0, 200) + ")";
+    return out;
+}
+
+probe_outcome probe_channel(const config& cfg, const channel_config& channel) {
+    auto inst = open_channel(cfg, channel);
+    if (!inst) return {false, false, inst.error().message(), false};
+    return probe_plugin(**inst);
+}
+
 std::vector<delivery_outcome> deliver_entries(const config& cfg, state_store& state, const std::vector<std::int64_t>& ids,
                                               std::chrono::milliseconds wait) {
     std::vector<delivery_outcome> outcomes;

@@ -17,6 +17,7 @@
 namespace paperboy {
 
 class state_store;
+class plugin_instance;
 struct run_record;
 
 /// The document a channel plugin gets (schema 1):
@@ -65,6 +66,22 @@ std::vector<delivery_outcome> resume_deliveries(const config& cfg, state_store& 
 
 /// Loads the channel's plugin and lets it validate its settings (no network).
 result<void> check_channel(const config& cfg, const channel_config& channel);
+
+/// What one probe of a service found (check --probe).
+struct probe_outcome {
+    bool ok = false;
+    bool skipped = false;   // the service has no harmless call (a Slack incoming webhook)
+    std::string detail;     // what was proven, or the error
+    bool transient = false; // the failure may pass (timeouts, 5xx)
+};
+
+/// Asks a loaded plugin for its probe ({"schema": 1, "kind": "probe"}, paperboy/plugin_sdk.hpp
+/// is_probe): one harmless real request to its service.
+probe_outcome probe_plugin(plugin_instance& instance);
+
+/// The channel's probe: Slack bot auth.test, Discord GET webhook, SMTP connect, STARTTLS,
+/// AUTH, NOOP, QUIT.
+probe_outcome probe_channel(const config& cfg, const channel_config& channel);
 
 /// send-test: a two-paper sample digest delivered through channel `name`.
 delivery_outcome send_test(const config& cfg, const std::string& name);

@@ -6,10 +6,10 @@
 
 namespace paperboy {
 
-std::unique_ptr<scorer> make_scorer(const llm_config& llm, const std::optional<std::filesystem::path>& plugin_dir,
-                                    const std::filesystem::path& config_file) {
-    if (llm.plugin == "offline") return std::make_unique<offline_scorer>();
-    if (llm.plugin == "replay") return std::make_unique<replay_scorer>(llm);
+namespace {
+
+std::vector<std::unique_ptr<plugin_instance>> llm_instances(const llm_config& llm, const std::optional<std::filesystem::path>& plugin_dir,
+                                                            const std::filesystem::path& config_file, int count) {
     const auto in_file = [&](error e) {
         if (e.code == errc::config_invalid && !config_file.empty()) e.detail = config_file.string() + ": " + e.detail;
         return failure(std::move(e));
@@ -26,7 +26,7 @@ std::unique_ptr<scorer> make_scorer(const llm_config& llm, const std::optional<s
     }
     std::vector<std::unique_ptr<plugin_instance>> instances;
     const auto settings = llm.plugin_settings.dump();
-    for (int i = 0; i < llm.concurrency; ++i) {
+    for (int i = 0; i < count; ++i) {
         auto inst = plugin_instance::create(plugin, settings);
         if (!inst) {
             auto e = inst.error();
@@ -36,7 +36,22 @@ std::unique_ptr<scorer> make_scorer(const llm_config& llm, const std::optional<s
         }
         instances.push_back(std::move(*inst));
     }
-    return std::make_unique<llm_scorer>(llm, std::move(instances));
+    return instances;
+}
+
+}  // namespace
+
+std::unique_ptr<plugin_instance> make_llm_instance(const llm_config& llm, const std::optional<std::filesystem::path>& plugin_dir,
+                                                   const std::filesystem::path& config_file) {
+    if (llm.plugin == "offline" || llm.plugin == "replay") return nullptr;
+    return std::move(llm_instances(llm, plugin_dir, config_file, 1).front());
+}
+
+std::unique_ptr<scorer> make_scorer(const llm_config& llm, const std::optional<std::filesystem::path>& plugin_dir,
+                                    const std::filesystem::path& config_file) {
+    if (llm.plugin == "offline") return std::make_unique<offline_scorer>();
+    if (llm.plugin == "replay") return std::make_unique<replay_scorer>(llm);
+    return std::make_unique<llm_scorer>(llm, llm_instances(llm, plugin_dir, config_file, llm.concurrency));
 }
 
 }  // namespace paperboy

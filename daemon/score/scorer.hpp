@@ -5,6 +5,7 @@
 
 #include "arxiv/paper.hpp"
 #include "config/config.hpp"
+#include "plugin/loader.hpp"
 
 #include <map>
 #include <memory>
@@ -80,6 +81,11 @@ public:
 /// no such plugin is installed (listing those that are) or the plugin rejects its settings,
 /// the detail starting with `config_file` and the JSON pointer, e.g.
 /// "/etc/paperboy.json: /llm/tempreature: unknown key ... (did you mean 'temperature'?)".
+/// The first plugin instance behind `llm` (for check --probe); nullptr for built-in scorers.
+/// Throws like make_scorer.
+std::unique_ptr<plugin_instance> make_llm_instance(const llm_config& llm, const std::optional<std::filesystem::path>& plugin_dir,
+                                                   const std::filesystem::path& config_file);
+
 std::unique_ptr<scorer> make_scorer(const llm_config& llm, const std::optional<std::filesystem::path>& plugin_dir = {},
                                     const std::filesystem::path& config_file = {});
 

@@ -107,6 +107,15 @@ inline std::optional<std::int64_t> seconds_text_to_ms(std::string_view text, std
     return clamp_ms(*seconds * 1000.0, max_ms);
 }
 
+/// Whether a call's request is the host's probe ({"schema": 1, "kind": "probe"}, sent by
+/// `paperboy check --probe`): make one harmless real request to the service and answer
+/// {"ok": true, "detail": "..."} (or throw plugin_error saying what failed). A plugin that has
+/// no harmless call answers {"ok": true, "skipped": true, "detail": "why"}.
+inline bool is_probe(std::string_view request_json) {
+    return request_json.find("\"kind\"") != std::string_view::npos && request_json.find("\"probe\"") != std::string_view::npos &&
+           request_json.size() < 64;
+}
+
 struct http_result {
     pb_status status = PB_INTERNAL;   // transport outcome; PB_OK when an HTTP answer arrived
     int http_status = 0;

@@ -15,6 +15,7 @@ public:
         : host_(host), settings_(paperboy::chat::settings_or_invalid_config(dc::parse_settings, config_json)) {}
 
     std::string call(std::string_view request_json) {
+        if (paperboy::sdk::is_probe(request_json)) return probe();
         const auto digest = paperboy::chat::digest_of(request_json);
         const auto messages = dc::build_messages(digest, settings_);
         return paperboy::chat::send_in_order(messages, digest.value("resume_from", 0UL), [&](const json& m, std::size_t) {
@@ -41,6 +42,20 @@ public:
     }
 
 private:
+    // GET on an execute-webhook URL returns the webhook object and posts nothing.
+    std::string probe() {
+        const auto res = host_.http("GET", settings_.webhook_url, "{}", "", settings_.timeout_ms);
+        if (res.status != PB_OK) throw paperboy::sdk::plugin_error(res.status, "Discord unreachable: " + redact(res.error));
+        const auto a = dc::interpret(res.http_status, res.body, json::object());
+        if (a.status != PB_OK) throw paperboy::sdk::plugin_error(a.status, redact(a.error));
+        const auto body = json::parse(res.body, nullptr, false);
+        const auto name = body.is_object() ? body.value("name", std::string("?")) : std::string("?");
+        const auto channel = body.is_object() && body.contains("channel_id") && body["channel_id"].is_string() ? body["channel_id"].get<std::string>() : "?";
+        return json{{"ok", true}, {"detail", "webhook '" + name + "' for channel " + channel}}.dump(-1, ' ', false, json::error_handler_t::replace);
+    }
+
+    std::string redact(std::string text) const { return paperboy::sdk::redact(std::move(text), settings_.webhook_url); }
+
     paperboy::sdk::host host_;
     dc::settings settings_;
 };

@@ -60,6 +60,7 @@ public:
     }
 
     std::string call(std::string_view request_json) {
+        if (paperboy::sdk::is_probe(request_json)) return probe();
         const auto digest = paperboy::chat::digest_of(request_json);
         if (digest["papers"].empty() && !settings_.send_empty) {
             return json{{"skipped", "no papers selected (send_empty is off)"}, {"messages", 0}}.dump();
@@ -93,14 +94,32 @@ public:
     }
 
 private:
-    send_result send(const std::string& recipient, const std::string& message) {
-        CURL* h = handle_.get();
+    // Connect, STARTTLS, AUTH, NOOP, QUIT on a handle of its own: sends no mail.
+    std::string probe() {
+        const std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> h(curl_easy_init(), &curl_easy_cleanup);
+        if (!h) throw paperboy::sdk::plugin_error(PB_INTERNAL, "curl_easy_init failed");
         send_result r;
         char error[CURL_ERROR_SIZE] = {};
-        upload body{message};
-        const auto rcpt = "<" + recipient + ">";
-        const std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> rcpts(curl_slist_append(nullptr, rcpt.c_str()), &curl_slist_free_all);
-        const auto from = "<" + settings_.from.addr + ">";
+        connection_options(h.get(), error, r);
+        curl_easy_setopt(h.get(), CURLOPT_CUSTOMREQUEST, "NOOP");
+        curl_easy_setopt(h.get(), CURLOPT_NOBODY, 1L);
+        r.code = curl_easy_perform(h.get());
+        curl_easy_getinfo(h.get(), CURLINFO_RESPONSE_CODE, &r.reply);
+        r.error = error[0] ? error : curl_easy_strerror(r.code);
+        if (r.code != CURLE_OK) {
+            const auto f = em::classify_failure(r.code, r.reply, r.error, r.server_reply);
+            throw paperboy::sdk::plugin_error(f.status, redact("SMTP " + f.message));
+        }
+        return json{{"ok", true},
+                    {"detail", std::string(settings_.tls == em::tls_mode::none ? "connected" : "connected with TLS") +
+                                   (settings_.username.empty() ? "" : ", logged in as " + settings_.username) + ", NOOP answered " +
+                                   std::to_string(r.reply)}}
+            .dump(-1, ' ', false, json::error_handler_t::replace);
+    }
+
+    // What every transaction shares: the server, TLS (always verified), AUTH, deadlines and
+    // the reply capture. `error` and `r` must outlive the transfer.
+    void connection_options(CURL* h, char* error, send_result& r) const {
         curl_easy_setopt(h, CURLOPT_URL, settings_.smtp_url.c_str());
         curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
         curl_easy_setopt(h, CURLOPT_USE_SSL, static_cast<long>(settings_.tls == em::tls_mode::none ? CURLUSESSL_NONE : CURLUSESSL_ALL));
@@ -114,12 +133,6 @@ private:
             curl_easy_setopt(h, CURLOPT_USERNAME, settings_.username.c_str());
             curl_easy_setopt(h, CURLOPT_PASSWORD, settings_.password.c_str());
         }
-        curl_easy_setopt(h, CURLOPT_MAIL_FROM, from.c_str());
-        curl_easy_setopt(h, CURLOPT_MAIL_RCPT, rcpts.get());
-        curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
-        curl_easy_setopt(h, CURLOPT_READFUNCTION, &read_chunk);
-        curl_easy_setopt(h, CURLOPT_READDATA, &body);
-        curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(message.size()));
         curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(settings_.connect_timeout_ms));
         curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(settings_.timeout_ms));
         curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
@@ -127,6 +140,23 @@ private:
         curl_easy_setopt(h, CURLOPT_VERBOSE, 1L);
         curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, &on_debug);
         curl_easy_setopt(h, CURLOPT_DEBUGDATA, &r.server_reply);
+    }
+
+    send_result send(const std::string& recipient, const std::string& message) {
+        CURL* h = handle_.get();
+        send_result r;
+        char error[CURL_ERROR_SIZE] = {};
+        upload body{message};
+        const auto rcpt = "<" + recipient + ">";
+        const std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> rcpts(curl_slist_append(nullptr, rcpt.c_str()), &curl_slist_free_all);
+        const auto from = "<" + settings_.from.addr + ">";
+        connection_options(h, error, r);
+        curl_easy_setopt(h, CURLOPT_MAIL_FROM, from.c_str());
+        curl_easy_setopt(h, CURLOPT_MAIL_RCPT, rcpts.get());
+        curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
+        curl_easy_setopt(h, CURLOPT_READFUNCTION, &read_chunk);
+        curl_easy_setopt(h, CURLOPT_READDATA, &body);
+        curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(message.size()));
         r.code = curl_easy_perform(h);
         curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r.reply);
         r.error = error[0] ? error : curl_easy_strerror(r.code);

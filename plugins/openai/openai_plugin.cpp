@@ -29,6 +29,7 @@ public:
     std::string redact(std::string text) const { return paperboy::sdk::redact(std::move(text), settings_.api_key); }
 
     std::string call(std::string_view request_json) {
+        if (paperboy::sdk::is_probe(request_json)) return probe();
         const auto req = json::parse(request_json, nullptr, false);
         if (!req.is_object() || req.value("schema", 0) != 1 || !req.contains("user")) {
             throw paperboy::sdk::plugin_error(PB_INTERNAL, "unsupported request (expected schema 1 with a user prompt)");
@@ -57,6 +58,22 @@ public:
     }
 
 private:
+    // A one-word completion capped at a few tokens: proves the URL, the key and the model.
+    std::string probe() {
+        auto s = settings_;
+        s.max_tokens = 8;
+        const auto body = oa::build_request(s, "", "Reply with OK.", false);
+        const auto res = host_.http("POST", oa::endpoint(s), oa::request_headers(s).dump(), body.dump(), s.timeout_ms);
+        if (res.status != PB_OK) throw paperboy::sdk::plugin_error(res.status, redact(res.error));
+        auto outcome = oa::interpret_response(res.http_status, res.body, json::object());
+        if (auto* f = std::get_if<oa::failure>(&outcome)) throw paperboy::sdk::plugin_error(f->status, redact(f->message));
+        const auto& c = std::get<oa::completion>(outcome);
+        return json{{"ok", true},
+                    {"detail", "model " + (c.model.empty() ? settings_.model : c.model) + " answered (" +
+                                   std::to_string(c.tokens.prompt_tokens + c.tokens.completion_tokens) + " tokens)"}}
+            .dump(-1, ' ', false, json::error_handler_t::replace);
+    }
+
     paperboy::sdk::host host_;
     oa::settings settings_;
 };

@@ -16,6 +16,7 @@ public:
         : host_(host), settings_(paperboy::chat::settings_or_invalid_config(sl::parse_settings, config_json)) {}
 
     std::string call(std::string_view request_json) {
+        if (paperboy::sdk::is_probe(request_json)) return probe();
         const auto digest = paperboy::chat::digest_of(request_json);
         const auto plan = sl::build_messages(digest, settings_);
         // A resumed thread needs its parent's ts, which the host hands back with the receipts.
@@ -55,6 +56,21 @@ public:
     }
 
 private:
+    // auth.test proves the bot token; an incoming webhook has no call that posts nothing.
+    std::string probe() {
+        if (!settings_.bot()) {
+            return json{{"ok", true}, {"skipped", true}, {"detail", "an incoming webhook has no harmless call; paperboy send-test posts a sample"}}.dump();
+        }
+        const auto headers = json{{"Content-Type", "application/x-www-form-urlencoded"}, {"Authorization", "Bearer " + settings_.token}}.dump();
+        const auto res = host_.http("POST", settings_.api_url + "/auth.test", headers, "", settings_.timeout_ms);
+        if (res.status != PB_OK) throw paperboy::sdk::plugin_error(res.status, "Slack unreachable: " + redact(res.error));
+        const auto a = sl::interpret_api(res.http_status, res.body, json::object());
+        if (a.status != PB_OK) throw paperboy::sdk::plugin_error(a.status, redact(a.error));
+        const auto body = json::parse(res.body, nullptr, false);
+        const auto who = body.is_object() ? body.value("user", std::string()) + " in " + body.value("team", std::string()) : std::string();
+        return json{{"ok", true}, {"detail", "auth.test: token valid (" + who + ")"}}.dump(-1, ' ', false, json::error_handler_t::replace);
+    }
+
     std::string redact(std::string text) const {
         return paperboy::sdk::redact(paperboy::sdk::redact(std::move(text), settings_.token), settings_.webhook_url);
     }

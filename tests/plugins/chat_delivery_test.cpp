@@ -2,6 +2,7 @@
 
 #include "core/files.hpp"
 #include "support/fake_chat.hpp"
+#include "support/fake_openai.hpp"
 #include "support/fixtures.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
@@ -180,4 +181,34 @@ TEST_CASE("chat: bot-token Slack threads the papers under a summary, send-test w
     CHECK(discord.accepted()[0]["embeds"].size() == 2);
     const auto unknown = test::run_paperboy("send-test --config '" + (dir / "c.json").string() + "' --channel nope");
     CHECK(unknown.exit_code == 2);
+}
+
+TEST_CASE("check --probe: the model answers a tiny request, Slack auth.test and the Discord webhook GET pass, nothing is posted") {
+    test::fake_openai model({.answers = json::object()});
+    fake_chat slack(fake_chat::kind::slack_api), discord(fake_chat::kind::discord), hook(fake_chat::kind::slack_webhook);
+    temp_dir dir;
+    const json channels{{"bot", {{"plugin", "slack"}, {"token", "xoxb-good"}, {"channel", "C1"}, {"api_url", slack.url("/api")}}},
+                        {"bad-bot", {{"plugin", "slack"}, {"token", "xoxb-revoked"}, {"channel", "C1"}, {"api_url", slack.url("/api")}}},
+                        {"hook", {{"plugin", "slack"}, {"webhook_url", hook.url("/services/T/B/x")}}},
+                        {"disc", {{"plugin", "discord"}, {"webhook_url", discord.url("/api/webhooks/1/tok")}}}};
+    auto j = json::parse(R"({"arxiv": {"categories": ["cs.LG"]}, "profiles": [{"name": "lab", "topics": "t"}]})");
+    j["llm"] = {{"plugin", "openai"}, {"model", "gpt-4o-mini"}, {"base_url", model.base_url()}};
+    j["channels"] = channels;
+    j["plugin_dir"] = PAPERBOY_PLUGIN_BUILD_DIR;
+    j["state"] = {{"path", (dir / "state.db").string()}};
+    write_file_atomic(dir / "paperboy.json", j.dump()).value();
+    const auto r = test::run_paperboy("check --probe --config '" + (dir / "paperboy.json").string() + "'");
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 1);  // the revoked token
+    CHECK(r.out.find("llm openai: ok: model") != std::string::npos);
+    CHECK(r.out.find("channel bot (slack): ok: auth.test: token valid (paperboy in Lab)") != std::string::npos);
+    CHECK(r.out.find("channel bad-bot (slack): FAILED") != std::string::npos);
+    CHECK(r.out.find("invalid_auth") != std::string::npos);
+    CHECK(r.out.find("channel hook (slack): not probed") != std::string::npos);
+    CHECK(r.out.find("channel disc (discord): ok: webhook 'paperboy' for channel 42") != std::string::npos);
+    CHECK(r.out.find("xoxb-revoked") == std::string::npos);
+    CHECK(model.calls() == 1);
+    CHECK(slack.accepted().empty());
+    CHECK(discord.accepted().empty());
+    CHECK(hook.requests().empty());
 }

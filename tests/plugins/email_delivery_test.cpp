@@ -282,3 +282,25 @@ TEST_CASE("email: a day without selected papers sends nothing unless send_empty 
     CHECK(header(sample, "Subject") == "paperboy: 2 new papers for 2025-07-23");
     CHECK(std::string(sample["parts"][1]["text"]).find("The Recursive Coherence Principle") != std::string::npos);
 }
+
+TEST_CASE("check --probe: SMTP connect, STARTTLS, AUTH and NOOP prove the mail channel without sending mail") {
+    temp_dir dir;
+    const auto ca = test::make_test_ca(dir);
+    smtp_server server({.tls_cert = ca.cert_file, .tls_key = ca.key_file, .user = "lab", .password = "s3cret-pass", .refuse = {}});
+    auto mail = base_mail(server);
+    mail.update({{"username", "lab"}, {"password", "s3cret-pass"}, {"ca_file", ca.ca_file}});
+    write_file_atomic(dir / "good.json", mail_config_json(dir, mail).dump()).value();
+    const auto good = test::run_paperboy("check --probe --config '" + (dir / "good.json").string() + "'");
+    INFO(good.out << good.err);
+    CHECK(good.exit_code == 0);
+    CHECK(good.out.find("channel mail (email): ok: connected with TLS, logged in as lab, NOOP answered 250") != std::string::npos);
+    CHECK(server.messages().empty());
+
+    mail["password"] = "wrong-password";
+    write_file_atomic(dir / "bad.json", mail_config_json(dir, mail).dump()).value();
+    const auto bad = test::run_paperboy("check --probe --config '" + (dir / "bad.json").string() + "'");
+    CHECK(bad.exit_code == 1);
+    CHECK(bad.out.find("channel mail (email): FAILED") != std::string::npos);
+    CHECK(bad.out.find("535") != std::string::npos);
+    CHECK(bad.out.find("wrong-password") == std::string::npos);
+}

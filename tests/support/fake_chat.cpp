@@ -89,6 +89,16 @@ scripted_response fake_chat::answer(const recorded_request& req) {
     if (script) {
         if (auto r = script(index, body)) return *r;
     }
+    // The services' harmless calls, as check --probe uses them; they post nothing.
+    if (kind_ == kind::discord && req.method == "GET") {
+        return {200, json{{"id", "1"}, {"type", 1}, {"name", "paperboy"}, {"channel_id", "42"}, {"guild_id", "7"}}.dump(), {}};
+    }
+    if (kind_ == kind::slack_api && req.target.ends_with("/auth.test")) {
+        if (req.headers.count("authorization") == 0 || req.headers.at("authorization") != "Bearer xoxb-good") {
+            return {200, R"({"ok": false, "error": "invalid_auth"})", {}};
+        }
+        return {200, R"({"ok": true, "url": "https://lab.slack.com/", "team": "Lab", "user": "paperboy", "team_id": "T1", "user_id": "U1"})", {}};
+    }
     if (kind_ == kind::discord) {
         if (req.target.find("wait=true") == std::string::npos) return {400, R"({"message": "wait=true expected by this test"})", {}};
         if (auto v = discord_violation(body)) {
