@@ -341,8 +341,8 @@ std::vector<std::int64_t> state_store::finish_run_with_deliveries(const run_reco
     sqlite::transaction tx(db_);
     finish_run(r);
     // An entry still pending keeps its attempts and its next attempt: max_attempts counts
-    // across runs, and a second run does not bypass the backoff. A failed one starts over
-    // (running the day again is a deliberate act), and a held one is released or held again.
+    // across runs, and a second run does not bypass the backoff. A failed one stays failed
+    // (`resend` sends it again on purpose); a held one is released or held again.
     auto ins = db_.prepare(
         "INSERT INTO ledger(run_id, date, profile, channel, generation, payload, status, next_attempt_ms, created_ms, updated_ms, "
         "held_until_ms, hold_reason) VALUES(?1, ?2, ?3, ?4, 0, ?5, ?6, ?7, ?8, ?8, ?9, ?10) "
@@ -353,7 +353,7 @@ std::vector<std::int64_t> state_store::finish_run_with_deliveries(const run_reco
         "last_error = CASE WHEN status = 'pending' THEN last_error ELSE '' END, "
         "next_attempt_ms = CASE WHEN status = 'pending' AND excluded.status = 'pending' THEN next_attempt_ms ELSE excluded.next_attempt_ms END, "
         "created_ms = CASE WHEN status = 'pending' THEN created_ms ELSE excluded.created_ms END "
-        "WHERE status IN ('held', 'pending', 'failed')");
+        "WHERE status IN ('held', 'pending')");
     for (const auto& ch : channels) {
         ins.bind(1, r.id).bind(2, r.date).bind(3, r.profile).bind(4, ch).bind(5, payload);
         ins.bind(6, held ? "held" : "pending").bind(7, held ? held->next_try_ms : now_ms).bind(8, now_ms);

@@ -97,9 +97,10 @@ public:
 
     /// finish_run(r) and, in the same transaction, a generation-0 entry holding `payload` for
     /// each of `channels`: pending, or held when `held` is given. A channel whose entry exists
-    /// already keeps it when delivered or in flight; a pending one gets the new payload but
-    /// keeps its attempts and next attempt (max_attempts counts across runs); a failed or held
-    /// one gets the new payload and starts over. Returns the ids of the entries now pending.
+    /// already keeps it when delivered, in flight or failed (resend sends again on purpose); a
+    /// pending one gets the new payload but keeps its attempts and next attempt (max_attempts
+    /// counts across runs); a held one gets the new payload and is released or held again.
+    /// Returns the ids of the entries now pending.
     std::vector<std::int64_t> finish_run_with_deliveries(const run_record& r, const std::vector<std::string>& channels,
                                                          std::string_view payload, std::int64_t now_ms,
                                                          const std::optional<hold>& held = std::nullopt);

@@ -179,3 +179,56 @@ TEST_CASE("run with the openai plugin reproduces the sample's 18 papers, the sec
     CHECK(fake.calls() == 53);
     CHECK(read_file(dir / "out/golden/2025-07-23.md").value() == md);
 }
+
+TEST_CASE("run --date: a weekend says arXiv does not announce (exit 3), a future day is a usage error (exit 2)") {
+    temp_dir dir;
+    const auto cfg = write_config(dir, "file://" + test::golden_feed().string(), test::replay_llm());
+    const auto saturday = run_paperboy("run --config " + q(cfg) + " --date 2025-07-26");
+    CHECK(saturday.exit_code == exit_code::no_announcement);
+    CHECK(saturday.err.find("arXiv does not announce on Saturdays: 2025-07-26 is a Saturday") != std::string::npos);
+    CHECK(run_paperboy("run --config " + q(cfg) + " --date 2025-07-27").err.find("Sundays") != std::string::npos);
+    const auto future = run_paperboy("run --config " + q(cfg) + " --date 2999-01-04");
+    CHECK(future.exit_code == exit_code::usage);
+    CHECK(future.err.find("is in the future") != std::string::npos);
+    CHECK(future.err.find("not been updated") == std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(dir / "state.db"));  // nothing was fetched or stored
+}
+
+TEST_CASE("check prints nothing before every check passed, exits 78 for a plugin that is not installed, and suggests keys") {
+    temp_dir dir;
+    const auto unknown = write_config(dir, "https://rss.arxiv.org/rss/", {{"plugin", "opnai"}, {"model", "gpt-4o"}, {"plugin_dir_unused", 1}});
+    nlohmann::json j = nlohmann::json::parse(read_file(unknown).value());
+    j["llm"] = {{"plugin", "opnai"}, {"model", "gpt-4o"}};
+    j["plugin_dir"] = PAPERBOY_PLUGIN_BUILD_DIR;
+    write_file_atomic(unknown, j.dump()).value();
+    const auto r = run_paperboy("check --config " + q(unknown));
+    CHECK(r.exit_code == exit_code::config);
+    CHECK(r.out.find("configuration OK") == std::string::npos);
+    CHECK(r.err.find("/llm/plugin: plugin 'opnai' not found") != std::string::npos);
+    CHECK(r.err.find("found: discord, email, openai, slack") != std::string::npos);
+    CHECK(r.err.find("(did you mean 'openai'?)") != std::string::npos);
+
+    j["llm"] = {{"plugin", "openai"}, {"model", "gpt-4o"}, {"tempreature", 0.2}};
+    write_file_atomic(unknown, j.dump()).value();
+    const auto key = run_paperboy("check --config " + q(unknown));
+    CHECK(key.exit_code == exit_code::config);
+    CHECK(key.out.find("configuration OK") == std::string::npos);
+    CHECK(key.err.find(unknown.string() + ": /llm/tempreature: unknown key") != std::string::npos);
+    CHECK(key.err.find("the openai plugin accepts: model, base_url") != std::string::npos);
+    CHECK(key.err.find("(did you mean 'temperature'?)") != std::string::npos);
+
+    j["llm"] = {{"plugin", "offline"}};
+    j["channels"] = {{"mail", {{"plugin", "email"}, {"smtp_url", "smtp://127.0.0.1:1"}, {"from", "a@example.org"}, {"to", {"b@example.org"}}, {"bc", {"c@example.org"}}}}};
+    write_file_atomic(unknown, j.dump()).value();
+    const auto channel = run_paperboy("check --config " + q(unknown));
+    CHECK(channel.exit_code == exit_code::config);
+    CHECK(channel.out.find("configuration OK") == std::string::npos);
+    CHECK(channel.err.find("/channels/mail/bc: unknown key") != std::string::npos);
+    CHECK(channel.err.find("(did you mean 'cc'?)") != std::string::npos);
+
+    // 1e400 used to be an "internal error" (exit 1).
+    write_file_atomic(unknown, R"({"arxiv": {"categories": ["cs.LG"]}, "profiles": [{"name": "a", "topics": "t", "top_n": 1e400}]})").value();
+    const auto huge = run_paperboy("check --config " + q(unknown));
+    CHECK(huge.exit_code == exit_code::config);
+    CHECK(huge.err.find("/profiles/0/top_n: number out of range") != std::string::npos);
+}

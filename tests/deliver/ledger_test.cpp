@@ -129,8 +129,9 @@ TEST_CASE("ledger: a permanent error is not retried and is reported, pending ret
     r = test::run_paperboy("run --config " + cfg + " --date 2025-07-23");
     CHECK(r.out.find("discord: already delivered") != std::string::npos);
     CHECK(discord.titles().size() == 18);
-    // Running a day again also gives its failed channels one more try (here: refused again).
-    CHECK(slack.requests().size() == 2);
+    // Running a day again does not try a failed channel again (max_attempts counts across
+    // runs); resend does, on purpose.
+    CHECK(slack.requests().size() == 1);
     st = test::run_paperboy("status --config " + cfg);
     CHECK(st.out.find("0 pending, 1 failed") != std::string::npos);
 }
@@ -225,4 +226,25 @@ TEST_CASE("ledger: a version 1 state file keeps its delivery records") {
     REQUIRE(entries.size() == 1);
     CHECK(entries[0].status == delivery_status::delivered);
     CHECK(entries[0].channel == "slack");
+}
+
+TEST_CASE("ledger: max_attempts counts across runs, running the day again does not start the count over") {
+    fake_chat slack(fake_chat::kind::slack_webhook), discord(fake_chat::kind::discord);
+    discord.script = [](int, const json&) -> std::optional<scripted_response> {
+        return scripted_response{503, R"({"message": "upstream connect error"})", {}};
+    };
+    temp_dir dir;
+    const auto j = ledger_config(dir, slack, discord, {{"retry_delay_seconds", 0.01}, {"max_delay_seconds", 0.02}, {"wait_seconds", 0}, {"max_attempts", 3}});
+    const auto cfg = parse_config(j.dump(), dir.path()).value();
+    for (int run = 0; run < 6; ++run) {
+        run_day(cfg, {.date = parse_iso_day("2025-07-23")});
+        std::this_thread::sleep_for(40ms);
+    }
+    CHECK(discord.requests().size() == 3);  // each run used to reset the attempts and try again
+    state_store state(cfg.state_path);
+    const auto entries = state.ledger({.date = {}, .profile = {}, .channel = "discord", .statuses = {}, .ids = {}});
+    REQUIRE(entries.size() == 1);
+    CHECK(entries[0].status == delivery_status::failed);
+    CHECK(entries[0].attempts == 3);
+    CHECK(slack.titles().size() == 18);  // the other channel was unaffected, and got it once
 }

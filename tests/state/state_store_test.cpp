@@ -69,3 +69,30 @@ TEST_CASE("a file that is not a database is a clear error naming it") {
         CHECK(f.err().detail.find("state.db") != std::string::npos);
     }
 }
+
+TEST_CASE("an empty state file, or a SQLite file without paperboy's schema, is refused, never taken as a new state") {
+    test::temp_dir dir;
+    // A zero-length file (a truncated copy) used to become a fresh database: every day sent again.
+    REQUIRE(write_file_atomic(dir / "empty.db", "").has_value());
+    try {
+        state_store s(dir / "empty.db");
+        FAIL("opened an empty state file");
+    } catch (const failure& f) {
+        CHECK(f.err().code == errc::state);
+        CHECK(f.err().detail.find("empty file") != std::string::npos);
+    }
+    CHECK(std::filesystem::file_size(dir / "empty.db") == 0);  // untouched
+    {
+        sqlite::connection other(dir / "other.db");
+        other.exec("CREATE TABLE notes(id INTEGER PRIMARY KEY, text TEXT)");
+    }
+    try {
+        state_store s(dir / "other.db");
+        FAIL("took over another program's database");
+    } catch (const failure& f) {
+        CHECK(f.err().detail.find("not paperboy's schema") != std::string::npos);
+    }
+    // A missing file is a new state, as before.
+    state_store fresh(dir / "new.db");
+    CHECK(fresh.recent_runs(1).empty());
+}

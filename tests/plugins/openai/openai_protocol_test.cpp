@@ -67,7 +67,7 @@ TEST_CASE("errors are classified for the retry policy, with the server's retry h
     CHECK(std::get<failure>(interpret_response(200, "not json", json::object())).status == PB_TRANSIENT);
 }
 
-TEST_CASE("reasoning models get max_completion_tokens and no temperature; a refused parameter names the key") {
+TEST_CASE("reasoning models get max_completion_tokens and no temperature, a refused parameter names the key") {
     for (const auto* m : {"gpt-5", "gpt-5-mini", "gpt-5.4-nano", "GPT-5", "o1", "o1-mini", "o3-mini", "o4-mini", "openai/gpt-5", "gpt-6-luna"}) {
         INFO(m);
         CHECK(reasoning_model(m));
