@@ -26,7 +26,7 @@ json parse_strict(std::string_view text) {
     const auto pointer = [&] {
         std::string p;
         for (const auto& f : stack) p += "/" + (f.object ? f.key : std::to_string(f.index));
-        return p;
+        return p.empty() ? std::string("/") : p;
     };
     const auto element_starts = [&] {
         if (!stack.empty() && !stack.back().object) ++stack.back().index;
@@ -64,6 +64,8 @@ json parse_strict(std::string_view text) {
         // nlohmann reports numbers out of range (1e400) as out_of_range, not parse_error.
         std::string what = e.what();
         if (const auto bracket = what.find("] "); bracket != std::string::npos) what = what.substr(bracket + 2);
+        // The value being read when the lexer gave up is the next element of an array.
+        if (!stack.empty() && !stack.back().object) ++stack.back().index;
         if (e.id == 406) throw config_error{pointer() + ": number out of range (" + what + ")"};
         throw config_error{"/: not valid JSON: " + what};
     }

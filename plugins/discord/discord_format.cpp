@@ -75,10 +75,10 @@ json paper_embed(const json& p, const settings& s) {
         description += "\n\n" + cut(p["abstract"].get<std::string>(), std::min(s.abstract_chars, max_description - used));
     }
     json e{{"title", title},
-           {"url", "https://arxiv.org/abs/" + p["id"].get<std::string>()},
+           {"url", "https://arxiv.org/abs/" + chat::paper_id(p)},
            {"description", description},
            {"author", {{"name", cut(chat::join_authors(p["authors"]), 256)}}},
-           {"footer", {{"text", "arXiv:" + p["id"].get<std::string>()}}},
+           {"footer", {{"text", "arXiv:" + chat::paper_id(p)}}},
            {"color", p.value("author_match", false) ? 0xE67E22 : 0x2F80ED}};
     return e;
 }

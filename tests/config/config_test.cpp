@@ -180,3 +180,9 @@ TEST_CASE("<key>_file reads the value from a file relative to the config, and pa
     CHECK(missing.error().code == errc::config_invalid);
     CHECK(missing.error().detail.find("nope.json") != std::string::npos);
 }
+
+TEST_CASE("fuzz finds stay fixed: every configuration error starts with a JSON pointer") {
+    // Found by tests/fuzz/fuzz_config_loader: a top-level number out of range had no pointer.
+    CHECK(error_of("5555555555555555555555555555555555e555555555555555555").starts_with("/: number out of range"));
+    CHECK(error_of("[1e400]").starts_with("/0: number out of range"));
+}

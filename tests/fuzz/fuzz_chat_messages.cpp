@@ -1,0 +1,73 @@
+// Slack and Discord messages from a digest of arbitrary text: the services' limits hold, and
+// no mention or link survives that the formatter did not make itself.
+#include "chat_common.hpp"
+#include "discord_format.hpp"
+#include "slack_format.hpp"
+
+#include <fuzzer/FuzzedDataProvider.h>
+
+#include <cstdint>
+#include <cstdlib>
+
+namespace {
+
+void check_slack_text(const std::string& text, std::size_t max) {
+    if (paperboy::chat::length(text) > max) std::abort();
+    // Every '<' opens one of our links to arXiv; '<!channel>', '<@U1>' or '<http://evil|x>' never.
+    for (auto i = text.find('<'); i != std::string::npos; i = text.find('<', i + 1)) {
+        if (text.compare(i, 23, "<https://arxiv.org/abs/") != 0) std::abort();
+    }
+}
+
+void check_discord_text(const std::string& text, std::size_t max) {
+    if (paperboy::chat::length(text) > max) std::abort();
+    for (auto i = text.find('@'); i != std::string::npos; i = text.find('@', i + 1)) {
+        if (text.compare(i + 1, 3, "\xE2\x80\x8B") != 0) std::abort();  // @everyone, @here, <@id> stay text
+    }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    FuzzedDataProvider in(data, size);
+    nlohmann::json papers = nlohmann::json::array();
+    const int n = in.ConsumeIntegralInRange(0, 30);
+    for (int i = 0; i < n; ++i) {
+        papers.push_back({{"rank", i + 1}, {"id", in.ConsumeBool() ? in.ConsumeRandomLengthString(20) : "2507.1" + std::to_string(1000 + i)},
+                          {"title", in.ConsumeRandomLengthString(600)}, {"authors", {in.ConsumeRandomLengthString(200)}},
+                          {"abstract", in.ConsumeRandomLengthString(5000)}, {"comment", in.ConsumeRandomLengthString(800)},
+                          {"relevance", 9}, {"novelty", 8}, {"author_match", in.ConsumeBool()}});
+    }
+    nlohmann::json digest{{"schema", 1}, {"date", "2025-07-23"}, {"profile", "lab"}, {"model", "m"}, {"stats", {{"scanned", 10}}}, {"papers", papers}};
+    if (in.ConsumeBool()) digest["incomplete"] = {{"text", in.ConsumeRandomLengthString(1500)}};
+    const auto slack = paperboy::slack::parse_settings(R"({"webhook_url": "https://hooks.slack.com/services/T/B/x", "abstract_chars": 2500})");
+    const auto discord = paperboy::discord::parse_settings(R"({"webhook_url": "https://discord.com/api/webhooks/1/x", "abstract_chars": 3500})");
+    try {
+        for (const auto& m : paperboy::slack::build_messages(digest, slack).messages) {
+            if (m["blocks"].size() > paperboy::slack::max_blocks) std::abort();
+            for (const auto& b : m["blocks"]) {
+                if (b["type"] == "section") check_slack_text(b["text"]["text"].get<std::string>(), paperboy::slack::max_section_text);
+                if (b["type"] == "header" && paperboy::chat::length(b["text"]["text"].get<std::string>()) > paperboy::slack::max_header_text) std::abort();
+            }
+        }
+        for (const auto& m : paperboy::discord::build_messages(digest, discord)) {
+            if (m["embeds"].size() > paperboy::discord::max_embeds || m["allowed_mentions"]["parse"] != nlohmann::json::array()) std::abort();
+            std::size_t chars = 0;
+            for (const auto& e : m["embeds"]) {
+                check_discord_text(e["title"].get<std::string>(), paperboy::discord::max_title);
+                check_discord_text(e["description"].get<std::string>(), paperboy::discord::max_description);
+                check_discord_text(e["author"]["name"].get<std::string>(), 256);
+                if (!e["url"].get<std::string>().starts_with("https://arxiv.org/abs/")) std::abort();
+                chars += paperboy::chat::length(e["title"].get<std::string>()) + paperboy::chat::length(e["description"].get<std::string>()) +
+                         paperboy::chat::length(e["author"]["name"].get<std::string>()) + paperboy::chat::length(e["footer"]["text"].get<std::string>());
+            }
+            if (chars > paperboy::discord::max_message_chars) std::abort();
+            if (m.contains("content")) check_discord_text(m["content"].get<std::string>(), paperboy::discord::max_content);
+        }
+    } catch (const paperboy::sdk::plugin_error& e) {
+        if (e.status != PB_INTERNAL) std::abort();  // a digest with a bad id is refused, not formatted
+    } catch (const nlohmann::json::exception&) {
+        // invalid UTF-8 cannot be serialised; the host replaces it before a plugin sees it
+    }
+    return 0;
+}
