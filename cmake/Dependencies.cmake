@@ -8,3 +8,8 @@ find_package(nlohmann_json 3.11 REQUIRED)
 find_package(pugixml REQUIRED)
 find_package(SQLite3 REQUIRED)
 find_package(date REQUIRED)
+# liblinear (Debian's liblinear-dev) ships no CMake package: an imported target by hand.
+find_library(PAPERBOY_LIBLINEAR linear REQUIRED)
+find_path(PAPERBOY_LIBLINEAR_INCLUDE linear.h REQUIRED)
+add_library(liblinear::liblinear UNKNOWN IMPORTED)
+set_target_properties(liblinear::liblinear PROPERTIES IMPORTED_LOCATION ${PAPERBOY_LIBLINEAR} INTERFACE_INCLUDE_DIRECTORIES ${PAPERBOY_LIBLINEAR_INCLUDE})

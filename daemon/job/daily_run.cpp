@@ -190,7 +190,7 @@ run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_o
     std::unique_ptr<scorer> owned;
     scorer* sc = scorer_override;
     if (!sc) {
-        owned = make_scorer(cfg.llm, cfg.plugin_dir, cfg.source);
+        owned = make_scorer(cfg.llm, cfg.plugin_dir, cfg.source, state ? &*state : nullptr);
         sc = owned.get();
     }
 

@@ -2,6 +2,7 @@
 
 #include "score/llm_scorer.hpp"
 #include "score/offline_scorer.hpp"
+#include "score/ranker_scorer.hpp"
 #include "score/replay_scorer.hpp"
 
 namespace paperboy {
@@ -48,8 +49,8 @@ std::unique_ptr<plugin_instance> make_llm_instance(const llm_config& llm, const 
 }
 
 std::unique_ptr<scorer> make_scorer(const llm_config& llm, const std::optional<std::filesystem::path>& plugin_dir,
-                                    const std::filesystem::path& config_file) {
-    if (llm.plugin == "offline") return std::make_unique<offline_scorer>();
+                                    const std::filesystem::path& config_file, state_store* state) {
+    if (llm.plugin == "offline") return std::make_unique<ranker_scorer>(state);
     if (llm.plugin == "replay") return std::make_unique<replay_scorer>(llm);
     return std::make_unique<llm_scorer>(llm, llm_instances(llm, plugin_dir, config_file, llm.concurrency));
 }

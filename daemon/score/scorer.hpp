@@ -16,10 +16,13 @@
 
 namespace paperboy {
 
+class state_store;
+
 struct paper_score {
     int relevance = 0;             // 1..10
     std::optional<int> novelty;    // 1..10; nullopt when the scorer cannot judge novelty
     std::string comment;           // untrusted text (from a model); escaped by renderers
+    std::optional<double> ranker_score;  // the built-in ranker's day-relative score, when it scored the paper
 };
 
 struct token_usage {
@@ -86,7 +89,9 @@ public:
 std::unique_ptr<plugin_instance> make_llm_instance(const llm_config& llm, const std::optional<std::filesystem::path>& plugin_dir,
                                                    const std::filesystem::path& config_file);
 
+/// "offline" is the built-in ranker (ranker_scorer), which learns from the votes in `state`
+/// (null: cold, as for a dry run).
 std::unique_ptr<scorer> make_scorer(const llm_config& llm, const std::optional<std::filesystem::path>& plugin_dir = {},
-                                    const std::filesystem::path& config_file = {});
+                                    const std::filesystem::path& config_file = {}, state_store* state = nullptr);
 
 }  // namespace paperboy

@@ -25,7 +25,7 @@ CREATE TABLE IF NOT EXISTS papers(
 CREATE INDEX IF NOT EXISTS papers_by_id ON papers(id);
 CREATE TABLE IF NOT EXISTS scores(
   paper_id TEXT NOT NULL, version INTEGER NOT NULL, scorer_key TEXT NOT NULL,
-  relevance INTEGER NOT NULL, novelty INTEGER, comment TEXT NOT NULL, created_at TEXT NOT NULL,
+  relevance INTEGER NOT NULL, novelty INTEGER, comment TEXT NOT NULL, created_at TEXT NOT NULL, ranker_score REAL,
   PRIMARY KEY(paper_id, version, scorer_key));
 CREATE TABLE IF NOT EXISTS usage(
   date TEXT NOT NULL, profile TEXT NOT NULL, scorer_key TEXT NOT NULL,
@@ -49,6 +49,9 @@ CREATE TABLE IF NOT EXISTS ledger(
 CREATE INDEX IF NOT EXISTS ledger_by_status ON ledger(status, next_attempt_ms);
 CREATE TABLE IF NOT EXISTS delivered_papers(
   profile TEXT NOT NULL, paper_id TEXT NOT NULL, first_date TEXT NOT NULL, PRIMARY KEY(profile, paper_id));
+CREATE TABLE IF NOT EXISTS votes(
+  profile TEXT NOT NULL, paper_id TEXT NOT NULL, date TEXT NOT NULL, vote INTEGER NOT NULL CHECK(vote IN (-1, 1)),
+  source TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY(profile, paper_id));
 )sql";
 
 // Version 1 recorded only delivered (date, profile, channel); they become delivered entries.
@@ -154,7 +157,14 @@ state_store::state_store(const std::filesystem::path& path) : db_(existing_file_
             if (v.step()) version = v.column_text(0);
         }
         if (version == "2") {
+            bool has_ranker_score = false;
+            {
+                auto cols = db_.prepare("SELECT 1 FROM pragma_table_info('scores') WHERE name = 'ranker_score'");
+                has_ranker_score = cols.step();
+            }
             sqlite::transaction tx(db_);
+            // A version 2 file made by 0.2 lacks the column; one just migrated from 1 has it.
+            if (!has_ranker_score) db_.exec("ALTER TABLE scores ADD COLUMN ranker_score REAL");
             db_.exec(migrate_v2);
             tx.commit();
         } else if (version != "3") {
@@ -214,7 +224,7 @@ void state_store::save_day(const feed& f, std::string_view source_url) {
 std::map<std::string, paper_score> state_store::cached_scores(std::string_view scorer_key,
                                                               std::span<const paper* const> papers) {
     std::map<std::string, paper_score> out;
-    auto q = db_.prepare("SELECT relevance, novelty, comment FROM scores WHERE paper_id = ? AND version = ? AND scorer_key = ?");
+    auto q = db_.prepare("SELECT relevance, novelty, comment, ranker_score FROM scores WHERE paper_id = ? AND version = ? AND scorer_key = ?");
     for (const auto* p : papers) {
         q.bind(1, p->id).bind(2, static_cast<std::int64_t>(p->version)).bind(3, scorer_key);
         if (q.step()) {
@@ -222,6 +232,7 @@ std::map<std::string, paper_score> state_store::cached_scores(std::string_view s
             s.relevance = static_cast<int>(q.column_int(0));
             if (!q.column_is_null(1)) s.novelty = static_cast<int>(q.column_int(1));
             s.comment = q.column_text(2);
+            if (!q.column_is_null(3)) s.ranker_score = q.column_double(3);
             out.emplace(p->id, std::move(s));
         }
         q.reset();
@@ -233,8 +244,8 @@ void state_store::save_scores(std::string_view scorer_key, std::span<const paper
                               const std::map<std::string, paper_score>& scores) {
     sqlite::transaction tx(db_);
     auto ins = db_.prepare(
-        "INSERT OR REPLACE INTO scores(paper_id, version, scorer_key, relevance, novelty, comment, created_at) "
-        "VALUES(?, ?, ?, ?, ?, ?, ?)");
+        "INSERT OR REPLACE INTO scores(paper_id, version, scorer_key, relevance, novelty, comment, created_at, ranker_score) "
+        "VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
     const auto now = utc_timestamp();
     for (const auto* p : papers) {
         const auto it = scores.find(p->id);
@@ -244,6 +255,8 @@ void state_store::save_scores(std::string_view scorer_key, std::span<const paper
         ins.bind(4, static_cast<std::int64_t>(s.relevance));
         ins.bind(5, s.novelty ? std::optional<std::int64_t>(*s.novelty) : std::nullopt);
         ins.bind(6, s.comment).bind(7, now);
+        if (s.ranker_score) ins.bind(8, *s.ranker_score);
+        else ins.bind_null(8);
         ins.run();
     }
     tx.commit();
@@ -367,6 +380,32 @@ std::vector<std::int64_t> state_store::finish_run_with_deliveries(const run_reco
     }
     tx.commit();
     return ids;
+}
+
+void state_store::record_vote(const vote& v) {
+    auto up = db_.prepare(
+        "INSERT INTO votes(profile, paper_id, date, vote, source, created_at) VALUES(?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT(profile, paper_id) DO UPDATE SET date = excluded.date, vote = excluded.vote, source = excluded.source, "
+        "created_at = excluded.created_at");
+    up.bind(1, v.profile).bind(2, v.paper_id).bind(3, v.date).bind(4, static_cast<std::int64_t>(v.value > 0 ? 1 : -1));
+    up.bind(5, v.source).bind(6, v.created_at.empty() ? utc_timestamp() : v.created_at).run();
+}
+
+std::vector<vote> state_store::votes(std::string_view profile) {
+    auto q = db_.prepare("SELECT profile, paper_id, date, vote, source, created_at FROM votes WHERE profile = ? ORDER BY date, paper_id");
+    q.bind(1, profile);
+    std::vector<vote> out;
+    while (q.step()) {
+        out.push_back({q.column_text(0), q.column_text(1), q.column_text(2), static_cast<int>(q.column_int(3)), q.column_text(4), q.column_text(5)});
+    }
+    return out;
+}
+
+std::vector<std::string> state_store::stored_days() {
+    auto q = db_.prepare("SELECT date FROM days ORDER BY date");
+    std::vector<std::string> out;
+    while (q.step()) out.push_back(q.column_text(0));
+    return out;
 }
 
 std::optional<std::int64_t> state_store::hold_deadline(std::string_view date, std::string_view profile) {

@@ -33,6 +33,14 @@ struct run_record {
 
 /// held: the digest waits for its papers to be scored (llm.on_failure "hold"); it becomes
 /// pending when a later run scores them, or when held_until passes (then sent marked incomplete).
+/// A reader's vote on a paper of a stored day; a later vote on the same paper replaces it.
+struct vote {
+    std::string profile, paper_id, date;  // date: the announcement day the paper was in
+    int value = 0;                        // +1 like, -1 dislike
+    std::string source;                   // "cli", "link", "slack", "discord", "import", ...
+    std::string created_at;               // UTC, ISO 8601 (set when recorded)
+};
+
 enum class delivery_status { held, pending, sending, delivered, failed };
 std::string_view to_string(delivery_status s);
 
@@ -104,6 +112,13 @@ public:
     std::vector<std::int64_t> finish_run_with_deliveries(const run_record& r, const std::vector<std::string>& channels,
                                                          std::string_view payload, std::int64_t now_ms,
                                                          const std::optional<hold>& held = std::nullopt);
+    /// Records (or replaces) a vote.
+    void record_vote(const vote& v);
+    /// The profile's votes, oldest day first.
+    std::vector<vote> votes(std::string_view profile);
+    /// Every stored announcement day, oldest first.
+    std::vector<std::string> stored_days();
+
     /// The earliest held_until of (date, profile)'s held entries, if any are held.
     std::optional<std::int64_t> hold_deadline(std::string_view date, std::string_view profile);
     /// Days with a held entry whose re-scoring is due, oldest first.

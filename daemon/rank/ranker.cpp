@@ -1,0 +1,119 @@
+#include "rank/ranker.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <numeric>
+
+namespace paperboy::rank {
+
+std::vector<double> z_scores(const std::vector<double>& v) {
+    if (v.empty()) return {};
+    const double mean = std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
+    double var = 0;
+    for (const double x : v) var += (x - mean) * (x - mean);
+    const double sd = std::sqrt(var / static_cast<double>(v.size()));
+    std::vector<double> out(v.size(), 0.0);
+    if (sd < 1e-12) return out;
+    for (std::size_t i = 0; i < v.size(); ++i) out[i] = (v[i] - mean) / sd;
+    return out;
+}
+
+int relevance_of(double z) {
+    static constexpr std::array<double, 9> bounds{2.0, 1.6, 1.28, 0.84, 0.52, 0.25, 0.0, -0.5, -1.0};
+    for (std::size_t i = 0; i < bounds.size(); ++i) {
+        if (z >= bounds[i]) return 10 - static_cast<int>(i);
+    }
+    return 1;
+}
+
+std::optional<double> roc_auc(const std::vector<double>& scores, const std::vector<int>& labels) {
+    std::vector<std::size_t> order(scores.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [&](auto a, auto b) { return scores[a] < scores[b]; });
+    double positive_rank_sum = 0, positives = 0, negatives = 0;
+    for (std::size_t i = 0; i < order.size();) {
+        std::size_t j = i;
+        while (j < order.size() && scores[order[j]] == scores[order[i]]) ++j;
+        const double rank = static_cast<double>(i + 1 + j) / 2.0;  // ties share their mean rank
+        for (std::size_t k = i; k < j; ++k) {
+            if (labels[order[k]] != 0) positive_rank_sum += rank;
+        }
+        i = j;
+    }
+    for (const int l : labels) (l != 0 ? positives : negatives) += 1;
+    if (positives == 0 || negatives == 0) return std::nullopt;
+    return (positive_rank_sum - positives * (positives + 1) / 2) / (positives * negatives);
+}
+
+ranker::ranker(vocabulary vocab, std::string_view topics, ranker_weights w)
+    : vocab_(std::move(vocab)), topics_(vocab_.vectorize_text(topics)), weights_(w) {}
+
+void ranker::train(const std::vector<example>& examples, const training_options& opts) {
+    std::vector<sparse_vector> x;
+    std::vector<int> y;
+    std::vector<double> centroid(vocab_.size(), 0.0);
+    positives_ = negatives_ = 0;
+    for (const auto& e : examples) {
+        x.push_back(e.x);
+        y.push_back(e.label > 0 ? 1 : -1);
+        if (e.label > 0) {
+            ++positives_;
+            for (const auto& [i, v] : e.x.entries) centroid[static_cast<std::size_t>(i)] += v;
+        } else {
+            ++negatives_;
+        }
+    }
+    model_ = train_logistic(x, y, vocab_.size(), opts);
+    double norm = 0;
+    for (const double v : centroid) norm += v * v;
+    centroid_.entries.clear();
+    if (norm > 0) {
+        norm = std::sqrt(norm);
+        for (std::size_t i = 0; i < centroid.size(); ++i) {
+            if (centroid[i] != 0) centroid_.entries.emplace_back(static_cast<int>(i), centroid[i] / norm);
+        }
+    }
+}
+
+std::vector<double> ranker::score_day(const std::vector<sparse_vector>& papers, const std::vector<double>& keyword_relevance) const {
+    std::vector<double> cosine, model, centroid;
+    for (const auto& x : papers) {
+        cosine.push_back(topics_.dot(x));
+        if (trained()) {
+            model.push_back(model_.decision(x));
+            centroid.push_back(centroid_.dot(x));
+        }
+    }
+    const auto zc = z_scores(cosine);
+    const auto zk = z_scores(keyword_relevance.size() == papers.size() ? keyword_relevance : std::vector<double>(papers.size(), 0.0));
+    std::vector<double> cold(papers.size());
+    for (std::size_t i = 0; i < papers.size(); ++i) cold[i] = zc[i] + weights_.keywords * zk[i];
+    if (!trained()) return z_scores(cold);
+    const auto zm = z_scores(model), zr = z_scores(centroid), zcold = z_scores(cold);
+    std::vector<double> out(papers.size());
+    for (std::size_t i = 0; i < papers.size(); ++i) out[i] = weights_.model * zm[i] + weights_.centroid * zr[i] + weights_.topics * zcold[i];
+    return z_scores(out);
+}
+
+std::vector<term_weight> ranker::explain(const sparse_vector& x, std::size_t n) const {
+    std::vector<term_weight> all;
+    for (const auto& [i, v] : x.entries) {
+        double w = 0;
+        if (trained()) {
+            w = model_.weights[static_cast<std::size_t>(i)] * v;
+        } else {
+            for (const auto& [j, q] : topics_.entries) {
+                if (j == i) w = q * v;
+            }
+        }
+        if (w != 0) all.push_back({vocab_.term(i), w});
+    }
+    std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.weight > b.weight; });
+    std::vector<term_weight> out;
+    for (std::size_t k = 0; k < all.size() && k < n && all[k].weight > 0; ++k) out.push_back(all[k]);
+    for (std::size_t k = 0; k < all.size() && k < n && all[all.size() - 1 - k].weight < 0; ++k) out.push_back(all[all.size() - 1 - k]);
+    return out;
+}
+
+}  // namespace paperboy::rank

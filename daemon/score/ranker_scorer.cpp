@@ -1,0 +1,141 @@
+#include "score/ranker_scorer.hpp"
+
+#include "core/text.hpp"
+#include "score/offline_scorer.hpp"
+#include "score/prompt.hpp"
+#include "state/state_store.hpp"
+
+#include <algorithm>
+#include <set>
+
+namespace paperboy {
+namespace {
+
+keyword_set keywords_for(const profile_config& profile) {
+    return profile.keywords.empty() ? extract_keywords(profile.topics) : keywords_from_list(profile.keywords);
+}
+
+std::vector<double> keyword_relevance(const profile_config& profile, std::span<const paper* const> papers) {
+    const auto ks = keywords_for(profile);
+    std::vector<double> out;
+    for (const auto* p : papers) out.push_back(offline_score(find_keywords(ks, *p)).relevance);
+    return out;
+}
+
+std::string learned_from(const rank::ranker& r, std::size_t likes, std::size_t dislikes) {
+    if (!r.trained()) return "not trained yet (no votes): ranked by the topics text and its keywords";
+    return "learned from " + std::to_string(likes) + (likes == 1 ? " like" : " likes") + " and " + std::to_string(dislikes) +
+           (dislikes == 1 ? " dislike" : " dislikes") + " (" + std::to_string(r.negatives()) + " negatives with the other papers of those days)";
+}
+
+}  // namespace
+
+rank::ranker train_profile_ranker(state_store* state, const profile_config& profile, std::span<const paper* const> extra) {
+    std::vector<feed> days;
+    std::vector<vote> votes;
+    if (state) {
+        votes = state->votes(profile.name);
+        std::set<std::string> voted_days;
+        for (const auto& v : votes) voted_days.insert(v.date);
+        const auto stored = state->stored_days();
+        for (std::size_t i = 0; i < stored.size(); ++i) {
+            const bool recent = i + ranker_vocabulary_days >= stored.size();
+            if (!recent && !voted_days.contains(stored[i])) continue;
+            if (auto f = state->load_day(*parse_iso_day(stored[i]))) days.push_back(std::move(*f));
+        }
+    }
+    std::vector<rank::vocabulary::document> docs;
+    std::set<std::string> seen;
+    for (const auto& d : days) {
+        for (const auto& p : d.papers) {
+            if (seen.insert(p.id).second) docs.push_back({p.title, p.abstract});
+        }
+    }
+    for (const auto* p : extra) {
+        if (seen.insert(p->id).second) docs.push_back({p->title, p->abstract});
+    }
+    rank::ranker r(rank::vocabulary::build(docs), profile.topics);
+    if (votes.empty()) return r;
+
+    std::map<std::string, int> by_id;
+    for (const auto& v : votes) by_id[v.paper_id] = v.value;
+    std::set<std::string> voted_days;
+    for (const auto& v : votes) voted_days.insert(v.date);
+    std::vector<rank::example> examples;
+    std::vector<std::pair<std::string, rank::sparse_vector>> others;
+    std::set<std::string> used;
+    for (const auto& d : days) {
+        if (!voted_days.contains(format_iso_day(d.announced))) continue;
+        for (const auto& p : d.papers) {
+            if (!used.insert(p.id).second) continue;
+            const auto it = by_id.find(p.id);
+            if (it != by_id.end()) examples.push_back({r.features(p), it->second});
+            else others.emplace_back(stable_hash(p.id), r.features(p));
+        }
+    }
+    // Unvoted papers of voted days are negatives; a deterministic sample when there are many.
+    std::sort(others.begin(), others.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    if (others.size() > ranker_max_negatives) others.resize(ranker_max_negatives);
+    for (auto& [key, x] : others) examples.push_back({std::move(x), -1});
+    r.train(examples);
+    return r;
+}
+
+const rank::ranker& ranker_scorer::ranker_for(const profile_config& profile, std::span<const paper* const> papers) const {
+    auto& slot = trained_[profile.name];
+    if (!slot) slot = std::make_unique<rank::ranker>(train_profile_ranker(state_, profile, papers));
+    return *slot;
+}
+
+std::string ranker_scorer::cache_key(const profile_config& profile) const {
+    const auto& r = ranker_for(profile, {});
+    std::string votes;
+    if (state_) {
+        for (const auto& v : state_->votes(profile.name)) votes += v.paper_id + (v.value > 0 ? "+" : "-");
+    }
+    const auto ks = keywords_for(profile);
+    return "ranker/v1/" + stable_hash(profile.topics + "\x1f" + text::join(ks.positive) + "|" + text::join(ks.negative) + "\x1f" + votes +
+                                      "\x1f" + r.vocab().fingerprint());
+}
+
+scoring_outcome ranker_scorer::score(const profile_config& profile, std::span<const paper* const> papers) {
+    const auto& r = ranker_for(profile, papers);
+    std::vector<rank::sparse_vector> x;
+    for (const auto* p : papers) x.push_back(r.features(*p));
+    const auto z = r.score_day(x, keyword_relevance(profile, papers));
+    scoring_outcome out;
+    for (std::size_t i = 0; i < papers.size(); ++i) {
+        paper_score s;
+        s.relevance = rank::relevance_of(z[i]);
+        s.ranker_score = z[i];
+        std::string terms;
+        for (const auto& t : r.explain(x[i], 3)) {
+            if (t.weight > 0) terms += (terms.empty() ? "" : ", ") + t.term;
+        }
+        s.comment = "Ranker " + std::string(r.trained() ? "(learned)" : "(topics)") + (terms.empty() ? std::string(": no topic terms") : ": " + terms) +
+                    ". Novelty not judged.";
+        out.scores.emplace(papers[i]->id, std::move(s));
+    }
+    return out;
+}
+
+prompt_disclosure ranker_scorer::disclose(const profile_config& profile) const {
+    const auto& r = ranker_for(profile, {});
+    std::size_t likes = 0, dislikes = 0;
+    if (state_) {
+        for (const auto& v : state_->votes(profile.name)) (v.value > 0 ? likes : dislikes) += 1;
+    }
+    const auto ks = keywords_for(profile);
+    prompt_disclosure d;
+    d.sent_to_model = false;
+    d.system = "No language model was used: paperboy's built-in ranker rated these papers, " + learned_from(r, likes, dislikes) + ".";
+    d.user = "The ranker compares each paper's words and word pairs (tf-idf of title and abstract, the title counted four times) "
+             "with the topics text and its keywords, and, once the reader has voted (paperboy feedback), with a logistic "
+             "regression trained on the votes and the centroid of the liked papers. Relevance 1-10 maps the day's ranking: "
+             "10 for the top few percent, 8 and above for about the top tenth. Novelty cannot be judged without a model, so "
+             "the novelty cut-off does not apply.\n\nKeywords: " + text::join(ks.positive) + "\n\nExcluded topics: " +
+             (ks.negative.empty() ? std::string("none") : text::join(ks.negative));
+    return d;
+}
+
+}  // namespace paperboy

@@ -1,0 +1,48 @@
+// The built-in scorer ("llm.plugin": "offline"): the profile's ranker (rank/ranker.hpp),
+// trained from what the state holds. No model, no network, no API key.
+#pragma once
+
+#include "rank/ranker.hpp"
+#include "score/scorer.hpp"
+
+#include <map>
+#include <memory>
+#include <span>
+
+namespace paperboy {
+
+class state_store;
+
+/// How many recent stored days the vocabulary is learned from (voted days always count).
+inline constexpr std::size_t ranker_vocabulary_days = 30;
+/// At most this many negatives (the other papers of voted days) train the model; beyond it a
+/// deterministic sample by id.
+inline constexpr std::size_t ranker_max_negatives = 5000;
+
+/// The profile's ranker: the vocabulary of the stored days (and `extra`, the papers about to
+/// be scored), trained on the profile's votes: likes positive; dislikes, and the other papers
+/// of the days that hold a vote, negative. Cold (topics only) without votes or state.
+rank::ranker train_profile_ranker(state_store* state, const profile_config& profile, std::span<const paper* const> extra);
+
+class ranker_scorer final : public scorer {
+public:
+    /// `state` may be null (a dry run): the ranker is then cold, its vocabulary the day's papers.
+    explicit ranker_scorer(state_store* state) : state_(state) {}
+
+    std::string model() const override { return "offline"; }
+    /// Changes with the votes, the topics and the vocabulary (so with every newly stored day).
+    std::string cache_key(const profile_config& profile) const override;
+    /// RELEVANCE = rank::relevance_of(z) of the day's z-scored ranker score; NOVELTY not judged;
+    /// the comment names the strongest terms; ranker_score is the z-score.
+    scoring_outcome score(const profile_config& profile, std::span<const paper* const> papers) override;
+    prompt_disclosure disclose(const profile_config& profile) const override;
+
+    /// Trains (once per profile and run) with `papers` as the day's extra corpus.
+    const rank::ranker& ranker_for(const profile_config& profile, std::span<const paper* const> papers) const;
+
+private:
+    state_store* state_;
+    mutable std::map<std::string, std::unique_ptr<rank::ranker>> trained_;
+};
+
+}  // namespace paperboy
