@@ -7,6 +7,7 @@
 #include "log/logging.hpp"
 #include "arxiv/feed_source.hpp"
 #include "deliver/delivery.hpp"
+#include "feedback/votes.hpp"
 #include "plugin/loader.hpp"
 #include "schedule/schedule.hpp"
 #include "service/daemon.hpp"
@@ -61,6 +62,9 @@ Commands:
             that failed, with its attempts, next try and last error.
   resend    Deliver a day's digest again on purpose (--date, --profile,
             optionally --channel; default: all the profile's channels).
+  feedback  Teach the built-in ranker: --like ID... and --dislike ID... record
+            votes on papers of a stored day (--date, --profile); --list shows
+            them. A later vote on a paper replaces the earlier one.
   help      Show this help.
 
 Options for every command:
@@ -74,6 +78,12 @@ Options for send-test and resend:
 Options for resend:
   --date YYYY-MM-DD    The announcement day whose digest is sent again.
   --profile NAME       The profile.
+Options for feedback:
+  --date YYYY-MM-DD    The announcement day the papers were in.
+  --profile NAME       The profile (optional when there is one).
+  --like ID...         Papers the reader wants more of (arXiv ids or abs URLs).
+  --dislike ID...      Papers the reader wants fewer of.
+  --list               List the recorded votes instead.
 Options for serve:
   --listen HOST:PORT   Where to listen (default: server.listen).
 Options for status:
@@ -428,6 +438,41 @@ int cmd_status(const std::vector<std::string>& args) {
     return exit_code::ok;
 }
 
+int cmd_feedback(const std::vector<std::string>& args) {
+    common_options c;
+    std::string date_text, profile;
+    std::vector<std::string> likes, dislikes;
+    bool list = false;
+    auto desc = common_description(c);
+    desc.add_options()("date", po::value(&date_text))("profile", po::value(&profile))(
+        "like", po::value(&likes)->multitoken())("dislike", po::value(&dislikes)->multitoken())("list", po::bool_switch(&list));
+    if (!parse_command(args, desc, c)) return exit_code::ok;
+    const auto cfg = load_config(resolve_config_path(c)).value();
+    if (!profile.empty() && std::none_of(cfg.profiles.begin(), cfg.profiles.end(), [&](const auto& p) { return p.name == profile; })) {
+        throw failure(make_error(errc::usage, "no profile named '" + profile + "' in the configuration"));
+    }
+    if (profile.empty() && cfg.profiles.size() == 1) profile = cfg.profiles.front().name;
+    state_store state(cfg.state_path);
+    if (list) {
+        for (const auto& p : cfg.profiles) {
+            if (!profile.empty() && p.name != profile) continue;
+            const auto votes = state.votes(p.name);
+            std::cout << p.name << ": " << votes.size() << " vote(s)\n";
+            for (const auto& v : votes) {
+                std::cout << "  " << v.date << "  " << (v.value > 0 ? "like    " : "dislike ") << v.paper_id << "  (" << v.source << ", " << v.created_at << ")\n";
+            }
+        }
+        return exit_code::ok;
+    }
+    if (profile.empty()) throw failure(make_error(errc::usage, "feedback needs --profile NAME (the configuration has several)"));
+    if (date_text.empty()) throw failure(make_error(errc::usage, "feedback needs --date YYYY-MM-DD, the day the papers were in"));
+    const auto summary = record_votes(state, {profile, date_text, likes, dislikes, "cli"}).value();
+    std::cout << "paperboy: recorded " << summary.recorded << " vote(s) for " << profile << " on " << date_text << "; the ranker now learns from "
+              << summary.likes << (summary.likes == 1 ? " like" : " likes") << " and " << summary.dislikes
+              << (summary.dislikes == 1 ? " dislike" : " dislikes") << "\n";
+    return exit_code::ok;
+}
+
 int cmd_resend(const std::vector<std::string>& args) {
     common_options c;
     std::string date_text, profile, channel;
@@ -491,6 +536,7 @@ int cli_main(int argc, char** argv) {
         if (command == "serve") return cmd_serve(args);
         if (command == "rebuild-site") return cmd_rebuild_site(args);
         if (command == "resend") return cmd_resend(args);
+        if (command == "feedback") return cmd_feedback(args);
         std::cerr << "paperboy: unknown command '" << command << "' (see paperboy --help)\n";
         return exit_code::usage;
     } catch (const po::error& e) {

@@ -382,13 +382,17 @@ std::vector<std::int64_t> state_store::finish_run_with_deliveries(const run_reco
     return ids;
 }
 
-void state_store::record_vote(const vote& v) {
+void state_store::record_votes(const std::vector<vote>& votes) {
+    sqlite::transaction tx(db_);
     auto up = db_.prepare(
         "INSERT INTO votes(profile, paper_id, date, vote, source, created_at) VALUES(?, ?, ?, ?, ?, ?) "
         "ON CONFLICT(profile, paper_id) DO UPDATE SET date = excluded.date, vote = excluded.vote, source = excluded.source, "
         "created_at = excluded.created_at");
-    up.bind(1, v.profile).bind(2, v.paper_id).bind(3, v.date).bind(4, static_cast<std::int64_t>(v.value > 0 ? 1 : -1));
-    up.bind(5, v.source).bind(6, v.created_at.empty() ? utc_timestamp() : v.created_at).run();
+    for (const auto& v : votes) {
+        up.bind(1, v.profile).bind(2, v.paper_id).bind(3, v.date).bind(4, static_cast<std::int64_t>(v.value > 0 ? 1 : -1));
+        up.bind(5, v.source).bind(6, v.created_at.empty() ? utc_timestamp() : v.created_at).run();
+    }
+    tx.commit();
 }
 
 std::vector<vote> state_store::votes(std::string_view profile) {

@@ -112,8 +112,8 @@ public:
     std::vector<std::int64_t> finish_run_with_deliveries(const run_record& r, const std::vector<std::string>& channels,
                                                          std::string_view payload, std::int64_t now_ms,
                                                          const std::optional<hold>& held = std::nullopt);
-    /// Records (or replaces) a vote.
-    void record_vote(const vote& v);
+    /// Records (or replaces) votes, in one transaction.
+    void record_votes(const std::vector<vote>& votes);
     /// The profile's votes, oldest day first.
     std::vector<vote> votes(std::string_view profile);
     /// Every stored announcement day, oldest first.
