@@ -1,5 +1,6 @@
 #include "cli/cli.hpp"
 
+#include "cli/cli_detail.hpp"
 #include "cli/exit_codes.hpp"
 #include "config/config.hpp"
 #include "core/version.hpp"
@@ -33,139 +34,9 @@
 
 namespace paperboy {
 namespace po = boost::program_options;
+using namespace cli_detail;
 namespace {
 
-constexpr std::string_view usage_text = R"(Usage: paperboy <command> [options]
-
-paperboy reads each arXiv announcement day, scores the new papers against your research
-interests, writes a personalised digest, delivers it by email, Slack or Discord, and keeps
-a browsable web archive of past digests.
-
-Commands:
-  run       Make the digest for one announcement day now, deliver it to the
-            profile's channels, then exit.
-  daemon    Run as a service: each announcement day at schedule.time, catch up
-            after downtime, retry pending deliveries, serve /healthz and
-            /metrics on server.listen; SIGHUP reloads, SIGTERM stops.
-  serve     Serve the web archive read-only on server.listen (or --listen
-            HOST:PORT) until SIGTERM or SIGINT.
-  rebuild-site
-            Regenerate every profile's web archive from the stored reports.
-  check     Validate a configuration file (loading the plugins it names)
-            and print what it sets up. With --probe, also make one small real
-            request to the model (a few tokens) and each channel (Slack
-            auth.test, Discord webhook GET, SMTP login and NOOP; nothing is
-            posted) and say what each proved.
-  plugins   List the plugins paperboy finds and their configuration keys.
-  send-test Send a short sample digest through one channel (--channel NAME).
-  status    Show the last runs and every delivery that is not done yet, or
-            that failed, with its attempts, next try and last error.
-  resend    Deliver a day's digest again on purpose (--date, --profile,
-            optionally --channel; default: all the profile's channels).
-  feedback  Teach the built-in ranker: --like ID... and --dislike ID... record
-            votes on papers of a stored day (--date, --profile); --list shows
-            them. A later vote on a paper replaces the earlier one.
-  help      Show this help.
-
-Options for every command:
-  -c, --config FILE    Configuration file (JSON). Default: $PAPERBOY_CONFIG.
-  -v, --verbose        Log debug details.
-  -q, --quiet          Log warnings and errors only.
-Options for check:
-  --probe              Probe the model and channel endpoints (see above).
-Options for send-test and resend:
-  --channel NAME       The channel (a key of "channels" in the configuration).
-Options for resend:
-  --date YYYY-MM-DD    The announcement day whose digest is sent again.
-  --profile NAME       The profile.
-Options for feedback:
-  --date YYYY-MM-DD    The announcement day the papers were in.
-  --profile NAME       The profile (optional when there is one).
-  --like ID...         Papers the reader wants more of (arXiv ids or abs URLs).
-  --dislike ID...      Papers the reader wants fewer of.
-  --list               List the recorded votes instead.
-Options for serve:
-  --listen HOST:PORT   Where to listen (default: server.listen).
-Options for status:
-  --runs N             How many recent runs to list (default 10).
-  --all                Also list delivered entries (default: only the others).
-Options for run:
-  --date YYYY-MM-DD    Announcement day (default: today in schedule.timezone,
-                       America/New_York unless set). A day already stored in the
-                       state database is reported again without asking arXiv.
-  --dry-run            Fetch, score and print the Markdown report to standard
-                       output; write no files and no state.
-
-Global:
-  -h, --help           Show this help.
-  --version            Show the version.
-
-Exit status:
-  0   report(s) written and delivered (run, resend), configuration valid (check)
-  1   the run failed and retrying will not help (malformed feed, bad category,
-      unwritable output, unusable state database, a channel refused the digest
-      or the ledger gave up on it)
-  2   invalid command line (also: --date in the future)
-  3   no announcement that day: the feed is empty (weekend or arXiv holiday),
-      or --date is a Saturday or Sunday
-  4   the digest was delivered marked incomplete: some papers could not be
-      scored (llm.on_failure "send_marked", "offline", a spending cap, or a
-      hold that ran out); every channel's message says so
-  75  temporary failure: network, timeout, HTTP 429/5xx, or the feed still
-      carries an earlier day, or a delivery is still pending in the ledger,
-      or the day is held because scoring failed (llm.on_failure "hold");
-      the next run retries (a digest already delivered is not sent again)
-  78  invalid configuration (also: a plugin the configuration names is not
-      installed)
-)";
-
-int exit_for(const error& e) {
-    switch (e.code) {
-        case errc::config_invalid: return exit_code::config;
-        case errc::usage: return exit_code::usage;
-        default: return e.transient() ? exit_code::temporary : exit_code::failure;
-    }
-}
-
-struct common_options {
-    std::string config_path;
-    bool verbose = false;
-    bool quiet = false;
-};
-
-po::options_description common_description(common_options& c) {
-    po::options_description d;
-    d.add_options()("config,c", po::value(&c.config_path))("verbose,v", po::bool_switch(&c.verbose))(
-        "quiet,q", po::bool_switch(&c.quiet))("help,h", "");
-    return d;
-}
-
-std::string resolve_config_path(const common_options& c) {
-    if (!c.config_path.empty()) return c.config_path;
-    if (const char* env = std::getenv("PAPERBOY_CONFIG"); env && *env) return env;
-    throw failure(make_error(errc::usage, "no configuration: pass --config FILE or set PAPERBOY_CONFIG"));
-}
-
-void start_logging(const common_options& c) {
-    setup_logging(c.verbose ? spdlog::level::debug : c.quiet ? spdlog::level::warn : spdlog::level::info);
-}
-
-/// Parses a command's options; prints the help and returns false for --help, otherwise starts
-/// logging and returns true. Throws po::error on bad options.
-bool parse_command(const std::vector<std::string>& args, const po::options_description& desc, const common_options& c) {
-    po::variables_map vm;
-    po::store(po::command_line_parser(args).options(desc).run(), vm);
-    po::notify(vm);
-    if (vm.count("help")) {
-        std::cout << usage_text;
-        return false;
-    }
-    start_logging(c);
-    return true;
-}
-
-
-// One real, harmless request to the model and to each channel; what each proved, or its error.
 int probe_services(const config& cfg) {
     int status = exit_code::ok;
     const auto show = [&](const std::string& what, const probe_outcome& p) {
@@ -244,16 +115,6 @@ int cmd_plugins(const std::vector<std::string>& args) {
     }
     for (const auto& problem : problems) std::cerr << "paperboy: " << problem << "\n";
     return exit_code::ok;
-}
-
-void print_delivery(const delivery_outcome& d) {
-    if (d.held) {
-        std::cout << "  HELD for " << d.channel << ": " << d.hold_reason << "\n    not sent until its papers are scored; at the latest "
-                  << format_utc(from_unix_ms(d.held_until_ms)) << " it is sent marked incomplete (see paperboy status)\n";
-    } else if (d.delivered) std::cout << "  sent to " << d.channel << "\n";
-    else if (d.skipped) std::cout << "  " << d.channel << ": already delivered, not sent again\n";
-    else if (d.pending) std::cout << "  NOT delivered yet to " << d.channel << ": " << (d.failure ? d.failure->detail : std::string()) << "\n    the ledger retries it: see paperboy status\n";
-    else std::cout << "  NOT delivered to " << d.channel << ": " << (d.failure ? d.failure->detail : std::string()) << "\n";
 }
 
 int cmd_run(const std::vector<std::string>& args) {
@@ -388,124 +249,6 @@ int cmd_serve(const std::vector<std::string>& args) {
     spdlog::info("serving the web archive of {} on {} (port {}): /<profile>/", cfg.output_dir.string(), listen, server->port());
     io.run();
     return exit_code::ok;
-}
-
-int cmd_status(const std::vector<std::string>& args) {
-    common_options c;
-    int runs = 10;
-    bool all = false;
-    auto desc = common_description(c);
-    desc.add_options()("runs", po::value(&runs))("all", po::bool_switch(&all));
-    if (!parse_command(args, desc, c)) return exit_code::ok;
-    const auto cfg = load_config(resolve_config_path(c)).value();
-    if (!std::filesystem::exists(cfg.state_path)) {
-        std::cout << "paperboy: no state yet (" << cfg.state_path.string() << " does not exist): nothing has run\n";
-        return exit_code::ok;
-    }
-    state_store state(cfg.state_path);
-    const auto next = next_run(std::chrono::system_clock::now(), cfg.schedule);
-    std::cout << "state: " << cfg.state_path.string() << "\nnext scheduled run: " << format_iso_day(next.date) << " at "
-              << cfg.schedule.time << " " << cfg.schedule.timezone << " ("
-              << format_utc(next.at) << ")\n\nlast runs (newest first):\n";
-    const auto recent = state.recent_runs(runs);
-    if (recent.empty()) std::cout << "  none\n";
-    for (const auto& r : recent) {
-        std::cout << "  " << r.date << "  " << r.profile << "  " << r.outcome;
-        if (r.outcome == "reported") std::cout << ": " << r.selected << " of " << r.scanned << " selected";
-        if (!r.detail.empty()) std::cout << ": " << r.detail;
-        std::cout << "  (started " << r.started_at << (r.finished_at.empty() ? ", never finished" : "") << ")\n";
-    }
-    std::cout << "\ndeliveries" << (all ? "" : " not delivered") << ":\n";
-    int shown = 0, open = 0, failed = 0, held = 0;
-    for (const auto& e : state.ledger({})) {
-        if (e.status == delivery_status::failed) ++failed;
-        if (e.status == delivery_status::pending || e.status == delivery_status::sending) ++open;
-        if (e.status == delivery_status::held) ++held;
-        if (!all && e.status == delivery_status::delivered) continue;
-        ++shown;
-        std::cout << "  " << e.date << "  " << e.profile << "  " << e.channel << (e.generation ? " (resend " + std::to_string(e.generation) + ")" : "")
-                  << "  " << to_string(e.status) << ", " << e.attempts << " attempt(s)";
-        if (e.status == delivery_status::pending) std::cout << ", next attempt " << format_utc(from_unix_ms(e.next_attempt_ms));
-        if (e.status == delivery_status::held) {
-            std::cout << ": " << e.hold_reason << "\n      scored again at " << format_utc(from_unix_ms(e.next_attempt_ms))
-                      << "; sent marked incomplete after " << format_utc(from_unix_ms(e.held_until_ms));
-        }
-        std::cout << "\n";
-        if (!e.last_error.empty()) std::cout << "      last error: " << e.last_error << "\n";
-    }
-    if (shown == 0) std::cout << "  none\n";
-    std::cout << "\n" << held << " held, " << open << " pending, " << failed << " failed\n";
-    return exit_code::ok;
-}
-
-int cmd_feedback(const std::vector<std::string>& args) {
-    common_options c;
-    std::string date_text, profile;
-    std::vector<std::string> likes, dislikes;
-    bool list = false;
-    auto desc = common_description(c);
-    desc.add_options()("date", po::value(&date_text))("profile", po::value(&profile))(
-        "like", po::value(&likes)->multitoken())("dislike", po::value(&dislikes)->multitoken())("list", po::bool_switch(&list));
-    if (!parse_command(args, desc, c)) return exit_code::ok;
-    const auto cfg = load_config(resolve_config_path(c)).value();
-    if (!profile.empty() && std::none_of(cfg.profiles.begin(), cfg.profiles.end(), [&](const auto& p) { return p.name == profile; })) {
-        throw failure(make_error(errc::usage, "no profile named '" + profile + "' in the configuration"));
-    }
-    if (profile.empty() && cfg.profiles.size() == 1) profile = cfg.profiles.front().name;
-    state_store state(cfg.state_path);
-    if (list) {
-        for (const auto& p : cfg.profiles) {
-            if (!profile.empty() && p.name != profile) continue;
-            const auto votes = state.votes(p.name);
-            std::cout << p.name << ": " << votes.size() << " vote(s)\n";
-            for (const auto& v : votes) {
-                std::cout << "  " << v.date << "  " << (v.value > 0 ? "like    " : "dislike ") << v.paper_id << "  (" << v.source << ", " << v.created_at << ")\n";
-            }
-        }
-        return exit_code::ok;
-    }
-    if (profile.empty()) throw failure(make_error(errc::usage, "feedback needs --profile NAME (the configuration has several)"));
-    if (date_text.empty()) throw failure(make_error(errc::usage, "feedback needs --date YYYY-MM-DD, the day the papers were in"));
-    const auto summary = record_votes(state, {profile, date_text, likes, dislikes, "cli"}).value();
-    std::cout << "paperboy: recorded " << summary.recorded << " vote(s) for " << profile << " on " << date_text << "; the ranker now learns from "
-              << summary.likes << (summary.likes == 1 ? " like" : " likes") << " and " << summary.dislikes
-              << (summary.dislikes == 1 ? " dislike" : " dislikes") << "\n";
-    return exit_code::ok;
-}
-
-int cmd_resend(const std::vector<std::string>& args) {
-    common_options c;
-    std::string date_text, profile, channel;
-    auto desc = common_description(c);
-    desc.add_options()("date", po::value(&date_text))("profile", po::value(&profile))("channel", po::value(&channel));
-    if (!parse_command(args, desc, c)) return exit_code::ok;
-    if (date_text.empty() || profile.empty()) throw failure(make_error(errc::usage, "resend needs --date YYYY-MM-DD and --profile NAME"));
-    if (!parse_iso_day(date_text)) throw failure(make_error(errc::usage, "--date expects YYYY-MM-DD, got '" + date_text + "'"));
-    const auto cfg = load_config(resolve_config_path(c)).value();
-    const auto p = std::find_if(cfg.profiles.begin(), cfg.profiles.end(), [&](const auto& x) { return x.name == profile; });
-    if (p == cfg.profiles.end()) throw failure(make_error(errc::usage, "no profile named '" + profile + "' in the configuration"));
-    std::vector<std::string> channels = p->channels;
-    if (!channel.empty()) {
-        if (std::find(channels.begin(), channels.end(), channel) == channels.end()) {
-            throw failure(make_error(errc::usage, "profile '" + profile + "' has no channel '" + channel + "'"));
-        }
-        channels = {channel};
-    }
-    if (channels.empty()) throw failure(make_error(errc::usage, "profile '" + profile + "' has no channels"));
-    state_store state(cfg.state_path);
-    std::vector<std::int64_t> ids;
-    const auto now = unix_ms(std::chrono::system_clock::now());
-    for (const auto& ch : channels) {
-        auto id = state.create_resend(date_text, profile, ch, now);
-        if (!id) throw failure(make_error(errc::usage, "no digest of " + date_text + " for profile '" + profile + "' in the state: run that day first"));
-        ids.push_back(*id);
-    }
-    int status = exit_code::ok;
-    for (const auto& d : deliver_entries(cfg, state, ids, cfg.delivery.wait_in_run)) {
-        print_delivery(d);
-        if (!d.delivered) status = d.pending && status != exit_code::failure ? exit_code::temporary : exit_code::failure;
-    }
-    return status;
 }
 
 }  // namespace

@@ -1,0 +1,43 @@
+// What the command implementations share: option parsing, the usage text, configuration
+// lookup and the printing of delivery outcomes. Internal to daemon/cli.
+#pragma once
+
+#include "core/error.hpp"
+#include "deliver/delivery.hpp"
+
+#include <boost/program_options.hpp>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace paperboy::cli_detail {
+namespace po = boost::program_options;
+
+/// `paperboy --help`.
+extern const std::string_view usage_text;
+
+/// The exit status for an error (cli/exit_codes.hpp).
+int exit_for(const error& e);
+
+struct common_options {
+    std::string config_path;
+    bool verbose = false;
+    bool quiet = false;
+};
+
+/// -c/--config, -v, -q, -h for every command.
+po::options_description common_description(common_options& c);
+/// --config, else $PAPERBOY_CONFIG; errc::usage otherwise.
+std::string resolve_config_path(const common_options& c);
+/// Parses a command's options; prints the help and returns false for --help, otherwise starts
+/// logging and returns true. Throws po::error on bad options.
+bool parse_command(const std::vector<std::string>& args, const po::options_description& desc, const common_options& c);
+/// One line (or two) per delivery outcome, as run and resend print them.
+void print_delivery(const delivery_outcome& d);
+
+int cmd_status(const std::vector<std::string>& args);
+int cmd_resend(const std::vector<std::string>& args);
+int cmd_feedback(const std::vector<std::string>& args);
+
+}  // namespace paperboy::cli_detail

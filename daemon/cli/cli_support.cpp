@@ -1,0 +1,146 @@
+#include "cli/cli_detail.hpp"
+
+#include "cli/exit_codes.hpp"
+#include "log/logging.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+#include <iostream>
+
+namespace paperboy::cli_detail {
+
+const std::string_view usage_text = R"(Usage: paperboy <command> [options]
+
+paperboy reads each arXiv announcement day, scores the new papers against your research
+interests, writes a personalised digest, delivers it by email, Slack or Discord, and keeps
+a browsable web archive of past digests.
+
+Commands:
+  run       Make the digest for one announcement day now, deliver it to the
+            profile's channels, then exit.
+  daemon    Run as a service: each announcement day at schedule.time, catch up
+            after downtime, retry pending deliveries, serve /healthz and
+            /metrics on server.listen; SIGHUP reloads, SIGTERM stops.
+  serve     Serve the web archive read-only on server.listen (or --listen
+            HOST:PORT) until SIGTERM or SIGINT.
+  rebuild-site
+            Regenerate every profile's web archive from the stored reports.
+  check     Validate a configuration file (loading the plugins it names)
+            and print what it sets up. With --probe, also make one small real
+            request to the model (a few tokens) and each channel (Slack
+            auth.test, Discord webhook GET, SMTP login and NOOP; nothing is
+            posted) and say what each proved.
+  plugins   List the plugins paperboy finds and their configuration keys.
+  send-test Send a short sample digest through one channel (--channel NAME).
+  status    Show the last runs and every delivery that is not done yet, or
+            that failed, with its attempts, next try and last error.
+  resend    Deliver a day's digest again on purpose (--date, --profile,
+            optionally --channel; default: all the profile's channels).
+  feedback  Teach the built-in ranker: --like ID... and --dislike ID... record
+            votes on papers of a stored day (--date, --profile); --list shows
+            them. A later vote on a paper replaces the earlier one.
+  help      Show this help.
+
+Options for every command:
+  -c, --config FILE    Configuration file (JSON). Default: $PAPERBOY_CONFIG.
+  -v, --verbose        Log debug details.
+  -q, --quiet          Log warnings and errors only.
+Options for check:
+  --probe              Probe the model and channel endpoints (see above).
+Options for send-test and resend:
+  --channel NAME       The channel (a key of "channels" in the configuration).
+Options for resend:
+  --date YYYY-MM-DD    The announcement day whose digest is sent again.
+  --profile NAME       The profile.
+Options for feedback:
+  --date YYYY-MM-DD    The announcement day the papers were in.
+  --profile NAME       The profile (optional when there is one).
+  --like ID...         Papers the reader wants more of (arXiv ids or abs URLs).
+  --dislike ID...      Papers the reader wants fewer of.
+  --list               List the recorded votes instead.
+Options for serve:
+  --listen HOST:PORT   Where to listen (default: server.listen).
+Options for status:
+  --runs N             How many recent runs to list (default 10).
+  --all                Also list delivered entries (default: only the others).
+Options for run:
+  --date YYYY-MM-DD    Announcement day (default: today in schedule.timezone,
+                       America/New_York unless set). A day already stored in the
+                       state database is reported again without asking arXiv.
+  --dry-run            Fetch, score and print the Markdown report to standard
+                       output; write no files and no state.
+
+Global:
+  -h, --help           Show this help.
+  --version            Show the version.
+
+Exit status:
+  0   report(s) written and delivered (run, resend), configuration valid (check)
+  1   the run failed and retrying will not help (malformed feed, bad category,
+      unwritable output, unusable state database, a channel refused the digest
+      or the ledger gave up on it)
+  2   invalid command line (also: --date in the future)
+  3   no announcement that day: the feed is empty (weekend or arXiv holiday),
+      or --date is a Saturday or Sunday
+  4   the digest was delivered marked incomplete: some papers could not be
+      scored (llm.on_failure "send_marked", "offline", a spending cap, or a
+      hold that ran out); every channel's message says so
+  75  temporary failure: network, timeout, HTTP 429/5xx, or the feed still
+      carries an earlier day, or a delivery is still pending in the ledger,
+      or the day is held because scoring failed (llm.on_failure "hold");
+      the next run retries (a digest already delivered is not sent again)
+  78  invalid configuration (also: a plugin the configuration names is not
+      installed)
+)";
+
+int exit_for(const error& e) {
+    switch (e.code) {
+        case errc::config_invalid: return exit_code::config;
+        case errc::usage: return exit_code::usage;
+        default: return e.transient() ? exit_code::temporary : exit_code::failure;
+    }
+}
+
+po::options_description common_description(common_options& c) {
+    po::options_description d;
+    d.add_options()("config,c", po::value(&c.config_path))("verbose,v", po::bool_switch(&c.verbose))(
+        "quiet,q", po::bool_switch(&c.quiet))("help,h", "");
+    return d;
+}
+
+std::string resolve_config_path(const common_options& c) {
+    if (!c.config_path.empty()) return c.config_path;
+    if (const char* env = std::getenv("PAPERBOY_CONFIG"); env && *env) return env;
+    throw failure(make_error(errc::usage, "no configuration: pass --config FILE or set PAPERBOY_CONFIG"));
+}
+
+static void start_logging(const common_options& c) {
+    setup_logging(c.verbose ? spdlog::level::debug : c.quiet ? spdlog::level::warn : spdlog::level::info);
+}
+
+bool parse_command(const std::vector<std::string>& args, const po::options_description& desc, const common_options& c) {
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(desc).run(), vm);
+    po::notify(vm);
+    if (vm.count("help")) {
+        std::cout << usage_text;
+        return false;
+    }
+    start_logging(c);
+    return true;
+}
+
+
+// One real, harmless request to the model and to each channel; what each proved, or its error.
+void print_delivery(const delivery_outcome& d) {
+    if (d.held) {
+        std::cout << "  HELD for " << d.channel << ": " << d.hold_reason << "\n    not sent until its papers are scored; at the latest "
+                  << format_utc(from_unix_ms(d.held_until_ms)) << " it is sent marked incomplete (see paperboy status)\n";
+    } else if (d.delivered) std::cout << "  sent to " << d.channel << "\n";
+    else if (d.skipped) std::cout << "  " << d.channel << ": already delivered, not sent again\n";
+    else if (d.pending) std::cout << "  NOT delivered yet to " << d.channel << ": " << (d.failure ? d.failure->detail : std::string()) << "\n    the ledger retries it: see paperboy status\n";
+    else std::cout << "  NOT delivered to " << d.channel << ": " << (d.failure ? d.failure->detail : std::string()) << "\n";
+}
+
+}  // namespace paperboy::cli_detail

@@ -1,0 +1,135 @@
+// Commands on the state: status, resend, feedback.
+#include "cli/cli_detail.hpp"
+
+#include "cli/exit_codes.hpp"
+#include "config/config.hpp"
+#include "core/dates.hpp"
+#include "feedback/votes.hpp"
+#include "schedule/schedule.hpp"
+#include "state/state_store.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+
+namespace paperboy::cli_detail {
+
+int cmd_status(const std::vector<std::string>& args) {
+    common_options c;
+    int runs = 10;
+    bool all = false;
+    auto desc = common_description(c);
+    desc.add_options()("runs", po::value(&runs))("all", po::bool_switch(&all));
+    if (!parse_command(args, desc, c)) return exit_code::ok;
+    const auto cfg = load_config(resolve_config_path(c)).value();
+    if (!std::filesystem::exists(cfg.state_path)) {
+        std::cout << "paperboy: no state yet (" << cfg.state_path.string() << " does not exist): nothing has run\n";
+        return exit_code::ok;
+    }
+    state_store state(cfg.state_path);
+    const auto next = next_run(std::chrono::system_clock::now(), cfg.schedule);
+    std::cout << "state: " << cfg.state_path.string() << "\nnext scheduled run: " << format_iso_day(next.date) << " at "
+              << cfg.schedule.time << " " << cfg.schedule.timezone << " ("
+              << format_utc(next.at) << ")\n\nlast runs (newest first):\n";
+    const auto recent = state.recent_runs(runs);
+    if (recent.empty()) std::cout << "  none\n";
+    for (const auto& r : recent) {
+        std::cout << "  " << r.date << "  " << r.profile << "  " << r.outcome;
+        if (r.outcome == "reported") std::cout << ": " << r.selected << " of " << r.scanned << " selected";
+        if (!r.detail.empty()) std::cout << ": " << r.detail;
+        std::cout << "  (started " << r.started_at << (r.finished_at.empty() ? ", never finished" : "") << ")\n";
+    }
+    std::cout << "\ndeliveries" << (all ? "" : " not delivered") << ":\n";
+    int shown = 0, open = 0, failed = 0, held = 0;
+    for (const auto& e : state.ledger({})) {
+        if (e.status == delivery_status::failed) ++failed;
+        if (e.status == delivery_status::pending || e.status == delivery_status::sending) ++open;
+        if (e.status == delivery_status::held) ++held;
+        if (!all && e.status == delivery_status::delivered) continue;
+        ++shown;
+        std::cout << "  " << e.date << "  " << e.profile << "  " << e.channel << (e.generation ? " (resend " + std::to_string(e.generation) + ")" : "")
+                  << "  " << to_string(e.status) << ", " << e.attempts << " attempt(s)";
+        if (e.status == delivery_status::pending) std::cout << ", next attempt " << format_utc(from_unix_ms(e.next_attempt_ms));
+        if (e.status == delivery_status::held) {
+            std::cout << ": " << e.hold_reason << "\n      scored again at " << format_utc(from_unix_ms(e.next_attempt_ms))
+                      << "; sent marked incomplete after " << format_utc(from_unix_ms(e.held_until_ms));
+        }
+        std::cout << "\n";
+        if (!e.last_error.empty()) std::cout << "      last error: " << e.last_error << "\n";
+    }
+    if (shown == 0) std::cout << "  none\n";
+    std::cout << "\n" << held << " held, " << open << " pending, " << failed << " failed\n";
+    return exit_code::ok;
+}
+
+int cmd_feedback(const std::vector<std::string>& args) {
+    common_options c;
+    std::string date_text, profile;
+    std::vector<std::string> likes, dislikes;
+    bool list = false;
+    auto desc = common_description(c);
+    desc.add_options()("date", po::value(&date_text))("profile", po::value(&profile))(
+        "like", po::value(&likes)->multitoken())("dislike", po::value(&dislikes)->multitoken())("list", po::bool_switch(&list));
+    if (!parse_command(args, desc, c)) return exit_code::ok;
+    const auto cfg = load_config(resolve_config_path(c)).value();
+    if (!profile.empty() && std::none_of(cfg.profiles.begin(), cfg.profiles.end(), [&](const auto& p) { return p.name == profile; })) {
+        throw failure(make_error(errc::usage, "no profile named '" + profile + "' in the configuration"));
+    }
+    if (profile.empty() && cfg.profiles.size() == 1) profile = cfg.profiles.front().name;
+    state_store state(cfg.state_path);
+    if (list) {
+        for (const auto& p : cfg.profiles) {
+            if (!profile.empty() && p.name != profile) continue;
+            const auto votes = state.votes(p.name);
+            std::cout << p.name << ": " << votes.size() << " vote(s)\n";
+            for (const auto& v : votes) {
+                std::cout << "  " << v.date << "  " << (v.value > 0 ? "like    " : "dislike ") << v.paper_id << "  (" << v.source << ", " << v.created_at << ")\n";
+            }
+        }
+        return exit_code::ok;
+    }
+    if (profile.empty()) throw failure(make_error(errc::usage, "feedback needs --profile NAME (the configuration has several)"));
+    if (date_text.empty()) throw failure(make_error(errc::usage, "feedback needs --date YYYY-MM-DD, the day the papers were in"));
+    const auto summary = record_votes(state, {profile, date_text, likes, dislikes, "cli"}).value();
+    std::cout << "paperboy: recorded " << summary.recorded << " vote(s) for " << profile << " on " << date_text << "; the ranker now learns from "
+              << summary.likes << (summary.likes == 1 ? " like" : " likes") << " and " << summary.dislikes
+              << (summary.dislikes == 1 ? " dislike" : " dislikes") << "\n";
+    return exit_code::ok;
+}
+
+int cmd_resend(const std::vector<std::string>& args) {
+    common_options c;
+    std::string date_text, profile, channel;
+    auto desc = common_description(c);
+    desc.add_options()("date", po::value(&date_text))("profile", po::value(&profile))("channel", po::value(&channel));
+    if (!parse_command(args, desc, c)) return exit_code::ok;
+    if (date_text.empty() || profile.empty()) throw failure(make_error(errc::usage, "resend needs --date YYYY-MM-DD and --profile NAME"));
+    if (!parse_iso_day(date_text)) throw failure(make_error(errc::usage, "--date expects YYYY-MM-DD, got '" + date_text + "'"));
+    const auto cfg = load_config(resolve_config_path(c)).value();
+    const auto p = std::find_if(cfg.profiles.begin(), cfg.profiles.end(), [&](const auto& x) { return x.name == profile; });
+    if (p == cfg.profiles.end()) throw failure(make_error(errc::usage, "no profile named '" + profile + "' in the configuration"));
+    std::vector<std::string> channels = p->channels;
+    if (!channel.empty()) {
+        if (std::find(channels.begin(), channels.end(), channel) == channels.end()) {
+            throw failure(make_error(errc::usage, "profile '" + profile + "' has no channel '" + channel + "'"));
+        }
+        channels = {channel};
+    }
+    if (channels.empty()) throw failure(make_error(errc::usage, "profile '" + profile + "' has no channels"));
+    state_store state(cfg.state_path);
+    std::vector<std::int64_t> ids;
+    const auto now = unix_ms(std::chrono::system_clock::now());
+    for (const auto& ch : channels) {
+        auto id = state.create_resend(date_text, profile, ch, now);
+        if (!id) throw failure(make_error(errc::usage, "no digest of " + date_text + " for profile '" + profile + "' in the state: run that day first"));
+        ids.push_back(*id);
+    }
+    int status = exit_code::ok;
+    for (const auto& d : deliver_entries(cfg, state, ids, cfg.delivery.wait_in_run)) {
+        print_delivery(d);
+        if (!d.delivered) status = d.pending && status != exit_code::failure ? exit_code::temporary : exit_code::failure;
+    }
+    return status;
+}
+
+}  // namespace paperboy::cli_detail

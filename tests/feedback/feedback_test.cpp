@@ -1,0 +1,62 @@
+// The reader teaches the ranking: votes through `paperboy feedback`, and the built-in ranker
+// learning from them in the next run. The real binary, a real state file.
+#include "core/files.hpp"
+#include "support/paths.hpp"
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+using namespace paperboy;
+using nlohmann::json;
+using test::run_paperboy;
+
+namespace {
+std::string write_config(const test::temp_dir& dir) {
+    const json cfg{{"arxiv", {{"categories", {"cs.LG", "cs.AI"}}, {"feed_url", "file://" + test::golden_feed().string()}}},
+                   {"profiles", {{{"name", "lab"}, {"topics_file", (test::source_dir() / "config/prompts/topics.txt").string()}}}},
+                   {"output", {{"dir", (dir / "out").string()}}},
+                   {"state", {{"path", (dir / "state.db").string()}}}};
+    write_file_atomic(dir / "paperboy.json", cfg.dump(2)).value();
+    return "--config '" + (dir / "paperboy.json").string() + "'";
+}
+}  // namespace
+
+TEST_CASE("feedback: votes on a stored day are recorded, listed and replaced, and the next run learns from them") {
+    test::temp_dir dir;
+    const auto config = write_config(dir);
+    const auto early = run_paperboy("feedback " + config + " --date 2025-07-23 --like 2507.16110");
+    CHECK(early.exit_code == 2);
+    CHECK(early.err.find("no stored day 2025-07-23") != std::string::npos);
+
+    REQUIRE(run_paperboy("run " + config + " --date 2025-07-23").exit_code == 0);
+    const auto cold = json::parse(read_file(dir / "out/lab/2025-07-23.json").value());
+    CHECK(cold["prompt"]["system"].get<std::string>().find("not trained yet (no votes)") != std::string::npos);
+    REQUIRE_FALSE(cold["papers"].empty());
+    CHECK(cold["papers"][0].contains("ranker_score"));
+
+    const auto unknown = run_paperboy("feedback " + config + " --date 2025-07-23 --like 2507.16110 9999.99999 '<b>'");
+    CHECK(unknown.exit_code == 2);
+    CHECK(unknown.err.find("not among the 444 papers of 2025-07-23: 9999.99999, <b>") != std::string::npos);
+
+    const auto ok = run_paperboy("feedback " + config + " --date 2025-07-23 --like 2507.16110 arXiv:2507.15880v1 --dislike https://arxiv.org/abs/2507.16003");
+    INFO(ok.err);
+    CHECK(ok.exit_code == 0);
+    CHECK(ok.out.find("recorded 3 vote(s) for lab on 2025-07-23; the ranker now learns from 2 likes and 1 dislike") != std::string::npos);
+
+    // A later vote on the same paper replaces the earlier one.
+    CHECK(run_paperboy("feedback " + config + " --date 2025-07-23 --dislike 2507.15880").out.find("1 like and 2 dislikes") != std::string::npos);
+    const auto list = run_paperboy("feedback " + config + " --list");
+    CHECK(list.exit_code == 0);
+    CHECK(list.out.find("lab: 3 vote(s)") != std::string::npos);
+    CHECK(list.out.find("2025-07-23  like    2507.16110  (cli, ") != std::string::npos);
+    CHECK(list.out.find("2025-07-23  dislike 2507.15880") != std::string::npos);
+
+    // The next run of the day scores again with what was learned, and says so.
+    REQUIRE(run_paperboy("run " + config + " --date 2025-07-23").exit_code == 0);
+    const auto learned = json::parse(read_file(dir / "out/lab/2025-07-23.json").value());
+    CHECK(learned["prompt"]["system"].get<std::string>().find("learned from 1 like and 2 dislikes") != std::string::npos);
+    CHECK(read_file(dir / "out/lab/2025-07-23.md").value().find("learned from 1 like and 2 dislikes") != std::string::npos);
+}
