@@ -280,6 +280,7 @@ int cli_main(int argc, char** argv) {
         if (command == "rebuild-site") return cmd_rebuild_site(args);
         if (command == "resend") return cmd_resend(args);
         if (command == "feedback") return cmd_feedback(args);
+        if (command == "explain") return cmd_explain(args);
         std::cerr << "paperboy: unknown command '" << command << "' (see paperboy --help)\n";
         return exit_code::usage;
     } catch (const po::error& e) {

@@ -39,5 +39,6 @@ void print_delivery(const delivery_outcome& d);
 int cmd_status(const std::vector<std::string>& args);
 int cmd_resend(const std::vector<std::string>& args);
 int cmd_feedback(const std::vector<std::string>& args);
+int cmd_explain(const std::vector<std::string>& args);
 
 }  // namespace paperboy::cli_detail

@@ -40,6 +40,10 @@ Commands:
   feedback  Teach the built-in ranker: --like ID... and --dislike ID... record
             votes on papers of a stored day (--date, --profile); --list shows
             them. A later vote on a paper replaces the earlier one.
+  explain   Say why a paper is in or out of a stored day's digest (--date,
+            the paper's id): announce type, followed author, repeat, scores
+            and cut-offs, its place in the digest, and the ranker's
+            strongest terms for and against it.
   help      Show this help.
 
 Options for every command:
@@ -59,6 +63,9 @@ Options for feedback:
   --like ID...         Papers the reader wants more of (arXiv ids or abs URLs).
   --dislike ID...      Papers the reader wants fewer of.
   --list               List the recorded votes instead.
+Options for explain:
+  --date YYYY-MM-DD    The stored announcement day; then the paper's id.
+  --profile NAME       The profile (optional when there is one).
 Options for serve:
   --listen HOST:PORT   Where to listen (default: server.listen).
 Options for status:

@@ -137,6 +137,18 @@ void read_llm(object_reader r, llm_config& l) {
     if (auto n = r.integer("max_attempts", 1, 20)) l.max_attempts = static_cast<int>(*n);
     if (auto n = r.integer("retry_delay_ms", 0, 600'000)) l.retry_delay = std::chrono::milliseconds(*n);
     if (auto n = r.integer("max_paper_retries", 0, 10)) l.max_paper_retries = static_cast<int>(*n);
+    if (const auto* pf = r.find("prefilter")) {
+        object_reader p(*pf, r.at("prefilter"), {});
+        prefilter_config c;
+        if (auto n = p.integer("keep_top", 1, 100'000)) c.keep_top = static_cast<int>(*n);
+        if (auto f = p.number("keep_fraction", 0.01, 1.0)) c.keep_fraction = *f;
+        p.finish();
+        if (c.keep_top.has_value() == c.keep_fraction.has_value()) {
+            fail(r.at("prefilter"), "give exactly one of keep_top (a number of papers) or keep_fraction (a share, e.g. 0.5)");
+        }
+        if (builtin_scorer(l.plugin)) fail(r.at("prefilter"), "the pre-filter chooses what a language model reads; the built-in scorers read everything");
+        l.prefilter = c;
+    }
     l.prices = default_prices();
     if (const auto* prices = r.find("prices")) {
         object_reader pr(*prices, r.at("prices"), {});

@@ -55,6 +55,12 @@ struct price {
 /// at once marked incomplete, or scored by the offline scorer for the rest (also marked).
 enum class scoring_failure_policy { hold, send_marked, offline };
 
+/// llm.prefilter: the built-in ranker picks which papers the model reads.
+struct prefilter_config {
+    std::optional<int> keep_top;         // at most this many papers go to the model
+    std::optional<double> keep_fraction; // or this share of them (0 < f <= 1)
+};
+
 struct llm_config {
     std::string plugin = "offline";            // "offline" and "replay" are built in; others are plugins
     std::string model;                         // shown in the report, prices, cache key; default: the plugin name
@@ -71,6 +77,7 @@ struct llm_config {
     int max_attempts = 4;                      // tries per call on transient failures
     std::chrono::milliseconds retry_delay{1'000};  // first backoff ("retry_delay_ms"); doubles, with jitter
     int max_paper_retries = 2;                 // later batches for papers a reply left out
+    std::optional<prefilter_config> prefilter; // the ranker's top papers only go to the model
     nlohmann::json plugin_settings = nlohmann::json::object();  // the plugin's own keys (with "model")
 };
 

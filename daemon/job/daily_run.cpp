@@ -8,6 +8,8 @@
 #include "deliver/digest_policy.hpp"
 #include "render/json_report.hpp"
 #include "render/markdown.hpp"
+#include "score/prefilter.hpp"
+#include "score/ranker_scorer.hpp"
 #include "score/pricing.hpp"
 #include "select/authors.hpp"
 #include "select/selection.hpp"
@@ -101,11 +103,14 @@ struct profile_scores {
     std::map<std::string, paper_score> scores;  // cached and fresh
     scoring_outcome fresh;                      // this run's call to the scorer
     long from_cache = 0, scored_now = 0;
+    long held_back = 0;                         // papers the ranker pre-filter kept from the model
 };
 
 // Scores from the cache, then the scorer for the rest; fresh scores are cached at once, so a
-// run that fails later (or a held day scored again) never pays for them twice.
-profile_scores score_papers(scorer& sc, const profile_config& profile, const std::vector<const paper*>& to_score,
+// run that fails later (or a held day scored again) never pays for them twice. With
+// llm.prefilter the ranker chooses which of the rest the model reads; the papers it holds back
+// keep the ranker's score and are not cached (the next votes may change them).
+profile_scores score_papers(const config& cfg, scorer& sc, const profile_config& profile, const std::vector<const paper*>& to_score,
                             std::optional<state_store>& state) {
     profile_scores out;
     const auto key = sc.cache_key(profile);
@@ -115,10 +120,24 @@ profile_scores score_papers(scorer& sc, const profile_config& profile, const std
         if (!out.scores.contains(p->id)) missing.push_back(p);
     }
     out.from_cache = static_cast<long>(out.scores.size());
+    std::optional<prefilter_split> split;
+    if (cfg.llm.prefilter && !missing.empty()) {
+        split = apply_prefilter(train_profile_ranker(state ? &*state : nullptr, profile, missing), profile, missing, *cfg.llm.prefilter);
+        missing = split->to_model;
+        out.held_back = static_cast<long>(split->held_back.size());
+    }
     out.scored_now = static_cast<long>(missing.size());
     if (!missing.empty()) out.fresh = sc.score(profile, missing);
+    if (split) {
+        for (auto& [id, s] : out.fresh.scores) s.ranker_score = split->ranker_scores.at(id);
+    }
     if (state) state->save_scores(key, missing, out.fresh.scores);
     out.scores.merge(out.fresh.scores);
+    if (split) {
+        out.scores.merge(split->held_back);
+        out.fresh.notes.push_back(std::to_string(out.held_back) + " of " + std::to_string(out.held_back + out.scored_now) +
+                                  " papers were held back by the ranker pre-filter (llm.prefilter) and not sent to the model.");
+    }
     return out;
 }
 
@@ -202,7 +221,7 @@ run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_o
         if (state) record.id = state->begin_run(summary.date, profile.name);
         try {
             const auto work = papers_for(cfg, profile, scanned, state, date_text);
-            auto scored = score_papers(*sc, profile, work.to_score, state);
+            auto scored = score_papers(cfg, *sc, profile, work.to_score, state);
             const auto key = sc->cache_key(profile);
 
             profile_result pr;

@@ -59,4 +59,13 @@ TEST_CASE("feedback: votes on a stored day are recorded, listed and replaced, an
     const auto learned = json::parse(read_file(dir / "out/lab/2025-07-23.json").value());
     CHECK(learned["prompt"]["system"].get<std::string>().find("learned from 1 like and 2 dislikes") != std::string::npos);
     CHECK(read_file(dir / "out/lab/2025-07-23.md").value().find("learned from 1 like and 2 dislikes") != std::string::npos);
+
+    const auto why = run_paperboy("explain " + config + " --date 2025-07-23 2507.16110");
+    INFO(why.err);
+    CHECK(why.exit_code == 0);
+    CHECK(why.out.find("announce type: new (kept)") != std::string::npos);
+    CHECK(why.out.find("scores (offline): relevance") != std::string::npos);
+    CHECK(why.out.find("ranker (trained on 1 positive and ") != std::string::npos);
+    CHECK(why.out.find("  for:     ") != std::string::npos);
+    CHECK(run_paperboy("explain " + config + " --date 2025-07-23 1234.56789").exit_code == 2);
 }

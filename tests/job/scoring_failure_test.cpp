@@ -14,6 +14,7 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <set>
 
 using namespace paperboy;
 using nlohmann::json;
@@ -168,4 +169,32 @@ TEST_CASE("scoring failure: on_failure offline scores the rest offline and still
     CHECK(p.incomplete->fallback_scored == 261);
     REQUIRE_FALSE(w.slack.accepted().empty());
     CHECK(w.slack.accepted()[0].dump().find("scored by the offline keyword scorer") != std::string::npos);
+}
+
+TEST_CASE("prefilter: only the ranker's top half goes to the model, the rest is counted and keeps the ranker's score") {
+    world w;
+    w.down = false;
+    const auto cfg = w.make_config({{"prefilter", {{"keep_fraction", 0.5}}}});
+    const auto s = run_day(cfg, {.date = golden_day});
+    const auto& p = s.profiles[0];
+    CHECK_FALSE(p.incomplete);
+    CHECK(p.stats.failed == 0);
+    std::set<std::string> sent;
+    for (const auto& r : w.model.requests()) {
+        const auto body = json::parse(r.body);
+        const auto prompt = body["messages"].back()["content"].get<std::string>();
+        for (auto pos = prompt.find("ArXiv ID: "); pos != std::string::npos; pos = prompt.find("ArXiv ID: ", pos + 1)) {
+            sent.insert(prompt.substr(pos + 10, prompt.find('\n', pos) - pos - 10));
+        }
+    }
+    CHECK(sent.size() == 131);  // ceil(0.5 * 261)
+    const auto report = json::parse(read_file(p.json_path).value());
+    bool noted = false;
+    for (const auto& n : report["notes"]) noted = noted || n.get<std::string>() == "130 of 261 papers were held back by the ranker pre-filter (llm.prefilter) and not sent to the model.";
+    CHECK(noted);
+    for (const auto& paper : report["papers"]) {
+        if (!paper["author_match"].get<bool>()) CHECK(paper.contains("ranker_score"));
+    }
+    CHECK(parse_config(w.config_json({{"prefilter", {{"keep_top", 10}, {"keep_fraction", 0.5}}}}).dump(), w.dir.path()).error().detail.find("exactly one") !=
+          std::string::npos);
 }

@@ -1,0 +1,139 @@
+// Commands that show the ranking: explain.
+#include "cli/cli_detail.hpp"
+
+#include "arxiv/feed_parser.hpp"
+#include "cli/exit_codes.hpp"
+#include "config/config.hpp"
+#include "core/files.hpp"
+#include "core/text.hpp"
+#include "job/daily_run.hpp"
+#include "score/offline_scorer.hpp"
+#include "score/ranker_scorer.hpp"
+#include "select/authors.hpp"
+#include "state/state_store.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+
+namespace paperboy::cli_detail {
+namespace {
+
+const profile_config& pick_profile(const config& cfg, const std::string& name) {
+    if (name.empty()) {
+        if (cfg.profiles.size() == 1) return cfg.profiles.front();
+        throw failure(make_error(errc::usage, "give --profile NAME (the configuration has several)"));
+    }
+    const auto it = std::find_if(cfg.profiles.begin(), cfg.profiles.end(), [&](const auto& p) { return p.name == name; });
+    if (it == cfg.profiles.end()) throw failure(make_error(errc::usage, "no profile named '" + name + "' in the configuration"));
+    return *it;
+}
+
+std::string fixed(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%+.2f", v);
+    return buf;
+}
+
+}  // namespace
+
+int cmd_explain(const std::vector<std::string>& args) {
+    common_options c;
+    std::string date_text, profile_name;
+    std::vector<std::string> ids;
+    auto desc = common_description(c);
+    desc.add_options()("date", po::value(&date_text))("profile", po::value(&profile_name))("id", po::value(&ids));
+    po::positional_options_description positional;
+    positional.add("id", -1);
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(desc).positional(positional).run(), vm);
+    po::notify(vm);
+    if (vm.count("help")) {
+        std::cout << usage_text;
+        return exit_code::ok;
+    }
+    parse_command({}, desc, c);  // starts logging at the chosen level
+    if (date_text.empty() || ids.size() != 1) throw failure(make_error(errc::usage, "explain needs --date YYYY-MM-DD and one paper id"));
+    const auto cfg = load_config(resolve_config_path(c)).value();
+    const auto& profile = pick_profile(cfg, profile_name);
+    const auto date = parse_iso_day(date_text);
+    if (!date) throw failure(make_error(errc::usage, "--date expects YYYY-MM-DD, got '" + date_text + "'"));
+    state_store state(cfg.state_path);
+    const auto day = state.load_day(*date);
+    if (!day) throw failure(make_error(errc::usage, "no stored day " + date_text + " (run it first)"));
+    const auto id = parse_arxiv_id(ids.front()).id;
+    const auto it = std::find_if(day->papers.begin(), day->papers.end(), [&](const paper& p) { return p.id == id; });
+    if (it == day->papers.end()) {
+        throw failure(make_error(errc::usage, "'" + text::clean_line(ids.front(), 60) + "' is not among the " + std::to_string(day->papers.size()) +
+                                                  " papers of " + date_text));
+    }
+    const paper& p = *it;
+    std::cout << p.id << "v" << p.version << ": " << text::clean_line(p.title, 200) << "\n  " << p.abs_url() << "\n\n";
+
+    const auto kept = scan(*day, cfg.arxiv.announce_types);
+    const bool scanned = std::find(kept.begin(), kept.end(), &p) != kept.end();
+    std::cout << "announce type: " << to_string(p.type) << (scanned ? " (kept)" : " (left out by arxiv.announce_types)") << "\n";
+    const auto matched = author_matcher(profile.authors).match(p.authors);
+    if (!matched.empty()) std::cout << "followed author: " << matched << " (listed first, not scored)\n";
+    if (!cfg.delivery.deliver_repeats && state.delivered_papers_before(profile.name, date_text).contains(p.id)) {
+        std::cout << "repeat: an earlier digest already delivered it (delivery.deliver_repeats is off)\n";
+    }
+
+    auto sc = make_scorer(cfg.llm, cfg.plugin_dir, cfg.source, &state);
+    const std::vector<const paper*> one{&p};
+    const auto cached = state.cached_scores(sc->cache_key(profile), one);
+    if (const auto s = cached.find(p.id); s != cached.end()) {
+        const auto& score = s->second;
+        const bool pass = score.relevance >= profile.relevance_cutoff && (!score.novelty || *score.novelty >= profile.novelty_cutoff);
+        std::cout << "scores (" << sc->model() << "): relevance " << score.relevance << " (cut-off " << profile.relevance_cutoff << "), novelty "
+                  << (score.novelty ? std::to_string(*score.novelty) : std::string("not judged")) << " (cut-off " << profile.novelty_cutoff
+                  << "): " << (pass ? "passes" : "below the cut-offs") << "\n  comment: " << text::clean_line(score.comment, 400) << "\n";
+    } else {
+        std::cout << "scores: none under the current settings (the prompt, model or votes changed since the day ran)\n";
+    }
+
+    const auto report = read_file(cfg.output_dir / profile.name / (date_text + ".json"));
+    if (report) {
+        const auto j = nlohmann::json::parse(*report, nullptr, false);
+        int rank = 0, found = 0;
+        if (j.is_object() && j.contains("papers")) {
+            for (const auto& e : j["papers"]) {
+                ++rank;
+                if (e.value("id", std::string()) == p.id) found = rank;
+            }
+        }
+        std::cout << "digest: " << (found ? "number " + std::to_string(found) + " of " + std::to_string(rank) : "not in the digest of that day") << "\n";
+    }
+
+    // What the built-in ranker makes of it today, and why.
+    std::vector<const paper*> all;
+    for (const auto& q : day->papers) all.push_back(&q);
+    const auto r = train_profile_ranker(&state, profile, all);
+    std::vector<rank::sparse_vector> x;
+    std::vector<double> keyword;
+    const auto ks = profile.keywords.empty() ? extract_keywords(profile.topics) : keywords_from_list(profile.keywords);
+    std::size_t self = 0;
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        x.push_back(r.features(*all[i]));
+        keyword.push_back(offline_score(find_keywords(ks, *all[i])).relevance);
+        if (all[i] == &p) self = i;
+    }
+    const auto z = r.score_day(x, keyword);
+    const auto better = std::count_if(z.begin(), z.end(), [&](double v) { return v > z[self]; });
+    std::cout << "ranker (" << (r.trained() ? "trained on " + std::to_string(r.positives()) + " positive and " + std::to_string(r.negatives()) + " negative examples"
+                                            : std::string("cold: topics only")) << "): score " << fixed(z[self]) << ", number " << better + 1 << " of "
+              << z.size() << " that day, relevance " << rank::relevance_of(z[self]) << "\n";
+    const auto terms = r.explain(x[self], 8);
+    std::string pro, con;
+    for (const auto& t : terms) {
+        if (std::abs(t.weight) < 0.005) continue;  // would print as 0.00
+        (t.weight > 0 ? pro : con) += (t.weight > 0 ? (pro.empty() ? "" : ", ") : (con.empty() ? "" : ", ")) + t.term + " " + fixed(t.weight);
+    }
+    std::cout << "  for:     " << (pro.empty() ? "nothing" : pro) << "\n  against: " << (con.empty() ? "nothing" : con) << "\n";
+    return exit_code::ok;
+}
+
+}  // namespace paperboy::cli_detail
