@@ -91,6 +91,8 @@ int cmd_explain(const std::vector<std::string>& args) {
         std::cout << "scores (" << sc->model() << "): relevance " << score.relevance << " (cut-off " << profile.relevance_cutoff << "), novelty "
                   << (score.novelty ? std::to_string(*score.novelty) : std::string("not judged")) << " (cut-off " << profile.novelty_cutoff
                   << "): " << (pass ? "passes" : "below the cut-offs") << "\n  comment: " << text::clean_line(score.comment, 400) << "\n";
+    } else if (!matched.empty()) {
+        std::cout << "scores: none (papers of followed authors are not scored)\n";
     } else {
         std::cout << "scores: none under the current settings (the prompt, model or votes changed since the day ran)\n";
     }
