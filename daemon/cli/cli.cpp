@@ -13,7 +13,7 @@
 #include "schedule/schedule.hpp"
 #include "service/daemon.hpp"
 #include "net/http_server.hpp"
-#include "site/archive_server.hpp"
+#include "feedback/vote_server.hpp"
 #include "site/site.hpp"
 #include "score/scorer.hpp"
 #include "state/state_store.hpp"
@@ -221,7 +221,8 @@ int cmd_rebuild_site(const std::vector<std::string>& args) {
     if (!parse_command(args, desc, c)) return exit_code::ok;
     const auto cfg = load_config(resolve_config_path(c)).value();
     for (const auto& p : cfg.profiles) {
-        const auto r = build_site(cfg.output_dir / p.name, p.name, cfg.public_url);
+        const auto secret = !cfg.public_url.empty() && std::filesystem::exists(cfg.state_path) ? state_store(cfg.state_path).link_secret() : std::string();
+        const auto r = build_site(cfg.output_dir / p.name, p.name, cfg.public_url, secret);
         std::cout << "paperboy: " << p.name << ": " << r.days << " days, " << r.written << " pages written, " << r.unchanged
                   << " unchanged: " << (cfg.output_dir / p.name / "site").string() << "\n";
     }
@@ -240,7 +241,7 @@ int cmd_serve(const std::vector<std::string>& args) {
     std::vector<std::string> profiles;
     for (const auto& p : cfg.profiles) profiles.push_back(p.name);
     boost::asio::io_context io;
-    auto server = net::http_server::start(io, listen, [&](const std::string& path) { return serve_archive(cfg.output_dir, profiles, path); }).value();
+    auto server = net::http_server::start(io, listen, [&](const net::inbound_request& req) { return serve_site(cfg, req); }).value();
     boost::asio::signal_set signals(io, SIGTERM, SIGINT);
     signals.async_wait([&](const boost::system::error_code&, int) {
         server->stop();

@@ -6,6 +6,7 @@
 #include "arxiv/feed_source.hpp"
 #include "core/files.hpp"
 #include "deliver/digest_policy.hpp"
+#include "feedback/signed_link.hpp"
 #include "render/json_report.hpp"
 #include "render/markdown.hpp"
 #include "score/prefilter.hpp"
@@ -281,7 +282,7 @@ run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_o
                 // The archive is a convenience: a page that cannot be written is logged, and
                 // the digest still goes out.
                 try {
-                    const auto site = build_site(dir, profile.name, cfg.public_url);
+                    const auto site = build_site(dir, profile.name, cfg.public_url, state && !cfg.public_url.empty() ? state->link_secret() : std::string());
                     spdlog::info("{} [{}]: web archive: {} pages written, {} unchanged ({})", date_text, profile.name, site.written,
                                  site.unchanged, (dir / "site").string());
                 } catch (const failure& f) {
@@ -304,7 +305,15 @@ run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_o
             // once the report exists, its deliveries cannot be lost.
             if (state) {
                 auto payload = digest_payload(r);
-                if (!cfg.public_url.empty()) payload["web_url"] = day_page_url(cfg.public_url, profile.name, date_text);
+                if (!cfg.public_url.empty()) {
+                    payload["web_url"] = day_page_url(cfg.public_url, profile.name, date_text);
+                    const auto secret = state->link_secret();
+                    for (auto& p : payload["papers"]) {
+                        const vote_link up{profile.name, date_text, p["id"].get<std::string>(), 1};
+                        p["vote_up_url"] = vote_url(cfg.public_url, secret, up);
+                        p["vote_down_url"] = vote_url(cfg.public_url, secret, {up.profile, up.date, up.paper_id, -1});
+                    }
+                }
                 std::optional<std::pair<std::string, std::int64_t>> hold;
                 if (pr.held) hold.emplace(r.incomplete->reason, *hold_until);
                 pr.deliveries = deliver_report(cfg, *state, record, profile.channels, payload, hold);

@@ -47,12 +47,16 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
     std::uint64_t accepted = 0;
     bool stopped = false;
 
-    served answer(const http::request<http::empty_body>& req) const {
-        if (req.method() != http::verb::get && req.method() != http::verb::head) return {405, "text/plain; charset=utf-8", "method not allowed\n"};
+    served answer(const http::request<http::string_body>& req) const {
+        const bool post = req.method() == http::verb::post;
+        if (req.method() != http::verb::get && req.method() != http::verb::head && !post) return {405, "text/plain; charset=utf-8", "method not allowed\n"};
+        if (!post && !req.body().empty()) return {413, "text/plain; charset=utf-8", "request body not accepted\n"};
         const std::string target(req.target());
         const bool printable = std::all_of(target.begin(), target.end(), [](char c) { return c > 0x20 && c < 0x7f; });
         if (target.empty() || target.front() != '/' || target.size() > 1024 || !printable) return {400, "text/plain; charset=utf-8", "bad request\n"};
-        return handler(target.substr(0, target.find('?')));
+        const auto q = target.find('?');
+        return handler({std::string(req.method_string()), target.substr(0, q), q == std::string::npos ? std::string() : target.substr(q + 1),
+                        req.body()});
     }
 
     // Closes the oldest idle connection, of `peer` only when given; false when none is idle.
@@ -92,9 +96,9 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
         auto self = shared_from_this();
         beast::flat_buffer buffer(8192);
         for (;;) {
-            http::request_parser<http::empty_body> parser;
+            http::request_parser<http::string_body> parser;
             parser.header_limit(8192);
-            parser.body_limit(0);
+            parser.body_limit(max_body_bytes);
             set_idle(stream, true);
             stream->expires_after(limits.head_timeout);
             auto [ec, n] = co_await http::async_read(*stream, buffer, parser, tuple_awaitable);

@@ -20,9 +20,18 @@ struct served {
     std::string body;
 };
 
-/// Called on the io_context thread with the request's path (query stripped, not decoded);
-/// must not block.
-using route = std::function<served(const std::string& path)>;
+struct inbound_request {
+    std::string method;  // "GET", "HEAD" or "POST" (others are answered 405 by the server)
+    std::string path;    // the target before '?', not decoded
+    std::string query;   // after '?', not decoded
+    std::string body;    // POST only, at most max_body_bytes
+};
+
+/// A POST body larger than this is refused with 413.
+inline constexpr std::size_t max_body_bytes = 4096;
+
+/// Called on the io_context thread; must not block for long.
+using route = std::function<served(const inbound_request& req)>;
 
 /// What slow or greedy clients may hold. A client that is still sending its request head is
 /// "idle": when a new connection would pass either limit, the oldest idle connection (of that
@@ -33,9 +42,10 @@ struct server_limits {
     std::size_t max_per_address = 8;
 };
 
-/// Limits: GET and HEAD only (405 otherwise), request head at most 8 KiB (431) and no body
-/// (413), target at most 1024 bytes, printable ASCII, starting with '/' (400); a request that
-/// does not parse gets 400, never a silent close; server_limits for time and connections.
+/// Limits: GET, HEAD and POST only (405 otherwise), request head at most 8 KiB (431), a body
+/// only with POST and at most max_body_bytes (413), target at most 1024 bytes, printable ASCII,
+/// starting with '/' (400); a request that does not parse gets 400, never a silent close;
+/// server_limits for time and connections.
 class http_server {
 public:
     /// Listens on "host:port" (IPv4 or [IPv6]; port 0 picks a free one). errc::config_invalid

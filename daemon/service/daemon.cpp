@@ -6,7 +6,7 @@
 #include "net/http_server.hpp"
 #include "schedule/schedule.hpp"
 #include "service/metrics.hpp"
-#include "site/archive_server.hpp"
+#include "feedback/vote_server.hpp"
 #include "service/notify.hpp"
 #include "state/state_store.hpp"
 
@@ -63,7 +63,7 @@ public:
             catch_up_ = plan.run_now;
         }
         if (cfg_->server_listen) {
-            auto s = net::http_server::start(io_, *cfg_->server_listen, [this](const std::string& path) { return route(path); });
+            auto s = net::http_server::start(io_, *cfg_->server_listen, [this](const net::inbound_request& req) { return route(req); });
             if (!s) throw failure(s.error());
             server_ = std::move(*s);
             spdlog::info("serving /healthz, /metrics and the web archive on {} (port {})", *cfg_->server_listen, server_->port());
@@ -101,16 +101,15 @@ public:
 private:
     time_point now() const { return std::chrono::system_clock::now() + offset_; }
 
-    net::served route(const std::string& path) {
-        if (path == "/healthz") {
+    net::served route(const net::inbound_request& req) {
+        if (req.path == "/healthz" || req.path == "/metrics") {
+            if (req.method != "GET" && req.method != "HEAD") return {405, "text/plain; charset=utf-8", "method not allowed\n"};
+            if (req.path == "/metrics") return {200, "text/plain; version=0.0.4; charset=utf-8", render_prometheus(metrics_)};
             const auto [status, body] = render_health(metrics_);
             return {status, "text/plain; charset=utf-8", body};
         }
-        if (path == "/metrics") return {200, "text/plain; version=0.0.4; charset=utf-8", render_prometheus(metrics_)};
-        // The archive pages are small static files; reading one does not hold the loop up.
-        std::vector<std::string> profiles;
-        for (const auto& p : cfg_->profiles) profiles.push_back(p.name);
-        return serve_archive(cfg_->output_dir, profiles, path);
+        // The archive pages are small static files; a vote is one small SQLite write.
+        return serve_site(*cfg_, req);
     }
 
     void status(const std::string& text) {

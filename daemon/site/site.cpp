@@ -1,5 +1,7 @@
 #include "site/site.hpp"
 
+#include "feedback/signed_link.hpp"
+
 #include "core/dates.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
@@ -166,7 +168,14 @@ std::string render_day_page(const json& report, const day_links& links) {
         }
         h += "</p>\n<p class=\"authors\">Authors: " + esc(authors_of(p)) + "</p>\n";
         if (const auto c = str(p, "comment"); !c.empty() && !p.value("author_match", false)) h += "<p class=\"comment\">" + esc(c) + "</p>\n";
-        h += "<p class=\"abstract\">" + esc(str(p, "abstract")) + "</p>\n</article>\n";
+        h += "<p class=\"abstract\">" + esc(str(p, "abstract")) + "</p>\n";
+        if (!links.public_url.empty() && !links.link_secret.empty() && arxiv_id(id)) {
+            const auto owner = str(report, "profile");
+            h += "<p class=\"vote\"><a href=\"" + esc(vote_url(links.public_url, links.link_secret, {owner, date, id, 1})) +
+                 "\">&#128077; More like this</a> <a href=\"" + esc(vote_url(links.public_url, links.link_secret, {owner, date, id, -1})) +
+                 "\">&#128078; Less like this</a></p>\n";
+        }
+        h += "</article>\n";
     }
     if (report.contains("prompt") && report["prompt"].is_object()) {
         const auto& pr = report["prompt"];
@@ -218,7 +227,7 @@ std::string render_month_page(const std::string& profile, const std::string& mon
     return h + "</main>\n" + foot();
 }
 
-site_result build_site(const fs::path& profile_dir, const std::string& profile, const std::string& public_url) {
+site_result build_site(const fs::path& profile_dir, const std::string& profile, const std::string& public_url, const std::string& link_secret) {
     site_result r;
     std::map<std::string, json> reports;  // date -> report, in date order
     std::error_code ec;
@@ -238,6 +247,8 @@ site_result build_site(const fs::path& profile_dir, const std::string& profile, 
     std::map<std::string, std::vector<std::pair<std::string, long>>> months;
     for (std::size_t i = 0; i < dates.size(); ++i) {
         day_links links;
+        links.public_url = public_url;
+        links.link_secret = link_secret;
         if (i > 0) links.previous = dates[i - 1];
         if (i + 1 < dates.size()) links.next = dates[i + 1];
         const auto& rep = reports[dates[i]];

@@ -22,6 +22,7 @@ namespace paperboy {
 
 struct day_links {
     std::optional<std::string> previous, next;  // neighbouring days with a report (YYYY-MM-DD)
+    std::string public_url, link_secret;        // both set: each paper gets signed vote links
 };
 
 /// The page of one day's JSON report (render/json_report.hpp).
@@ -40,8 +41,10 @@ struct site_result {
 
 /// (Re)generates the profile's site from the reports in `profile_dir`. Only pages whose
 /// content changes are written (atomically). `public_url` (may be empty) makes the Atom
-/// feed's links absolute. Throws paperboy::failure(errc::io) when a file cannot be written.
-site_result build_site(const std::filesystem::path& profile_dir, const std::string& profile, const std::string& public_url);
+/// feed's links absolute; with `link_secret` too, every paper gets signed 👍/👎 vote links.
+/// Throws paperboy::failure(errc::io) when a file cannot be written.
+site_result build_site(const std::filesystem::path& profile_dir, const std::string& profile, const std::string& public_url,
+                       const std::string& link_secret = {});
 
 /// The URL of a day's page under `public_url`: "<public_url>/<profile>/YYYY-MM-DD.html".
 std::string day_page_url(const std::string& public_url, const std::string& profile, const std::string& date);

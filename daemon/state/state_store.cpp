@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <sqlite3.h>
+#include <openssl/rand.h>
 
 #include <algorithm>
 #include <chrono>
@@ -380,6 +381,27 @@ std::vector<std::int64_t> state_store::finish_run_with_deliveries(const run_reco
     }
     tx.commit();
     return ids;
+}
+
+std::string state_store::link_secret() {
+    {
+        auto q = db_.prepare("SELECT value FROM meta WHERE key = 'link_secret'");
+        if (q.step()) return q.column_text(0);
+    }
+    unsigned char bytes[32];
+    if (RAND_bytes(bytes, sizeof bytes) != 1) throw failure(make_error(errc::state, "no random bytes for the vote link secret"));
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string secret;
+    for (const unsigned char b : bytes) {
+        secret += digits[b >> 4];
+        secret += digits[b & 0xf];
+    }
+    // INSERT OR IGNORE: two processes making one at once keep the first.
+    auto ins = db_.prepare("INSERT OR IGNORE INTO meta(key, value) VALUES('link_secret', ?)");
+    ins.bind(1, secret).run();
+    auto q = db_.prepare("SELECT value FROM meta WHERE key = 'link_secret'");
+    q.step();
+    return q.column_text(0);
 }
 
 void state_store::record_votes(const std::vector<vote>& votes) {

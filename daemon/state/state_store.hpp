@@ -112,6 +112,8 @@ public:
     std::vector<std::int64_t> finish_run_with_deliveries(const run_record& r, const std::vector<std::string>& channels,
                                                          std::string_view payload, std::int64_t now_ms,
                                                          const std::optional<hold>& held = std::nullopt);
+    /// The installation's secret for signed vote links (32 random bytes as hex), made once.
+    std::string link_secret();
     /// Records (or replaces) votes, in one transaction.
     void record_votes(const std::vector<vote>& votes);
     /// The profile's votes, oldest day first.

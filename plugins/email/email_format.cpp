@@ -59,6 +59,12 @@ std::string arxiv_link(const json& p, const char* key) {
     return url.starts_with("https://arxiv.org/") && url.find_first_of("\"'<> \\") == std::string::npos ? url : std::string();
 }
 
+// A vote link from the host: http(s) only, like the web page link.
+std::string vote_link(const json& p, const char* key) {
+    const auto u = str(p, key);
+    return (u.starts_with("https://") || u.starts_with("http://")) && u.find_first_of(" \"'<>\\") == std::string::npos ? u : std::string();
+}
+
 std::string web_url(const json& digest) {
     const auto url = str(digest, "web_url");
     const bool ok = (url.starts_with("https://") || url.starts_with("http://")) && url.find_first_of("\"'<> \\") == std::string::npos;
@@ -310,6 +316,11 @@ std::string render_html(const json& digest, const settings& s) {
         if (s.abstract_chars > 0) {
             h += "<div style=\"margin-top:10px;font-size:14px;line-height:1.55;color:#1f2937;\">" +
                  html_escape(chat::truncate(str(p, "abstract"), s.abstract_chars)) + "</div>\n";
+        }
+        if (const auto up = vote_link(p, "vote_up_url"), down = vote_link(p, "vote_down_url"); !up.empty() && !down.empty()) {
+            h += "<div style=\"margin-top:10px;font-size:13px;\"><a href=\"" + html_escape(up) +
+                 "\" style=\"color:#166534;text-decoration:none;\">&#128077; More like this</a> &nbsp; <a href=\"" + html_escape(down) +
+                 "\" style=\"color:#991b1b;text-decoration:none;\">&#128078; Less like this</a></div>\n";
         }
         h += "</td></tr>\n";
     }

@@ -1,6 +1,7 @@
 // The reader teaches the ranking: votes through `paperboy feedback`, and the built-in ranker
 // learning from them in the next run. The real binary, a real state file.
 #include "core/files.hpp"
+#include "support/child_process.hpp"
 #include "support/paths.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
@@ -8,6 +9,9 @@
 #include <catch2/catch.hpp>
 
 #include <nlohmann/json.hpp>
+
+#include <csignal>
+#include <thread>
 
 using namespace paperboy;
 using nlohmann::json;
@@ -68,4 +72,58 @@ TEST_CASE("feedback: votes on a stored day are recorded, listed and replaced, an
     CHECK(why.out.find("ranker (trained on 1 positive and ") != std::string::npos);
     CHECK(why.out.find("  for:     ") != std::string::npos);
     CHECK(run_paperboy("explain " + config + " --date 2025-07-23 1234.56789").exit_code == 2);
+}
+
+TEST_CASE("feedback: signed links on the archive page ask before they count, POST records, an altered link is 403") {
+    test::temp_dir dir;
+    const json cfg{{"arxiv", {{"categories", {"cs.LG", "cs.AI"}}, {"feed_url", "file://" + test::golden_feed().string()}}},
+                   {"profiles", {{{"name", "lab"}, {"topics_file", (test::source_dir() / "config/prompts/topics.txt").string()}}}},
+                   {"output", {{"dir", (dir / "out").string()}}},
+                   {"state", {{"path", (dir / "state.db").string()}}},
+                   {"server", {{"listen", "127.0.0.1:0"}, {"public_url", "http://127.0.0.1:9/"}}}};
+    write_file_atomic(dir / "paperboy.json", cfg.dump(2)).value();
+    const auto config = "--config '" + (dir / "paperboy.json").string() + "'";
+    REQUIRE(run_paperboy("run " + config + " --date 2025-07-23").exit_code == 0);
+    const auto page = read_file(dir / "out/lab/site/2025-07-23.html").value();
+    const auto at = page.find("http://127.0.0.1:9/vote?p=lab&amp;d=2025-07-23&amp;id=");
+    REQUIRE(at != std::string::npos);
+    auto link = page.substr(at, page.find('"', at) - at);
+    for (std::size_t pos; (pos = link.find("&amp;")) != std::string::npos;) link.replace(pos, 5, "&");
+    const auto query = link.substr(link.find('?') + 1);
+
+    test::child_process serve({test::paperboy_binary().string(), "serve", "--config", (dir / "paperboy.json").string()}, {},
+                              (dir / "serve.log").string());
+    int port = 0;
+    for (int i = 0; i < 200 && port == 0; ++i) {
+        const auto read = read_file(dir / "serve.log");
+        const std::string log = read ? *read : std::string();
+        if (const auto p = log.find("(port "); p != std::string::npos) port = std::stoi(log.substr(p + 6));
+        else std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    REQUIRE(port != 0);
+    const auto base = "http://127.0.0.1:" + std::to_string(port);
+    const auto curl = [&](const std::string& args) { return test::shell_output("curl -s -o - -w '\\n%{http_code}' " + args); };
+
+    // A GET (a mail scanner, a prefetcher, the reader's click) only shows the question.
+    const auto get = curl("'" + base + "/vote?" + query + "'");
+    CHECK(get.ends_with("\n200"));
+    CHECK(get.find("<form method=\"post\" action=\"/vote\">") != std::string::npos);
+    CHECK(run_paperboy("feedback " + config + " --list").out.find("lab: 0 vote(s)") != std::string::npos);
+
+    // The button's POST records it.
+    const auto post = curl("--data '" + query + "' '" + base + "/vote'");
+    CHECK(post.ends_with("\n200"));
+    CHECK(post.find("Thank you") != std::string::npos);
+    CHECK(run_paperboy("feedback " + config + " --list").out.find("lab: 1 vote(s)") != std::string::npos);
+    CHECK(run_paperboy("feedback " + config + " --list").out.find("(link, ") != std::string::npos);
+
+    // Altered: turned around, or moved to another paper.
+    auto flipped = query;
+    flipped.replace(flipped.find("v=up"), 4, "v=down");
+    CHECK(curl("--data '" + flipped + "' '" + base + "/vote'").ends_with("\n403"));
+    CHECK(curl("'" + base + "/vote?" + flipped + "'").ends_with("\n403"));
+    CHECK(run_paperboy("feedback " + config + " --list").out.find("lab: 1 vote(s)") != std::string::npos);
+    CHECK(curl("-X POST '" + base + "/lab/2025-07-23.html'").ends_with("\n405"));
+    serve.signal(SIGTERM);
+    CHECK(serve.wait(std::chrono::seconds(10)) == 0);
 }

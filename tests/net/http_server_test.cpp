@@ -24,7 +24,10 @@ struct running_server {
     std::thread thread;
 
     explicit running_server(net::server_limits limits = {}) {
-        server = net::http_server::start(io, "127.0.0.1:0", [](const std::string&) { return net::served{200, "text/plain", "ok\n"}; }, limits)
+        server = net::http_server::start(io, "127.0.0.1:0", [](const net::inbound_request& r) {
+                     if (r.method == "POST") return net::served{405, "text/plain", "no\n"};
+                     return net::served{200, "text/plain", "ok\n"};
+                 }, limits)
                      .value();
         thread = std::thread([this] { io.run(); });
     }
@@ -110,6 +113,7 @@ TEST_CASE("http server: malformed requests get a 400 answer, oversized heads 431
     CHECK(answer_to("BLAH\r\n\r\n").starts_with("HTTP/1.1 400"));
     CHECK(answer_to("GET / HTTP/9.9 extra\r\n\r\n").starts_with("HTTP/1.1 400"));
     CHECK(answer_to("GET / HTTP/1.1\r\nHost: x\r\nX: " + std::string(10'000, 'a') + "\r\n\r\n").starts_with("HTTP/1.1 431"));
-    CHECK(answer_to("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello").starts_with("HTTP/1.1 413"));
+    CHECK(answer_to("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n" + std::string(5000, 'x')).starts_with("HTTP/1.1 413"));
+    CHECK(answer_to("GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello").starts_with("HTTP/1.1 413"));
     CHECK(answer_to("GET /ok HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").starts_with("HTTP/1.1 200"));
 }

@@ -235,3 +235,16 @@ TEST_CASE("email: an incomplete digest says so in the subject, the text and the 
     CHECK(html.find("failed &lt;x&gt;") != std::string::npos);
     CHECK(render_subject(s.subject, digest(2)).find("incomplete") == std::string::npos);
 }
+
+TEST_CASE("email: each paper carries the host's signed vote links, and only http(s) ones") {
+    const auto s = parse_settings(settings_json().dump());
+    auto d = digest(2);
+    d["papers"][0]["vote_up_url"] = "https://digest.example.org/vote?p=lab&d=2025-07-23&id=2507.00001&v=up&s=abc";
+    d["papers"][0]["vote_down_url"] = "https://digest.example.org/vote?p=lab&d=2025-07-23&id=2507.00001&v=down&s=def";
+    d["papers"][1]["vote_up_url"] = "javascript:alert(1)";
+    d["papers"][1]["vote_down_url"] = "javascript:alert(2)";
+    const auto html = render_html(d, s);
+    CHECK(html.find("href=\"https://digest.example.org/vote?p=lab&amp;d=2025-07-23&amp;id=2507.00001&amp;v=up&amp;s=abc\"") != std::string::npos);
+    CHECK(html.find("More like this") != html.rfind("More like this") + 1);  // present
+    CHECK(html.find("javascript:") == std::string::npos);
+}

@@ -1,0 +1,144 @@
+#include "feedback/signed_link.hpp"
+
+#include "arxiv/feed_parser.hpp"
+#include "core/dates.hpp"
+#include "paperboy/plugin_sdk.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <map>
+
+namespace paperboy {
+namespace {
+
+std::string hex(const unsigned char* data, std::size_t n) {
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string out;
+    for (std::size_t i = 0; i < n; ++i) {
+        out += digits[data[i] >> 4];
+        out += digits[data[i] & 0xf];
+    }
+    return out;
+}
+
+std::string percent_encode(std::string_view s) {
+    std::string out;
+    for (const unsigned char c : s) {
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.') {
+            out += static_cast<char>(c);
+        } else {
+            static constexpr char digits[] = "0123456789ABCDEF";
+            out += '%';
+            out += digits[c >> 4];
+            out += digits[c & 0xf];
+        }
+    }
+    return out;
+}
+
+std::optional<std::string> percent_decode(std::string_view s) {
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '+') {
+            out += ' ';
+        } else if (s[i] == '%') {
+            if (i + 2 >= s.size() || !std::isxdigit(static_cast<unsigned char>(s[i + 1])) || !std::isxdigit(static_cast<unsigned char>(s[i + 2]))) return std::nullopt;
+            out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+            i += 2;
+        } else {
+            out += s[i];
+        }
+    }
+    return out;
+}
+
+bool profile_name(std::string_view s) {
+    return !s.empty() && s.size() <= 64 && std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; });
+}
+
+}  // namespace
+
+std::string vote_signature(std::string_view secret, const vote_link& v) {
+    // Fields joined by a byte none of them may contain, so no two votes sign alike.
+    const std::string message = "paperboy-vote-1\n" + v.profile + "\n" + v.date + "\n" + v.paper_id + "\n" + (v.value > 0 ? "up" : "down");
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()), reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac,
+         &len);
+    return hex(mac, std::min<unsigned int>(len, 16));
+}
+
+std::string vote_url(std::string_view public_url, std::string_view secret, const vote_link& v) {
+    std::string base(public_url);
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    return base + "/vote?p=" + percent_encode(v.profile) + "&d=" + percent_encode(v.date) + "&id=" + percent_encode(v.paper_id) +
+           "&v=" + (v.value > 0 ? "up" : "down") + "&s=" + vote_signature(secret, v);
+}
+
+std::optional<vote_link> verify_vote(std::string_view secret, std::string_view query) {
+    if (query.size() > 2048 || secret.empty()) return std::nullopt;
+    std::map<std::string, std::string> fields;
+    for (std::size_t pos = 0; pos <= query.size();) {
+        auto end = query.find('&', pos);
+        if (end == std::string_view::npos) end = query.size();
+        const auto pair = query.substr(pos, end - pos);
+        const auto eq = pair.find('=');
+        if (eq != std::string_view::npos) {
+            auto key = percent_decode(pair.substr(0, eq));
+            auto value = percent_decode(pair.substr(eq + 1));
+            if (!key || !value || !fields.emplace(*key, *value).second) return std::nullopt;  // a field given twice is refused
+        }
+        pos = end + 1;
+    }
+    for (const auto* key : {"p", "d", "id", "v", "s"}) {
+        if (!fields.contains(key)) return std::nullopt;
+    }
+    vote_link v{fields["p"], fields["d"], fields["id"], fields["v"] == "up" ? 1 : fields["v"] == "down" ? -1 : 0};
+    if (v.value == 0 || !profile_name(v.profile) || !parse_iso_day(v.date) || !is_arxiv_id(v.paper_id)) return std::nullopt;
+    const auto expected = vote_signature(secret, v);
+    const auto& given = fields["s"];
+    if (given.size() != expected.size() || CRYPTO_memcmp(given.data(), expected.data(), expected.size()) != 0) return std::nullopt;
+    return v;
+}
+
+namespace {
+std::string page(const std::string& title, const std::string& body) {
+    return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+           "<meta name=\"robots\" content=\"noindex\"><title>" + sdk::html_escape(title) + "</title>"
+           "<style>body{font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;line-height:1.5}"
+           "button{font-size:1.1rem;padding:.5rem 1.2rem}</style></head><body>\n" + body + "</body></html>\n";
+}
+}  // namespace
+
+std::string vote_confirm_page(const vote_link& v, std::string_view title, std::string_view form_body) {
+    const auto what = v.value > 0 ? std::string("\xF0\x9F\x91\x8D More like this") : std::string("\xF0\x9F\x91\x8E Less like this");
+    std::string hidden;
+    std::size_t pos = 0;
+    while (pos <= form_body.size()) {
+        auto end = form_body.find('&', pos);
+        if (end == std::string_view::npos) end = form_body.size();
+        const auto pair = form_body.substr(pos, end - pos);
+        const auto eq = pair.find('=');
+        if (eq != std::string_view::npos) {
+            const auto key = percent_decode(pair.substr(0, eq)).value_or("");
+            const auto value = percent_decode(pair.substr(eq + 1)).value_or("");
+            hidden += "<input type=\"hidden\" name=\"" + sdk::html_escape(key) + "\" value=\"" + sdk::html_escape(value) + "\">";
+        }
+        pos = end + 1;
+    }
+    return page("paperboy: " + what,
+                "<h1>" + sdk::html_escape(what) + "?</h1>\n<p><a href=\"https://arxiv.org/abs/" + sdk::html_escape(v.paper_id) + "\">" +
+                    sdk::html_escape(title) + "</a> (" + sdk::html_escape(v.date) + ", profile " + sdk::html_escape(v.profile) +
+                    ")</p>\n<form method=\"post\" action=\"/vote\">" + hidden + "<button type=\"submit\">" + sdk::html_escape(what) +
+                    "</button></form>\n<p>Your vote teaches the profile's ranker; a later vote on this paper replaces it.</p>\n");
+}
+
+std::string vote_done_page(const vote_link& v, std::string_view title) {
+    return page("paperboy: vote recorded", "<h1>Thank you</h1>\n<p>Recorded " + std::string(v.value > 0 ? "\xF0\x9F\x91\x8D" : "\xF0\x9F\x91\x8E") +
+                                               " for <a href=\"https://arxiv.org/abs/" + sdk::html_escape(v.paper_id) + "\">" +
+                                               sdk::html_escape(title) + "</a>. The next digest learns from it.</p>\n");
+}
+
+}  // namespace paperboy
