@@ -64,26 +64,18 @@ DROP TABLE deliveries;
 UPDATE meta SET value = '2' WHERE key = 'schema_version';
 )sql";
 
-// Version 2's ledger had no 'held' state; SQLite cannot change a CHECK in place, so the table
-// is copied into the version 3 shape.
-constexpr std::string_view migrate_v2 = R"sql(
+// Version 2's ledger had no 'held' state; SQLite cannot change a CHECK in place, so the old
+// table is set aside, `schema` creates the version 3 one, and the rows are copied over.
+constexpr std::string_view migrate_v2_set_aside = R"sql(
 ALTER TABLE ledger RENAME TO ledger_v2;
 DROP INDEX IF EXISTS ledger_by_status;
-CREATE TABLE ledger(
-  id INTEGER PRIMARY KEY AUTOINCREMENT, run_id INTEGER, date TEXT NOT NULL, profile TEXT NOT NULL,
-  channel TEXT NOT NULL, generation INTEGER NOT NULL, payload TEXT NOT NULL,
-  status TEXT NOT NULL CHECK(status IN ('held', 'pending', 'sending', 'delivered', 'failed')),
-  attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT '',
-  next_attempt_ms INTEGER NOT NULL, created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL,
-  progress TEXT NOT NULL DEFAULT '', receipt TEXT NOT NULL DEFAULT '', owner_pid INTEGER NOT NULL DEFAULT 0,
-  held_until_ms INTEGER NOT NULL DEFAULT 0, hold_reason TEXT NOT NULL DEFAULT '',
-  UNIQUE(date, profile, channel, generation));
+)sql";
+constexpr std::string_view migrate_v2_copy = R"sql(
 INSERT INTO ledger(id, run_id, date, profile, channel, generation, payload, status, attempts, last_error, next_attempt_ms,
                    created_ms, updated_ms, progress, receipt, owner_pid)
   SELECT id, run_id, date, profile, channel, generation, payload, status, attempts, last_error, next_attempt_ms,
          created_ms, updated_ms, progress, receipt, owner_pid FROM ledger_v2;
 DROP TABLE ledger_v2;
-CREATE INDEX ledger_by_status ON ledger(status, next_attempt_ms);
 UPDATE meta SET value = '3' WHERE key = 'schema_version';
 )sql";
 
@@ -166,7 +158,9 @@ state_store::state_store(const std::filesystem::path& path) : db_(existing_file_
             sqlite::transaction tx(db_);
             // A version 2 file made by 0.2 lacks the column; one just migrated from 1 has it.
             if (!has_ranker_score) db_.exec("ALTER TABLE scores ADD COLUMN ranker_score REAL");
-            db_.exec(migrate_v2);
+            db_.exec(migrate_v2_set_aside);
+            db_.exec(schema);
+            db_.exec(migrate_v2_copy);
             tx.commit();
         } else if (version != "3") {
             throw failure(make_error(errc::state, "schema version '" + version + "' is newer than this paperboy knows (3)"));

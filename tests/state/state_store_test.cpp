@@ -1,6 +1,7 @@
 #include "state/state_store.hpp"
 
 #include "core/files.hpp"
+#include "state/sqlite.hpp"
 #include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
@@ -95,4 +96,43 @@ TEST_CASE("an empty state file, or a SQLite file without paperboy's schema, is r
     // A missing file is a new state, as before.
     state_store fresh(dir / "new.db");
     CHECK(fresh.recent_runs(1).empty());
+}
+
+TEST_CASE("a version 2 state file (0.1's ledger without held digests) is migrated in place, its entries kept") {
+    test::temp_dir dir;
+    {
+        sqlite::connection db(dir / "state.db");
+        db.exec(R"sql(
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT INTO meta VALUES('schema_version', '2');
+CREATE TABLE scores(paper_id TEXT NOT NULL, version INTEGER NOT NULL, scorer_key TEXT NOT NULL, relevance INTEGER NOT NULL,
+  novelty INTEGER, comment TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY(paper_id, version, scorer_key));
+INSERT INTO scores VALUES('2507.1', 1, 'k', 9, 8, 'kept', '2025-07-23T00:00:00Z');
+CREATE TABLE ledger(
+  id INTEGER PRIMARY KEY AUTOINCREMENT, run_id INTEGER, date TEXT NOT NULL, profile TEXT NOT NULL,
+  channel TEXT NOT NULL, generation INTEGER NOT NULL, payload TEXT NOT NULL,
+  status TEXT NOT NULL CHECK(status IN ('pending', 'sending', 'delivered', 'failed')),
+  attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT '',
+  next_attempt_ms INTEGER NOT NULL, created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL,
+  progress TEXT NOT NULL DEFAULT '', receipt TEXT NOT NULL DEFAULT '', owner_pid INTEGER NOT NULL DEFAULT 0,
+  UNIQUE(date, profile, channel, generation));
+INSERT INTO ledger(date, profile, channel, generation, payload, status, attempts, next_attempt_ms, created_ms, updated_ms)
+  VALUES('2025-07-23', 'lab', 'slack', 0, '{}', 'pending', 2, 0, 0, 0);
+)sql");
+    }
+    state_store s(dir / "state.db");
+    const auto entries = s.ledger({});
+    REQUIRE(entries.size() == 1);
+    CHECK(entries[0].status == delivery_status::pending);
+    CHECK(entries[0].attempts == 2);
+    paper p;
+    p.id = "2507.1";
+    CHECK(s.cached_scores("k", std::vector<const paper*>{&p}).at("2507.1").comment == "kept");
+    run_record r;
+    r.id = s.begin_run(parse_iso_day("2025-07-24").value(), "lab");
+    r.date = "2025-07-24";
+    r.profile = "lab";
+    r.outcome = "held";
+    s.finish_run_with_deliveries(r, {"slack"}, "{}", 1, state_store::hold{"model down", 2, 3});  // the new state fits
+    CHECK(s.hold_deadline("2025-07-24", "lab") == 3);
 }
