@@ -75,8 +75,10 @@ Options for run:
   --date YYYY-MM-DD    Announcement day (default: today in schedule.timezone,
                        America/New_York unless set). A day already stored in the
                        state database is reported again without asking arXiv.
-  --dry-run            Fetch, score and print the Markdown report to standard
-                       output; write no files and no state.
+  --dry-run            Score and print the Markdown report to standard output;
+                       write no files and no state. A day already stored is read
+                       from the state with its cached scores (no request, no
+                       model call for what is cached).
 
 Global:
   -h, --help           Show this help.

@@ -112,7 +112,7 @@ struct profile_scores {
 // llm.prefilter the ranker chooses which of the rest the model reads; the papers it holds back
 // keep the ranker's score and are not cached (the next votes may change them).
 profile_scores score_papers(const config& cfg, scorer& sc, const profile_config& profile, const std::vector<const paper*>& to_score,
-                            std::optional<state_store>& state) {
+                            std::optional<state_store>& state, bool writes) {
     profile_scores out;
     const auto key = sc.cache_key(profile);
     if (state) out.scores = state->cached_scores(key, to_score);
@@ -132,7 +132,7 @@ profile_scores score_papers(const config& cfg, scorer& sc, const profile_config&
     if (split) {
         for (auto& [id, s] : out.fresh.scores) s.ranker_score = split->ranker_scores.at(id);
     }
-    if (state) state->save_scores(key, missing, out.fresh.scores);
+    if (state && writes) state->save_scores(key, missing, out.fresh.scores);
     out.scores.merge(out.fresh.scores);
     if (split) {
         out.scores.merge(split->held_back);
@@ -171,8 +171,11 @@ run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_o
     summary.date = opts.date ? *opts.date : today_in(cfg.schedule.timezone, std::chrono::system_clock::now());
     const auto date_text = format_iso_day(summary.date);
 
+    // A dry run reads the state (the stored day, the score cache, the votes) when there is one,
+    // and writes nothing: no files, no runs, no scores, no ledger.
+    const bool writes = !opts.dry_run;
     std::optional<state_store> state;
-    if (!opts.dry_run) state.emplace(cfg.state_path);
+    if (writes || std::filesystem::exists(cfg.state_path)) state.emplace(cfg.state_path);
 
     std::optional<feed> day_feed;
     if (state) day_feed = state->load_day(summary.date);
@@ -183,7 +186,7 @@ run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_o
         day_feed = fetch_day(cfg, summary.date);
     }
 
-    if (state) {
+    if (state && writes) {
         // Before new work: what an earlier run or a crash left undelivered.
         for (auto& d : resume_deliveries(cfg, *state)) summary.resumed.push_back(std::move(d));
     }
@@ -191,7 +194,7 @@ run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_o
     if (day_feed->papers.empty()) {
         summary.outcome = run_outcome::no_announcement;
         spdlog::info("{}: the feed is empty: no announcement that day (weekend or arXiv holiday)", date_text);
-        if (state) {
+        if (state && writes) {
             for (const auto& profile : cfg.profiles) {
                 run_record r;
                 r.id = state->begin_run(summary.date, profile.name);
@@ -202,7 +205,7 @@ run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_o
         }
         return summary;
     }
-    if (state && !summary.feed_from_state) state->save_day(*day_feed, feed_url(cfg.arxiv.feed_url, cfg.arxiv.categories));
+    if (state && writes && !summary.feed_from_state) state->save_day(*day_feed, feed_url(cfg.arxiv.feed_url, cfg.arxiv.categories));
 
     const auto scanned = scan(*day_feed, cfg.arxiv.announce_types);
     spdlog::info("{}: {} papers in the feed, {} kept by announce type", date_text, day_feed->papers.size(), scanned.size());
@@ -219,10 +222,10 @@ run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_o
         run_record record;
         record.profile = profile.name;
         record.date = date_text;
-        if (state) record.id = state->begin_run(summary.date, profile.name);
+        if (state && writes) record.id = state->begin_run(summary.date, profile.name);
         try {
             const auto work = papers_for(cfg, profile, scanned, state, date_text);
-            auto scored = score_papers(cfg, *sc, profile, work.to_score, state);
+            auto scored = score_papers(cfg, *sc, profile, work.to_score, state, writes);
             const auto key = sc->cache_key(profile);
 
             profile_result pr;
@@ -239,7 +242,7 @@ run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_o
             r.stats.scanned = static_cast<long>(scanned.size());
             r.stats.scored = static_cast<long>(scored.scores.size());
             r.stats.failed = static_cast<long>(work.to_score.size() - scored.scores.size());
-            r.stats.usage = state ? state->add_usage(summary.date, profile.name, key, scored.fresh.usage) : scored.fresh.usage;
+            r.stats.usage = state && writes ? state->add_usage(summary.date, profile.name, key, scored.fresh.usage) : scored.fresh.usage;
             r.stats.cost = compute_cost(cfg.llm.prices, r.model, r.stats.usage);
             r.notes = scored.fresh.notes;
             if (work.repeats > 0) {
@@ -254,12 +257,12 @@ run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_o
 
             // Deliver, deliver marked, or hold (llm.on_failure); decided before anything is written.
             std::optional<std::int64_t> hold_until;
-            if (state && r.incomplete) hold_until = hold_deadline_ms(cfg, *state, date_text, profile.name);
+            if (state && writes && r.incomplete) hold_until = hold_deadline_ms(cfg, *state, date_text, profile.name);
             const bool hold_expired = hold_until && *hold_until <= unix_ms(std::chrono::system_clock::now());
             const auto action = decide_digest(cfg.llm.on_failure,
                                               {r.stats.failed, scored.fresh.fallback_scored,
                                                scored.fresh.retry_may_help || scored.fresh.problem.empty()},
-                                              hold_expired || !state);
+                                              hold_expired || !state || !writes);
             pr.held = action == digest_action::hold;
 
             const auto markdown = render_markdown(r);
@@ -303,7 +306,7 @@ run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_o
             }
             // The run record and the ledger entries (holding the digest) are one transaction:
             // once the report exists, its deliveries cannot be lost.
-            if (state) {
+            if (state && writes) {
                 auto payload = digest_payload(r);
                 if (!cfg.public_url.empty()) {
                     payload["web_url"] = day_page_url(cfg.public_url, profile.name, date_text);
@@ -320,7 +323,7 @@ run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_o
             }
             summary.profiles.push_back(std::move(pr));
         } catch (const failure& f) {
-            if (state) {
+            if (state && writes) {
                 record.outcome = "failed";
                 record.detail = f.err().message();
                 state->finish_run(record);

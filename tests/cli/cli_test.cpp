@@ -106,6 +106,18 @@ TEST_CASE("run fetches from an HTTP arXiv with one request, and a dry run writes
     const auto reqs = arxiv.requests();
     REQUIRE(reqs.size() == 2);  // the dry run and the real run; nothing else
     CHECK(reqs[1].target == "/rss/cs.LG+cs.AI");
+
+    // Once the day is stored, a dry run reads it and the score cache: no request, nothing written,
+    // even after arXiv's feed has moved on.
+    const auto before = read_file(dir / "out/golden/2025-07-23.md").value();
+    const auto runs_before = run_paperboy("status --config " + q(cfg)).out;
+    const auto again = run_paperboy("run --dry-run --config " + q(cfg) + " --date 2025-07-23");
+    CHECK(again.exit_code == 0);
+    CHECK(again.out.starts_with("# Personalized Daily ArXiv Papers 2025-07-23"));
+    CHECK(again.err.find("loaded from the state database") != std::string::npos);
+    CHECK(arxiv.requests().size() == 2);
+    CHECK(read_file(dir / "out/golden/2025-07-23.md").value() == before);
+    CHECK(run_paperboy("status --config " + q(cfg)).out == runs_before);  // no run recorded
 }
 
 TEST_CASE("exit codes: no announcement 3, broken feed 1, arXiv unavailable 75, stale feed 75") {
