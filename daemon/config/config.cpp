@@ -254,6 +254,11 @@ result<config> parse_config(std::string_view json_text, const fs::path& base_dir
         }
 
         if (auto dir = r.path("plugin_dir")) c.plugin_dir = *dir;
+        if (const auto* rep = r.find("report")) {
+            object_reader o(*rep, "/report", base_dir);
+            if (auto n = o.integer("near_misses", 0, 50)) c.near_misses = static_cast<int>(*n);
+            o.finish();
+        }
         if (const auto* out = r.find("output")) {
             object_reader o(*out, "/output", base_dir);
             if (auto d = o.path("dir")) c.output_dir = *d;

@@ -252,6 +252,7 @@ run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_o
             r.incomplete = notice_for(scored, r.stats.failed);
             r.papers = select_papers(profile, work.author_matches, work.matched_names, work.to_score, scored.scores);
             r.stats.selected = static_cast<long>(r.papers.size());
+            r.near_misses = near_misses(work.to_score, scored.scores, r.papers, cfg.near_misses);
             pr.stats = r.stats;
             pr.incomplete = r.incomplete;
 

@@ -55,7 +55,16 @@ nlohmann::ordered_json report_to_json(const report& r) {
         if (s.score && s.score->ranker_score) entry["ranker_score"] = std::round(*s.score->ranker_score * 1e4) / 1e4;
         papers.push_back(std::move(entry));
     }
-    return ordered_json{
+    ordered_json misses = ordered_json::array();
+    for (const auto& m : r.near_misses) {
+        misses.push_back({{"id", m.item->id},
+                          {"title", m.item->title},
+                          {"url", m.item->abs_url()},
+                          {"relevance", m.score ? ordered_json(m.score->relevance) : ordered_json()},
+                          {"novelty", m.score && m.score->novelty ? ordered_json(*m.score->novelty) : ordered_json()},
+                          {"comment", m.score ? m.score->comment : std::string()}});
+    }
+    auto doc = ordered_json{
         {"date", format_iso_day(r.date)},
         {"profile", r.profile},
         {"model", r.model},
@@ -70,6 +79,8 @@ nlohmann::ordered_json report_to_json(const report& r) {
         {"papers", std::move(papers)},
         {"prompt", {{"sent_to_model", r.prompt.sent_to_model}, {"system", r.prompt.system}, {"user", r.prompt.user}}},
     };
+    if (!misses.empty()) doc["near_misses"] = std::move(misses);
+    return doc;
 }
 
 std::string render_json(const report& r) {

@@ -134,6 +134,18 @@ std::string render_markdown(const report& r) {
         parts.emplace_back("---");
         parts.push_back(join(blocks, "\n\n---\n\n"));
     }
+    if (!r.near_misses.empty()) {
+        std::vector<std::string> lines;
+        for (const auto& m : r.near_misses) {
+            const auto novelty = m.score && m.score->novelty ? std::to_string(*m.score->novelty) : std::string("not judged");
+            lines.push_back("- [" + markdown_link_text(m.item->title) + "](" + m.item->abs_url() + ") (relevance " +
+                            std::to_string(m.score ? m.score->relevance : 0) + ", novelty " + novelty + ")" +
+                            (m.score && !m.score->comment.empty() ? ": " + markdown_inline(m.score->comment) : std::string()));
+        }
+        parts.emplace_back("---");
+        parts.emplace_back("## Near misses");
+        parts.push_back(join(lines, "\n"));
+    }
     parts.emplace_back("---");
     parts.emplace_back("# Paper Selection Prompt");
     if (r.prompt.sent_to_model) {

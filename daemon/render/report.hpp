@@ -43,6 +43,7 @@ struct report {
     prompt_disclosure prompt;
     std::vector<std::string> notes;      // what went wrong while scoring (cost cap, provider down)
     std::optional<incomplete_notice> incomplete;
+    std::vector<selected_paper> near_misses;  // report.near_misses: the next papers under the cut-offs
 };
 
 }  // namespace paperboy

@@ -1,6 +1,7 @@
 #include "select/selection.hpp"
 
 #include <algorithm>
+#include <set>
 
 namespace paperboy {
 
@@ -40,6 +41,32 @@ std::vector<selected_paper> select_papers(const profile_config& profile, const s
         matched.resize(static_cast<std::size_t>(profile.top_n));
     }
     return matched;
+}
+
+std::vector<selected_paper> near_misses(const std::vector<const paper*>& scored, const std::map<std::string, paper_score>& scores,
+                                        const std::vector<selected_paper>& selected, int n) {
+    if (n <= 0) return {};
+    std::set<std::string> taken;
+    for (const auto& s : selected) taken.insert(s.item->id);
+    struct candidate {
+        int sum;
+        int relevance;
+        selected_paper entry;
+    };
+    std::vector<candidate> rest;
+    for (const auto* p : scored) {
+        const auto it = scores.find(p->id);
+        if (it == scores.end() || taken.contains(p->id)) continue;
+        rest.push_back({it->second.relevance + it->second.novelty.value_or(0), it->second.relevance, {p, false, {}, it->second}});
+    }
+    std::sort(rest.begin(), rest.end(), [](const candidate& a, const candidate& b) {
+        if (a.sum != b.sum) return a.sum > b.sum;
+        if (a.relevance != b.relevance) return a.relevance > b.relevance;
+        return a.entry.item->id < b.entry.item->id;
+    });
+    std::vector<selected_paper> out;
+    for (std::size_t i = 0; i < rest.size() && i < static_cast<std::size_t>(n); ++i) out.push_back(std::move(rest[i].entry));
+    return out;
 }
 
 }  // namespace paperboy

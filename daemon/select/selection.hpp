@@ -28,4 +28,9 @@ std::vector<selected_paper> select_papers(const profile_config& profile, const s
                                           const std::vector<const paper*>& scored,
                                           const std::map<std::string, paper_score>& scores);
 
+/// The next `n` scored papers that did not make `selected` (under the cut-offs, or past top_n),
+/// in the same order as the selection: what the reader almost got.
+std::vector<selected_paper> near_misses(const std::vector<const paper*>& scored, const std::map<std::string, paper_score>& scores,
+                                        const std::vector<selected_paper>& selected, int n);
+
 }  // namespace paperboy

@@ -282,3 +282,22 @@ TEST_CASE("one request serves every profile, and each gets its own report") {
     CHECK(md.find("## 1. [The Recursive Coherence Principle") != std::string::npos);
     CHECK(md.find("Author match") == std::string::npos);
 }
+
+TEST_CASE("report.near_misses lists the next papers under the cut-offs in Markdown and JSON, and is off by default") {
+    test::temp_dir dir;
+    auto j = nlohmann::json::parse(R"({"report": {"near_misses": 3}})");
+    j["arxiv"] = {{"categories", {"cs.LG", "cs.AI"}}, {"feed_url", "file://" + test::golden_feed().string()}};
+    j["profiles"] = {{{"name", "golden"}, {"topics_file", (test::source_dir() / "config/prompts/topics.txt").string()}, {"authors", {"Yoshua Bengio"}}}};
+    j["llm"] = test::replay_llm();
+    j["output"] = {{"dir", (dir / "out").string()}};
+    j["state"] = {{"path", (dir / "state.db").string()}};
+    const auto s = run_day(parse_config(j.dump(), dir.path()).value(), {.date = parse_iso_day("2025-07-23")});
+    const auto md = read_file(s.profiles[0].markdown_path).value();
+    const auto at = md.find("## Near misses\n\n- [");
+    REQUIRE(at != std::string::npos);
+    CHECK(md.find("# Paper Selection Prompt") > at);
+    const auto report = nlohmann::json::parse(read_file(s.profiles[0].json_path).value());
+    REQUIRE(report["near_misses"].size() == 3);
+    CHECK(report["near_misses"][0]["relevance"].get<int>() <= 10);
+    CHECK(report["papers"].size() == 18);  // the digest itself is unchanged
+}

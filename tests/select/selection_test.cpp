@@ -41,3 +41,15 @@ TEST_CASE("a novelty the scorer cannot judge is not held against the paper") {
     std::map<std::string, paper_score> scores{{"1", {8, std::nullopt, "offline"}}};
     CHECK(select_papers(profile_config{}, {}, {}, {&a}, scores).size() == 1);
 }
+
+TEST_CASE("near misses: the next papers under the cut-offs or past top_n, in selection order") {
+    const auto a = make("2507.00001"), b = make("2507.00002"), c = make("2507.00003"), d = make("2507.00004");
+    std::map<std::string, paper_score> scores{{a.id, {9, 9, "a"}}, {b.id, {7, 9, "b"}}, {c.id, {10, 5, "c"}}, {d.id, {3, 3, "d"}}};
+    profile_config profile;
+    const std::vector<const paper*> scored{&a, &b, &c, &d};
+    const auto sel = select_papers(profile, {}, {}, scored, scores);
+    CHECK(ids(sel) == std::vector<std::string>{"2507.00001"});
+    CHECK(ids(near_misses(scored, scores, sel, 2)) == std::vector<std::string>{"2507.00002", "2507.00003"});  // sums 16 and 15
+    CHECK(near_misses(scored, scores, sel, 0).empty());
+    CHECK(near_misses(scored, scores, sel, 10).size() == 3);
+}
