@@ -88,14 +88,16 @@ const rank::ranker& ranker_scorer::ranker_for(const profile_config& profile, std
 }
 
 std::string ranker_scorer::cache_key(const profile_config& profile) const {
-    const auto& r = ranker_for(profile, {});
-    std::string votes;
+    // What the ranker is trained from, not the ranker itself: training here, before score()
+    // has the day's papers, would build a vocabulary without them.
+    std::string basis;
     if (state_) {
-        for (const auto& v : state_->votes(profile.name)) votes += v.paper_id + (v.value > 0 ? "+" : "-");
+        for (const auto& v : state_->votes(profile.name)) basis += v.paper_id + (v.value > 0 ? "+" : "-");
+        basis += "\x1f";
+        for (const auto& d : state_->stored_days()) basis += d + ",";
     }
     const auto ks = keywords_for(profile);
-    return "ranker/v1/" + stable_hash(profile.topics + "\x1f" + text::join(ks.positive) + "|" + text::join(ks.negative) + "\x1f" + votes +
-                                      "\x1f" + r.vocab().fingerprint());
+    return "ranker/v2/" + stable_hash(profile.topics + "\x1f" + text::join(ks.positive) + "|" + text::join(ks.negative) + "\x1f" + basis);
 }
 
 scoring_outcome ranker_scorer::score(const profile_config& profile, std::span<const paper* const> papers) {

@@ -30,7 +30,7 @@ public:
     explicit ranker_scorer(state_store* state) : state_(state) {}
 
     std::string model() const override { return "offline"; }
-    /// Changes with the votes, the topics and the vocabulary (so with every newly stored day).
+    /// Changes with the votes, the topics and the stored days (which make the vocabulary).
     std::string cache_key(const profile_config& profile) const override;
     /// RELEVANCE = rank::relevance_of(z) of the day's z-scored ranker score; NOVELTY not judged;
     /// the comment names the strongest terms; ranker_score is the z-score.
