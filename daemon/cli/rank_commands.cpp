@@ -7,7 +7,6 @@
 #include "core/files.hpp"
 #include "core/text.hpp"
 #include "job/daily_run.hpp"
-#include "score/offline_scorer.hpp"
 #include "score/ranker_scorer.hpp"
 #include "select/authors.hpp"
 #include "state/state_store.hpp"
@@ -114,16 +113,10 @@ int cmd_explain(const std::vector<std::string>& args) {
     std::vector<const paper*> all;
     for (const auto& q : day->papers) all.push_back(&q);
     const auto r = train_profile_ranker(&state, profile, all);
-    std::vector<rank::sparse_vector> x;
-    std::vector<double> keyword;
-    const auto ks = profile.keywords.empty() ? extract_keywords(profile.topics) : keywords_from_list(profile.keywords);
-    std::size_t self = 0;
-    for (std::size_t i = 0; i < all.size(); ++i) {
-        x.push_back(r.features(*all[i]));
-        keyword.push_back(offline_score(find_keywords(ks, *all[i])).relevance);
-        if (all[i] == &p) self = i;
-    }
-    const auto z = r.score_day(x, keyword);
+    const auto ranked = rank_day(r, profile, all);
+    const auto& x = ranked.features;
+    const auto& z = ranked.z;
+    const auto self = static_cast<std::size_t>(std::find(all.begin(), all.end(), &p) - all.begin());
     const auto better = std::count_if(z.begin(), z.end(), [&](double v) { return v > z[self]; });
     std::cout << "ranker (" << (r.trained() ? "trained on " + std::to_string(r.positives()) + " positive and " + std::to_string(r.negatives()) + " negative examples"
                                             : std::string("cold: topics only")) << "): score " << fixed(z[self]) << ", number " << better + 1 << " of "

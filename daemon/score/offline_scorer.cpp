@@ -139,26 +139,24 @@ paper_score offline_score(const keyword_hits& hits) {
     return s;
 }
 
-namespace {
-keyword_set keywords_for(const profile_config& profile) {
+keyword_set profile_keywords(const profile_config& profile) {
     return profile.keywords.empty() ? extract_keywords(profile.topics) : keywords_from_list(profile.keywords);
 }
-}  // namespace
 
 std::string offline_scorer::cache_key(const profile_config& profile) const {
-    const auto ks = keywords_for(profile);
+    const auto ks = profile_keywords(profile);
     return "offline/v1/" + stable_hash(join(ks.positive) + "|" + join(ks.negative));
 }
 
 scoring_outcome offline_scorer::score(const profile_config& profile, std::span<const paper* const> papers) {
-    const auto ks = keywords_for(profile);
+    const auto ks = profile_keywords(profile);
     scoring_outcome out;
     for (const auto* p : papers) out.scores.emplace(p->id, offline_score(find_keywords(ks, *p)));
     return out;
 }
 
 prompt_disclosure offline_scorer::disclose(const profile_config& profile) const {
-    const auto ks = keywords_for(profile);
+    const auto ks = profile_keywords(profile);
     prompt_disclosure d;
     d.sent_to_model = false;
     d.system = "No language model was used: the built-in offline scorer rated these papers.";

@@ -32,6 +32,9 @@ struct keyword_hits {
     std::vector<std::string> negative;   // negative keywords found in either
 };
 
+/// The profile's keywords: its "keywords" when given, else those of its topics text.
+keyword_set profile_keywords(const profile_config& profile);
+
 /// Whole-word, case- and accent-insensitive matching; a trailing plural "s" also matches.
 keyword_hits find_keywords(const keyword_set& keywords, const paper& p);
 

@@ -1,6 +1,6 @@
 #include "score/prefilter.hpp"
 
-#include "score/offline_scorer.hpp"
+#include "score/ranker_scorer.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -10,14 +10,7 @@ namespace paperboy {
 
 prefilter_split apply_prefilter(const rank::ranker& ranker, const profile_config& profile, std::span<const paper* const> papers,
                                 const prefilter_config& cfg) {
-    const auto ks = profile.keywords.empty() ? extract_keywords(profile.topics) : keywords_from_list(profile.keywords);
-    std::vector<rank::sparse_vector> x;
-    std::vector<double> keyword;
-    for (const auto* p : papers) {
-        x.push_back(ranker.features(*p));
-        keyword.push_back(offline_score(find_keywords(ks, *p)).relevance);
-    }
-    const auto z = ranker.score_day(x, keyword);
+    const auto z = rank_day(ranker, profile, papers).z;
     std::vector<std::size_t> order(papers.size());
     std::iota(order.begin(), order.end(), 0);
     std::sort(order.begin(), order.end(), [&](auto a, auto b) { return z[a] != z[b] ? z[a] > z[b] : papers[a]->id < papers[b]->id; });

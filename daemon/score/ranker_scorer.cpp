@@ -11,17 +11,6 @@
 namespace paperboy {
 namespace {
 
-keyword_set keywords_for(const profile_config& profile) {
-    return profile.keywords.empty() ? extract_keywords(profile.topics) : keywords_from_list(profile.keywords);
-}
-
-std::vector<double> keyword_relevance(const profile_config& profile, std::span<const paper* const> papers) {
-    const auto ks = keywords_for(profile);
-    std::vector<double> out;
-    for (const auto* p : papers) out.push_back(offline_score(find_keywords(ks, *p)).relevance);
-    return out;
-}
-
 std::string learned_from(const rank::ranker& r, std::size_t likes, std::size_t dislikes) {
     if (!r.trained()) return "not trained yet (no votes): ranked by the topics text and its keywords";
     return "learned from " + std::to_string(likes) + (likes == 1 ? " like" : " likes") + " and " + std::to_string(dislikes) +
@@ -81,6 +70,18 @@ rank::ranker train_profile_ranker(state_store* state, const profile_config& prof
     return r;
 }
 
+ranked_day rank_day(const rank::ranker& ranker, const profile_config& profile, std::span<const paper* const> papers) {
+    const auto ks = profile_keywords(profile);
+    ranked_day out;
+    std::vector<double> keyword;
+    for (const auto* p : papers) {
+        out.features.push_back(ranker.features(*p));
+        keyword.push_back(offline_score(find_keywords(ks, *p)).relevance);
+    }
+    out.z = ranker.score_day(out.features, keyword);
+    return out;
+}
+
 const rank::ranker& ranker_scorer::ranker_for(const profile_config& profile, std::span<const paper* const> papers) const {
     auto& slot = trained_[profile.name];
     if (!slot) slot = std::make_unique<rank::ranker>(train_profile_ranker(state_, profile, papers));
@@ -96,15 +97,15 @@ std::string ranker_scorer::cache_key(const profile_config& profile) const {
         basis += "\x1f";
         for (const auto& d : state_->stored_days()) basis += d + ",";
     }
-    const auto ks = keywords_for(profile);
+    const auto ks = profile_keywords(profile);
     return "ranker/v2/" + stable_hash(profile.topics + "\x1f" + text::join(ks.positive) + "|" + text::join(ks.negative) + "\x1f" + basis);
 }
 
 scoring_outcome ranker_scorer::score(const profile_config& profile, std::span<const paper* const> papers) {
     const auto& r = ranker_for(profile, papers);
-    std::vector<rank::sparse_vector> x;
-    for (const auto* p : papers) x.push_back(r.features(*p));
-    const auto z = r.score_day(x, keyword_relevance(profile, papers));
+    const auto ranked = rank_day(r, profile, papers);
+    const auto& x = ranked.features;
+    const auto& z = ranked.z;
     scoring_outcome out;
     for (std::size_t i = 0; i < papers.size(); ++i) {
         paper_score s;
@@ -127,7 +128,7 @@ prompt_disclosure ranker_scorer::disclose(const profile_config& profile) const {
     if (state_) {
         for (const auto& v : state_->votes(profile.name)) (v.value > 0 ? likes : dislikes) += 1;
     }
-    const auto ks = keywords_for(profile);
+    const auto ks = profile_keywords(profile);
     prompt_disclosure d;
     d.sent_to_model = false;
     d.system = "No language model was used: paperboy's built-in ranker rated these papers, " + learned_from(r, likes, dislikes) + ".";

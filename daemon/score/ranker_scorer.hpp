@@ -24,6 +24,14 @@ inline constexpr std::size_t ranker_max_negatives = 5000;
 /// of the days that hold a vote, negative. Cold (topics only) without votes or state.
 rank::ranker train_profile_ranker(state_store* state, const profile_config& profile, std::span<const paper* const> extra);
 
+/// A day's papers as the ranker sees them: their features and their day-relative scores
+/// (z-scores of the topics, keyword, model and centroid parts, as rank::ranker::score_day).
+struct ranked_day {
+    std::vector<rank::sparse_vector> features;
+    std::vector<double> z;
+};
+ranked_day rank_day(const rank::ranker& ranker, const profile_config& profile, std::span<const paper* const> papers);
+
 class ranker_scorer final : public scorer {
 public:
     /// `state` may be null (a dry run): the ranker is then cold, its vocabulary the day's papers.
