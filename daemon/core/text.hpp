@@ -2,6 +2,7 @@
 // All functions are pure, thread-safe and never throw except std::bad_alloc.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,6 +44,10 @@ std::vector<std::string> split(std::string_view s, char sep);
 
 /// Replaces every occurrence of `from` (non-empty) by `to`.
 std::string replace_all(std::string_view s, std::string_view from, std::string_view to);
+
+/// `s` with %XX escapes decoded (and '+' as a space when `plus_is_space`, as in form bodies);
+/// nullopt for a malformed escape.
+std::optional<std::string> percent_decode(std::string_view s, bool plus_is_space = false);
 
 /// True when `s` is valid UTF-8.
 bool is_valid_utf8(std::string_view s) noexcept;

@@ -2,6 +2,7 @@
 
 #include "arxiv/feed_parser.hpp"
 #include "core/dates.hpp"
+#include "core/text.hpp"
 #include "paperboy/plugin_sdk.hpp"
 
 #include <openssl/crypto.h>
@@ -38,20 +39,22 @@ std::string percent_encode(std::string_view s) {
     return out;
 }
 
-std::optional<std::string> percent_decode(std::string_view s) {
-    std::string out;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '+') {
-            out += ' ';
-        } else if (s[i] == '%') {
-            if (i + 2 >= s.size() || !std::isxdigit(static_cast<unsigned char>(s[i + 1])) || !std::isxdigit(static_cast<unsigned char>(s[i + 2]))) return std::nullopt;
-            out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
-            i += 2;
-        } else {
-            out += s[i];
+// The fields of a query string or form body; nullopt for a malformed escape or a field given
+// twice (which would let one link carry two votes).
+std::optional<std::map<std::string, std::string>> form_fields(std::string_view query) {
+    std::map<std::string, std::string> fields;
+    for (std::size_t pos = 0; pos <= query.size();) {
+        auto end = query.find('&', pos);
+        if (end == std::string_view::npos) end = query.size();
+        const auto pair = query.substr(pos, end - pos);
+        if (const auto eq = pair.find('='); eq != std::string_view::npos) {
+            auto key = text::percent_decode(pair.substr(0, eq), true);
+            auto value = text::percent_decode(pair.substr(eq + 1), true);
+            if (!key || !value || !fields.emplace(std::move(*key), std::move(*value)).second) return std::nullopt;
         }
+        pos = end + 1;
     }
-    return out;
+    return fields;
 }
 
 bool profile_name(std::string_view s) {
@@ -79,19 +82,9 @@ std::string vote_url(std::string_view public_url, std::string_view secret, const
 
 std::optional<vote_link> verify_vote(std::string_view secret, std::string_view query) {
     if (query.size() > 2048 || secret.empty()) return std::nullopt;
-    std::map<std::string, std::string> fields;
-    for (std::size_t pos = 0; pos <= query.size();) {
-        auto end = query.find('&', pos);
-        if (end == std::string_view::npos) end = query.size();
-        const auto pair = query.substr(pos, end - pos);
-        const auto eq = pair.find('=');
-        if (eq != std::string_view::npos) {
-            auto key = percent_decode(pair.substr(0, eq));
-            auto value = percent_decode(pair.substr(eq + 1));
-            if (!key || !value || !fields.emplace(*key, *value).second) return std::nullopt;  // a field given twice is refused
-        }
-        pos = end + 1;
-    }
+    auto parsed = form_fields(query);
+    if (!parsed) return std::nullopt;
+    auto& fields = *parsed;
     for (const auto* key : {"p", "d", "id", "v", "s"}) {
         if (!fields.contains(key)) return std::nullopt;
     }
@@ -115,18 +108,8 @@ std::string page(const std::string& title, const std::string& body) {
 std::string vote_confirm_page(const vote_link& v, std::string_view title, std::string_view form_body) {
     const auto what = v.value > 0 ? std::string("\xF0\x9F\x91\x8D More like this") : std::string("\xF0\x9F\x91\x8E Less like this");
     std::string hidden;
-    std::size_t pos = 0;
-    while (pos <= form_body.size()) {
-        auto end = form_body.find('&', pos);
-        if (end == std::string_view::npos) end = form_body.size();
-        const auto pair = form_body.substr(pos, end - pos);
-        const auto eq = pair.find('=');
-        if (eq != std::string_view::npos) {
-            const auto key = percent_decode(pair.substr(0, eq)).value_or("");
-            const auto value = percent_decode(pair.substr(eq + 1)).value_or("");
-            hidden += "<input type=\"hidden\" name=\"" + sdk::html_escape(key) + "\" value=\"" + sdk::html_escape(value) + "\">";
-        }
-        pos = end + 1;
+    for (const auto& [key, value] : form_fields(form_body).value_or(std::map<std::string, std::string>{})) {
+        hidden += "<input type=\"hidden\" name=\"" + sdk::html_escape(key) + "\" value=\"" + sdk::html_escape(value) + "\">";
     }
     return page("paperboy: " + what,
                 "<h1>" + sdk::html_escape(what) + "?</h1>\n<p><a href=\"https://arxiv.org/abs/" + sdk::html_escape(v.paper_id) + "\">" +

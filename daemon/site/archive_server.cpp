@@ -1,28 +1,13 @@
 #include "site/archive_server.hpp"
 
 #include "core/files.hpp"
+#include "core/text.hpp"
 
 #include <algorithm>
 #include <optional>
 
 namespace paperboy {
 namespace {
-
-std::optional<std::string> percent_decode(const std::string& s) {
-    std::string out;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] != '%') {
-            out += s[i];
-            continue;
-        }
-        if (i + 2 >= s.size() || !std::isxdigit(static_cast<unsigned char>(s[i + 1])) || !std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-            return std::nullopt;
-        }
-        out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
-        i += 2;
-    }
-    return out;
-}
 
 bool safe_name(const std::string& n) {
     if (n.empty() || n.size() > 64 || std::count(n.begin(), n.end(), '.') != 1 || n.front() == '.') return false;
@@ -34,7 +19,7 @@ net::served not_found() { return {404, "text/plain; charset=utf-8", "not found\n
 }  // namespace
 
 net::served serve_archive(const std::filesystem::path& output_dir, const std::vector<std::string>& profiles, const std::string& raw) {
-    const auto path = percent_decode(raw);
+    const auto path = text::percent_decode(raw);
     if (!path || path->find('\0') != std::string::npos || path->find('\\') != std::string::npos) return {400, "text/plain; charset=utf-8", "bad request\n"};
     std::vector<std::string> segments;
     for (std::size_t pos = 1; pos <= path->size();) {

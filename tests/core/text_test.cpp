@@ -29,3 +29,12 @@ TEST_CASE("split trims and drops empty pieces, replace_all replaces every occurr
     CHECK(text::split(" a, b ,,c ", ',') == std::vector<std::string>{"a", "b", "c"});
     CHECK(text::replace_all("a<b<c", "<", "&lt;") == "a&lt;b&lt;c");
 }
+
+TEST_CASE("percent_decode: escapes, '+' only in form bodies, malformed escapes refused") {
+    CHECK(text::percent_decode("hep-th%2F9901001") == "hep-th/9901001");
+    CHECK(text::percent_decode("a+b") == "a+b");
+    CHECK(text::percent_decode("a+b", true) == "a b");
+    CHECK(text::percent_decode("%2e%2E") == "..");
+    CHECK_FALSE(text::percent_decode("%zz"));
+    CHECK_FALSE(text::percent_decode("abc%2"));
+}
