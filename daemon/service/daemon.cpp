@@ -153,11 +153,11 @@ private:
         }
     }
 
-    // What a finished run means for /metrics and /healthz; returns whether every digest of it
-    // went out complete.
-    bool account(const run_summary& s, std::size_t held_now) {
+    // What a finished run means for /metrics and /healthz.
+    void account(const run_summary& s, std::size_t held_now) {
         const auto date_text = format_iso_day(s.date);
         bool delivered = true;
+        bool other_problem = false;  // anything but held digests: a failed delivery, an incomplete one sent
         std::string problem;
         long selected = 0;
         metrics_.days_held = static_cast<long>(held_now);
@@ -177,11 +177,13 @@ private:
                     ++metrics_.scoring_failures;
                     metrics_.papers_unscored += p.incomplete->unscored;
                     problem = (p.held ? " held: " : " sent incomplete: ") + describe(*p.incomplete, p.stats.scanned);
+                    other_problem = other_problem || !p.held;
                 }
                 for (const auto& d : p.deliveries) {
                     const char* outcome = d.delivered ? "delivered" : d.skipped ? "skipped" : d.held ? "held" : d.pending ? "pending" : "failed";
                     ++metrics_.deliveries[{d.channel, outcome}];
                     delivered = delivered && (d.delivered || d.skipped);
+                    other_problem = other_problem || !(d.delivered || d.skipped || d.held);
                 }
             }
             if (!s.profiles.empty()) metrics_.papers_fetched += s.profiles.front().stats.total;
@@ -192,11 +194,11 @@ private:
         const bool healthy = delivered && problem.empty() && held_now == 0;
         if (healthy) metrics_.last_success_unix = unix_seconds(now());
         metrics_.healthy = healthy;
+        unhealthy_only_for_holds_ = !healthy && !other_problem;
         metrics_.health_reason = healthy ? last_result_
                                  : !problem.empty() ? date_text + problem
                                  : held_now > 0 ? std::to_string(held_now) + " digest(s) held because scoring failed (see paperboy status)"
                                                 : last_result_ + " (see paperboy status)";
-        return healthy;
     }
 
     void start_run(scheduled_run run) {
@@ -234,6 +236,7 @@ private:
                     ++metrics_.runs["not_ready"];
                     // Before any day was ever done, waiting for arXiv is the normal first hour.
                     metrics_.healthy = !ever_done_;
+                    unhealthy_only_for_holds_ = false;
                     metrics_.health_reason = (ever_done_ ? date_text + " not done yet: " : "waiting for the first run: " + date_text + ": ") + e.message();
                     status("waiting for " + date_text + ": " + e.message() + "; next try " + format_utc(step.at));
                     spdlog::warn("{}: not ready ({}); trying again at {}", date_text, e.message(), format_utc(step.at));
@@ -248,6 +251,7 @@ private:
             } else {
                 ++metrics_.runs["failed"];
                 metrics_.healthy = false;
+                unhealthy_only_for_holds_ = false;
                 metrics_.health_reason = date_text + " failed: " + e.message();
                 last_result_ = date_text + " failed";
                 spdlog::error("{}: run failed: {}", date_text, e.message());
@@ -262,6 +266,7 @@ private:
         const auto date_text = format_iso_day(run.date);
         ++metrics_.runs["missed"];
         metrics_.healthy = false;
+        unhealthy_only_for_holds_ = false;
         metrics_.health_reason = date_text + " missed: " + reason;
         last_result_ = date_text + " missed";
         spdlog::error("{}: missed: {}", date_text, reason);
@@ -326,7 +331,7 @@ private:
                 --busy_;
                 for (const auto& s : rescored) account(s, held);
                 metrics_.days_held = static_cast<long>(held);
-                if (held == 0 && rescored.empty() && !metrics_.healthy && metrics_.health_reason.find("held") != std::string::npos) {
+                if (held == 0 && rescored.empty() && !metrics_.healthy && unhealthy_only_for_holds_) {
                     metrics_.healthy = true;
                     metrics_.health_reason = "no digest is held any more";
                 }
@@ -411,6 +416,7 @@ private:
     std::string status_, last_result_;
     int busy_ = 0;  // jobs on the worker (a run, a ledger resume)
     bool ever_done_ = false;  // some announcement day was completed (now or before a restart)
+    bool unhealthy_only_for_holds_ = false;  // /healthz is 503 only because digests are held
     bool stopping_ = false;
 };
 
