@@ -1,5 +1,7 @@
 #include "state/state_store.hpp"
 
+#include "state/schema.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <sqlite3.h>
@@ -12,165 +14,13 @@
 namespace paperboy {
 namespace {
 
-constexpr std::string_view schema = R"sql(
-CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-INSERT OR IGNORE INTO meta(key, value) VALUES('schema_version', '3');
-CREATE TABLE IF NOT EXISTS days(
-  date TEXT PRIMARY KEY, title TEXT NOT NULL, source_url TEXT NOT NULL, fetched_at TEXT NOT NULL,
-  total INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS papers(
-  date TEXT NOT NULL REFERENCES days(date) ON DELETE CASCADE, position INTEGER NOT NULL,
-  id TEXT NOT NULL, version INTEGER NOT NULL, announce_type TEXT NOT NULL, title TEXT NOT NULL,
-  abstract TEXT NOT NULL, authors TEXT NOT NULL, categories TEXT NOT NULL,
-  PRIMARY KEY(date, id));
-CREATE INDEX IF NOT EXISTS papers_by_id ON papers(id);
-CREATE TABLE IF NOT EXISTS scores(
-  paper_id TEXT NOT NULL, version INTEGER NOT NULL, scorer_key TEXT NOT NULL,
-  relevance INTEGER NOT NULL, novelty INTEGER, comment TEXT NOT NULL, created_at TEXT NOT NULL, ranker_score REAL,
-  PRIMARY KEY(paper_id, version, scorer_key));
-CREATE TABLE IF NOT EXISTS usage(
-  date TEXT NOT NULL, profile TEXT NOT NULL, scorer_key TEXT NOT NULL,
-  prompt_tokens INTEGER NOT NULL, completion_tokens INTEGER NOT NULL, cached_tokens INTEGER NOT NULL,
-  PRIMARY KEY(date, profile, scorer_key));
-CREATE TABLE IF NOT EXISTS runs(
-  id INTEGER PRIMARY KEY AUTOINCREMENT, date TEXT NOT NULL, profile TEXT NOT NULL,
-  started_at TEXT NOT NULL, finished_at TEXT, outcome TEXT NOT NULL,
-  total INTEGER, scanned INTEGER, scored INTEGER, failed INTEGER, selected INTEGER,
-  report_path TEXT, detail TEXT);
-CREATE INDEX IF NOT EXISTS runs_by_day ON runs(date, profile);
-CREATE TABLE IF NOT EXISTS ledger(
-  id INTEGER PRIMARY KEY AUTOINCREMENT, run_id INTEGER, date TEXT NOT NULL, profile TEXT NOT NULL,
-  channel TEXT NOT NULL, generation INTEGER NOT NULL, payload TEXT NOT NULL,
-  status TEXT NOT NULL CHECK(status IN ('held', 'pending', 'sending', 'delivered', 'failed')),
-  attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT '',
-  next_attempt_ms INTEGER NOT NULL, created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL,
-  progress TEXT NOT NULL DEFAULT '', receipt TEXT NOT NULL DEFAULT '', owner_pid INTEGER NOT NULL DEFAULT 0,
-  held_until_ms INTEGER NOT NULL DEFAULT 0, hold_reason TEXT NOT NULL DEFAULT '',
-  UNIQUE(date, profile, channel, generation));
-CREATE INDEX IF NOT EXISTS ledger_by_status ON ledger(status, next_attempt_ms);
-CREATE TABLE IF NOT EXISTS delivered_papers(
-  profile TEXT NOT NULL, paper_id TEXT NOT NULL, first_date TEXT NOT NULL, PRIMARY KEY(profile, paper_id));
-CREATE TABLE IF NOT EXISTS votes(
-  profile TEXT NOT NULL, paper_id TEXT NOT NULL, date TEXT NOT NULL, vote INTEGER NOT NULL CHECK(vote IN (-1, 1)),
-  source TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY(profile, paper_id));
-)sql";
-
-// Version 1 recorded only delivered (date, profile, channel); they become delivered entries.
-constexpr std::string_view migrate_v1 = R"sql(
-INSERT OR IGNORE INTO ledger(date, profile, channel, generation, payload, status, attempts, next_attempt_ms,
-                             created_ms, updated_ms, receipt)
-  SELECT date, profile, channel, 0, '{}', 'delivered', 1, 0, 0, 0, receipt FROM deliveries;
-DROP TABLE deliveries;
-UPDATE meta SET value = '2' WHERE key = 'schema_version';
-)sql";
-
-// Version 2's ledger had no 'held' state; SQLite cannot change a CHECK in place, so the old
-// table is set aside, `schema` creates the version 3 one, and the rows are copied over.
-constexpr std::string_view migrate_v2_set_aside = R"sql(
-ALTER TABLE ledger RENAME TO ledger_v2;
-DROP INDEX IF EXISTS ledger_by_status;
-)sql";
-constexpr std::string_view migrate_v2_copy = R"sql(
-INSERT INTO ledger(id, run_id, date, profile, channel, generation, payload, status, attempts, last_error, next_attempt_ms,
-                   created_ms, updated_ms, progress, receipt, owner_pid)
-  SELECT id, run_id, date, profile, channel, generation, payload, status, attempts, last_error, next_attempt_ms,
-         created_ms, updated_ms, progress, receipt, owner_pid FROM ledger_v2;
-DROP TABLE ledger_v2;
-UPDATE meta SET value = '3' WHERE key = 'schema_version';
-)sql";
-
 std::string date_key(day d) { return format_iso_day(d); }
 
 }  // namespace
 
 std::string utc_timestamp() { return format_utc(std::chrono::system_clock::now()); }
 
-namespace {
-const std::filesystem::path& with_parent_folder(const std::filesystem::path& path) {
-    std::error_code ec;
-    if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
-    if (ec) {
-        throw failure(make_error(errc::state, "cannot create the folder of state database " + path.string() + ": " +
-                                                  ec.message()));
-    }
-    return path;
-}
-}  // namespace
-
-namespace {
-// What a file must be before SQLite may open it: absent (a new state), or a SQLite database.
-// An empty or foreign file is refused, so that a truncated state never silently becomes a
-// new one (which would send every delivered day again).
-const std::filesystem::path& existing_file_checked(const std::filesystem::path& path) {
-    std::error_code ec;
-    if (!std::filesystem::exists(path, ec)) return path;
-    const auto size = std::filesystem::file_size(path, ec);
-    if (ec) throw failure(make_error(errc::state, "state database " + path.string() + " cannot be read: " + ec.message()));
-    if (size == 0) {
-        throw failure(make_error(errc::state, "state database " + path.string() +
-                                                  " is an empty file (a truncated copy?): restore it from a backup, or delete it to "
-                                                  "start a new state (every day would then count as not delivered)"));
-    }
-    return path;
-}
-}  // namespace
-
-state_store::state_store(const std::filesystem::path& path) : db_(existing_file_checked(with_parent_folder(path))) {
-    try {
-        db_.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
-        // A damaged file is found now, with a clear message, not in the middle of a delivery.
-        std::string integrity = "ok";
-        {
-            auto check = db_.prepare("PRAGMA quick_check");
-            if (check.step()) integrity = check.column_text(0);
-        }
-        if (integrity != "ok") throw failure(make_error(errc::state, "integrity check failed: " + integrity));
-        {
-            // A SQLite file of someone else's (tables, but no paperboy meta) is not ours to change.
-            auto tables = db_.prepare("SELECT count(*), sum(name = 'meta') FROM sqlite_master WHERE type = 'table'");
-            tables.step();
-            if (tables.column_int(0) > 0 && tables.column_int(1) == 0) {
-                throw failure(make_error(errc::state, "it holds tables but not paperboy's schema (another program's database?)"));
-            }
-        }
-        db_.exec(schema);
-        bool v1 = false;
-        {
-            auto old = db_.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'deliveries'");
-            v1 = old.step();
-        }  // finalized: DROP TABLE needs no statement open on the schema
-        if (v1) {
-            sqlite::transaction tx(db_);
-            db_.exec(migrate_v1);
-            tx.commit();
-        }
-        std::string version;
-        {
-            auto v = db_.prepare("SELECT value FROM meta WHERE key = 'schema_version'");
-            if (v.step()) version = v.column_text(0);
-        }
-        if (version == "2") {
-            bool has_ranker_score = false;
-            {
-                auto cols = db_.prepare("SELECT 1 FROM pragma_table_info('scores') WHERE name = 'ranker_score'");
-                has_ranker_score = cols.step();
-            }
-            sqlite::transaction tx(db_);
-            // A version 2 file made by 0.2 lacks the column; one just migrated from 1 has it.
-            if (!has_ranker_score) db_.exec("ALTER TABLE scores ADD COLUMN ranker_score REAL");
-            db_.exec(migrate_v2_set_aside);
-            db_.exec(schema);
-            db_.exec(migrate_v2_copy);
-            tx.commit();
-        } else if (version != "3") {
-            throw failure(make_error(errc::state, "schema version '" + version + "' is newer than this paperboy knows (3)"));
-        }
-    } catch (const failure& f) {
-        throw failure(make_error(errc::state, "state database " + path.string() +
-                                                  " is unusable (not a paperboy SQLite file, corrupt, or read-only): " +
-                                                  f.err().detail));
-    }
-}
+state_store::state_store(const std::filesystem::path& path) : db_(open_state_database(path)) {}
 
 std::optional<feed> state_store::load_day(day date) {
     auto q = db_.prepare("SELECT title FROM days WHERE date = ?");

@@ -98,6 +98,21 @@ TEST_CASE("an empty state file, or a SQLite file without paperboy's schema, is r
     CHECK(fresh.recent_runs(1).empty());
 }
 
+TEST_CASE("a state being created when paperboy was killed is no obstacle: the next start creates it") {
+    test::temp_dir dir;
+    // What the crash test met on CI: a kill just after SQLite had created state.db, before any
+    // page was written, left a zero-byte file that the restart refused as a truncated copy. A
+    // new state is now made under a temporary name; a kill half way leaves only that behind.
+    // Its process is gone: a pid above the kernel's pid_max (4194304) is never alive.
+    REQUIRE(write_file_atomic(dir / "state.db.new-99999999", "half a database").has_value());
+    REQUIRE(write_file_atomic(dir / "state.db.new-99999999-journal", "").has_value());
+    state_store s(dir / "state.db");
+    CHECK_FALSE(std::filesystem::exists(dir / "state.db.new-99999999"));
+    CHECK_FALSE(std::filesystem::exists(dir / "state.db.new-99999999-journal"));
+    CHECK(s.recent_runs(1).empty());
+    CHECK(std::filesystem::file_size(dir / "state.db") > 0);  // complete on disk before first use
+}
+
 TEST_CASE("a version 2 state file (0.1's ledger without held digests) is migrated in place, its entries kept") {
     test::temp_dir dir;
     {
