@@ -130,7 +130,7 @@ int cmd_run(const std::vector<std::string>& args) {
         if (!opts.date) throw failure(make_error(errc::usage, "--date expects YYYY-MM-DD, got '" + date_text + "'"));
     }
     opts.dry_run = dry_run;
-    opts.dry_run_output = [](const std::string&, const std::string& markdown) { std::cout << markdown << "\n"; };
+    opts.dry_run_output = [](const report&, const std::string& markdown) { std::cout << markdown << "\n"; };
     const auto cfg = load_config(resolve_config_path(c)).value();
     if (opts.date) {
         // Said plainly here, rather than as "the feed has not been updated yet" after a fetch.
@@ -282,6 +282,7 @@ int cli_main(int argc, char** argv) {
         if (command == "resend") return cmd_resend(args);
         if (command == "feedback") return cmd_feedback(args);
         if (command == "explain") return cmd_explain(args);
+        if (command == "preview") return cmd_preview(args);
         std::cerr << "paperboy: unknown command '" << command << "' (see paperboy --help)\n";
         return exit_code::usage;
     } catch (const po::error& e) {

@@ -40,5 +40,6 @@ int cmd_status(const std::vector<std::string>& args);
 int cmd_resend(const std::vector<std::string>& args);
 int cmd_feedback(const std::vector<std::string>& args);
 int cmd_explain(const std::vector<std::string>& args);
+int cmd_preview(const std::vector<std::string>& args);
 
 }  // namespace paperboy::cli_detail

@@ -44,6 +44,10 @@ Commands:
             the paper's id): announce type, followed author, repeat, scores
             and cut-offs, its place in the digest, and the ranker's
             strongest terms for and against it.
+  preview   Rank a stored day again with the current settings, or trial
+            topics (--topics FILE), and print which papers would enter and
+            leave its digest. No fetch, nothing written; cached scores are
+            reused, so only papers whose prompt changed are sent to the model.
   help      Show this help.
 
 Options for every command:
@@ -66,6 +70,10 @@ Options for feedback:
 Options for explain:
   --date YYYY-MM-DD    The stored announcement day; then the paper's id.
   --profile NAME       The profile (optional when there is one).
+Options for preview:
+  --date YYYY-MM-DD    The stored announcement day.
+  --profile NAME       The profile (optional when there is one).
+  --topics FILE        Trial research interests instead of the profile's.
 Options for serve:
   --listen HOST:PORT   Where to listen (default: server.listen).
 Options for status:

@@ -1,4 +1,4 @@
-// Commands that show the ranking: explain.
+// Commands that show the ranking: explain and preview.
 #include "cli/cli_detail.hpp"
 
 #include "arxiv/feed_parser.hpp"
@@ -17,6 +17,7 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <set>
 
 namespace paperboy::cli_detail {
 namespace {
@@ -128,6 +129,101 @@ int cmd_explain(const std::vector<std::string>& args) {
         (t.weight > 0 ? pro : con) += (t.weight > 0 ? (pro.empty() ? "" : ", ") : (con.empty() ? "" : ", ")) + t.term + " " + fixed(t.weight);
     }
     std::cout << "  for:     " << (pro.empty() ? "nothing" : pro) << "\n  against: " << (con.empty() ? "nothing" : con) << "\n";
+    return exit_code::ok;
+}
+
+namespace {
+
+struct digest_entry {
+    std::string id, title;
+};
+
+// The papers (in order) of the digest written for that day, empty when none was.
+std::vector<digest_entry> written_digest(const config& cfg, const std::string& profile, const std::string& date_text, bool& found) {
+    std::vector<digest_entry> ids;
+    const auto text = read_file(cfg.output_dir / profile / (date_text + ".json"), std::size_t(16) << 20);
+    found = text.has_value();
+    if (!text) return ids;
+    const auto j = nlohmann::json::parse(*text, nullptr, false);
+    if (!j.is_object() || !j.contains("papers") || !j["papers"].is_array()) return ids;
+    for (const auto& e : j["papers"]) {
+        if (!e.is_object() || !e.contains("id") || !e["id"].is_string()) continue;
+        ids.push_back({e["id"].get<std::string>(), e.contains("title") && e["title"].is_string() ? e["title"].get<std::string>() : ""});
+    }
+    return ids;
+}
+
+std::string score_text(const selected_paper& s) {
+    if (s.author_match) return "followed author " + text::clean_line(s.matched_author, 60);
+    if (!s.score) return "not scored";
+    return "relevance " + std::to_string(s.score->relevance) + (s.score->novelty ? ", novelty " + std::to_string(*s.score->novelty) : "");
+}
+
+}  // namespace
+
+int cmd_preview(const std::vector<std::string>& args) {
+    common_options c;
+    std::string date_text, profile_name, topics_path;
+    auto desc = common_description(c);
+    desc.add_options()("date", po::value(&date_text))("profile", po::value(&profile_name))("topics", po::value(&topics_path));
+    if (!parse_command(args, desc, c)) return exit_code::ok;
+    if (date_text.empty()) throw failure(make_error(errc::usage, "preview needs --date YYYY-MM-DD (a day already run)"));
+    auto cfg = load_config(resolve_config_path(c)).value();
+    const auto profile = pick_profile(cfg, profile_name);
+    cfg.profiles = {profile};
+    if (!topics_path.empty()) {
+        const auto topics = read_file(topics_path, std::size_t(1) << 20);
+        if (!topics) throw failure(make_error(errc::usage, "--topics: " + topics.error().message()));
+        if (text::trim(*topics).empty()) throw failure(make_error(errc::usage, "--topics: " + topics_path + " is empty"));
+        cfg.profiles.front().topics = *topics;
+    }
+    run_options opts;
+    opts.date = parse_iso_day(date_text);
+    if (!opts.date) throw failure(make_error(errc::usage, "--date expects YYYY-MM-DD, got '" + date_text + "'"));
+    opts.dry_run = true;
+    opts.stored_day_only = true;
+    // Copied in the callback: the papers point into the day, which run_day frees.
+    struct entry {
+        std::string id, title, why;
+    };
+    std::vector<entry> papers;
+    std::string model;
+    opts.dry_run_output = [&](const report& r, const std::string&) {
+        for (const auto& s : r.papers) papers.push_back({s.item->id, s.item->title, score_text(s)});
+        model = r.model;
+    };
+    const auto summary = run_day(cfg, opts);
+    if (summary.outcome == run_outcome::no_announcement || summary.profiles.empty()) {
+        std::cout << date_text << ": no announcement that day\n";
+        return exit_code::no_announcement;
+    }
+    const auto& result = summary.profiles.front();
+    bool had_digest = false;
+    const auto before = written_digest(cfg, profile.name, date_text, had_digest);
+    std::set<std::string> before_set;
+    for (const auto& e : before) before_set.insert(e.id);
+    std::set<std::string> now_set;
+    for (const auto& e : papers) now_set.insert(e.id);
+
+    std::cout << "preview of " << date_text << " [" << profile.name << "]"
+              << (topics_path.empty() ? std::string() : " with the topics of " + topics_path) << ": " << papers.size() << " papers";
+    std::cout << (had_digest ? " (the digest of that day had " + std::to_string(before.size()) + ")" : " (no digest was written that day)") << "\n";
+    std::size_t entering = 0;
+    for (const auto& e : papers) {
+        if (before_set.contains(e.id)) continue;
+        ++entering;
+        std::cout << "  + " << e.id << "  " << text::clean_line(e.title, 90) << " (" << e.why << ")\n";
+    }
+    std::size_t leaving = 0;
+    for (const auto& e : before) {
+        if (now_set.contains(e.id)) continue;
+        ++leaving;
+        std::cout << "  - " << text::clean_line(e.id, 40) << "  " << text::clean_line(e.title, 90) << "\n";
+    }
+    std::cout << "  " << papers.size() - entering << " stay, " << entering << " enter, " << leaving << " leave\n";
+    std::cout << "scored: " << result.scored_now << " now (" << model << "), " << result.from_cache
+              << " from the cache; nothing was written\n";
+    if (result.incomplete) std::cout << describe(*result.incomplete, result.stats.scanned) << "\n";
     return exit_code::ok;
 }
 

@@ -182,6 +182,8 @@ run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_o
     if (day_feed) {
         summary.feed_from_state = true;
         spdlog::info("{}: {} papers loaded from the state database (no request to arXiv)", date_text, day_feed->papers.size());
+    } else if (opts.stored_day_only) {
+        throw failure(make_error(errc::usage, "no stored day " + date_text + " in " + cfg.state_path.string() + " (run that day first)"));
     } else {
         day_feed = fetch_day(cfg, summary.date);
     }
@@ -275,7 +277,7 @@ run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_o
             record.selected = r.stats.selected;
             if (r.incomplete) record.detail = describe(*r.incomplete, r.stats.scanned);
             if (opts.dry_run) {
-                if (opts.dry_run_output) opts.dry_run_output(profile.name, markdown);
+                if (opts.dry_run_output) opts.dry_run_output(r, markdown);
             } else {
                 const auto dir = cfg.output_dir / profile.name;
                 pr.markdown_path = dir / (date_text + ".md");

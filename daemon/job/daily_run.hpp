@@ -23,7 +23,8 @@ enum class run_outcome { reported, no_announcement };
 struct run_options {
     std::optional<day> date;     // default: today in config.schedule.timezone
     bool dry_run = false;        // no files, no state: the reports go to `dry_run_output`
-    std::function<void(const std::string& profile, const std::string& markdown)> dry_run_output;
+    bool stored_day_only = false;  // the day must be in the state (errc::usage otherwise): no fetch
+    std::function<void(const report& r, const std::string& markdown)> dry_run_output;
 };
 
 struct profile_result {

@@ -150,7 +150,7 @@ TEST_CASE("exit codes: no announcement 3, broken feed 1, arXiv unavailable 75, s
     CHECK_FALSE(std::filesystem::exists(dir / "out"));
 }
 
-TEST_CASE("run with the openai plugin reproduces the sample's 18 papers, the second run spends nothing") {
+TEST_CASE("run with the openai plugin reproduces the sample's 18 papers, the second run and a preview spend nothing") {
     const auto answers = nlohmann::json::parse(read_file(test::data_dir() / "days/2025-07-23/answers.json").value());
     test::fake_openai fake({.answers = answers, .prefix_cache = true});
     temp_dir dir;
@@ -193,6 +193,30 @@ TEST_CASE("run with the openai plugin reproduces the sample's 18 papers, the sec
     CHECK(second.exit_code == 0);
     CHECK(fake.calls() == 53);
     CHECK(read_file(dir / "out/golden/2025-07-23.md").value() == md);
+
+    // preview: the same topics cost nothing; trial topics pay only for the prompts they change,
+    // and neither writes a report, the archive, the ledger or the state.
+    const auto state_before = read_file(dir / "state.db").value();
+    const auto status_before = run_paperboy("status --all --config " + q(dir / "paperboy.json")).out;
+    const auto same = run_paperboy("preview -q --config " + q(dir / "paperboy.json") + " --date 2025-07-23");
+    INFO(same.err);
+    CHECK(same.exit_code == 0);
+    CHECK(same.out.find("preview of 2025-07-23 [golden]: 18 papers (the digest of that day had 18)") != std::string::npos);
+    CHECK(same.out.find("18 stay, 0 enter, 0 leave") != std::string::npos);
+    CHECK(same.out.find("scored: 0 now (gpt-4o), 261 from the cache; nothing was written") != std::string::npos);
+    CHECK(fake.calls() == 53);
+    REQUIRE(write_file_atomic(dir / "trial.txt", "Diffusion models for protein design.\n").has_value());
+    const auto trial = run_paperboy("preview -q --config " + q(dir / "paperboy.json") + " --date 2025-07-23 --topics " + q(dir / "trial.txt"));
+    CHECK(trial.exit_code == 0);
+    CHECK(trial.out.find("with the topics of ") != std::string::npos);
+    CHECK(trial.out.find("scored: 261 now (gpt-4o), 0 from the cache") != std::string::npos);
+    CHECK(fake.calls() == 106);
+    CHECK(read_file(dir / "out/golden/2025-07-23.md").value() == md);
+    CHECK(read_file(dir / "state.db").value() == state_before);
+    CHECK(run_paperboy("status --all --config " + q(dir / "paperboy.json")).out == status_before);
+    const auto missing = run_paperboy("preview --config " + q(dir / "paperboy.json") + " --date 2025-07-22");
+    CHECK(missing.exit_code == exit_code::usage);
+    CHECK(missing.err.find("no stored day 2025-07-22") != std::string::npos);
 }
 
 TEST_CASE("run --date: a weekend says arXiv does not announce (exit 3), a future day is a usage error (exit 2)") {

@@ -253,7 +253,7 @@ TEST_CASE("top_n cuts the list and a dry run writes nothing") {
     cfg.profiles[0].top_n = 5;
     std::string printed;
     const auto summary = run_day(cfg, {.date = parse_iso_day("2025-07-23"), .dry_run = true,
-                                       .dry_run_output = [&](const std::string&, const std::string& md) { printed = md; }});
+                                       .dry_run_output = [&](const report&, const std::string& md) { printed = md; }});
     CHECK(summary.profiles[0].stats.selected == 5);
     CHECK(printed.find("Total relevant papers: 5") != std::string::npos);
     CHECK(printed.find("## 5. [") != std::string::npos);
