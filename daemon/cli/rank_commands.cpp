@@ -7,6 +7,7 @@
 #include "core/files.hpp"
 #include "core/text.hpp"
 #include "job/daily_run.hpp"
+#include "score/examples.hpp"
 #include "score/ranker_scorer.hpp"
 #include "select/authors.hpp"
 #include "state/state_store.hpp"
@@ -84,7 +85,8 @@ int cmd_explain(const std::vector<std::string>& args) {
 
     auto sc = make_scorer(cfg.llm, cfg.plugin_dir, cfg.source, &state);
     const std::vector<const paper*> one{&p};
-    const auto cached = state.cached_scores(sc->cache_key(profile), one);
+    const auto key = sc->cache_key(with_examples(profile, state, cfg.llm.examples));
+    const auto cached = state.cached_scores(key, one);
     if (const auto s = cached.find(p.id); s != cached.end()) {
         const auto& score = s->second;
         const bool pass = score.relevance >= profile.relevance_cutoff && (!score.novelty || *score.novelty >= profile.novelty_cutoff);
@@ -113,7 +115,8 @@ int cmd_explain(const std::vector<std::string>& args) {
     // What the built-in ranker makes of it today, and why.
     std::vector<const paper*> all;
     for (const auto& q : day->papers) all.push_back(&q);
-    const auto r = train_profile_ranker(&state, profile, all);
+    const bool model_teaches = cfg.llm.teach_ranker && cfg.llm.plugin != "offline" && cfg.llm.plugin != "replay";
+    const auto r = train_profile_ranker(&state, profile, all, model_teaches ? key : std::string());
     const auto ranked = rank_day(r, profile, all);
     const auto& x = ranked.features;
     const auto& z = ranked.z;

@@ -137,6 +137,14 @@ void read_llm(object_reader r, llm_config& l) {
     if (auto n = r.integer("max_attempts", 1, 20)) l.max_attempts = static_cast<int>(*n);
     if (auto n = r.integer("retry_delay_ms", 0, 600'000)) l.retry_delay = std::chrono::milliseconds(*n);
     if (auto n = r.integer("max_paper_retries", 0, 10)) l.max_paper_retries = static_cast<int>(*n);
+    if (auto n = r.integer("examples", 0, 40)) {
+        if (builtin_scorer(l.plugin)) fail(r.at("examples"), "few-shot examples are for a language model; the built-in ranker learns from the votes directly");
+        l.examples = static_cast<int>(*n);
+    }
+    if (const auto* t = r.find("teach_ranker")) {
+        if (!t->is_boolean()) fail(r.at("teach_ranker"), std::string("expected true or false, got ") + t->type_name());
+        l.teach_ranker = t->get<bool>();
+    }
     if (const auto* pf = r.find("prefilter")) {
         object_reader p(*pf, r.at("prefilter"), {});
         prefilter_config c;

@@ -78,6 +78,8 @@ struct llm_config {
     std::chrono::milliseconds retry_delay{1'000};  // first backoff ("retry_delay_ms"); doubles, with jitter
     int max_paper_retries = 2;                 // later batches for papers a reply left out
     std::optional<prefilter_config> prefilter; // the ranker's top papers only go to the model
+    int examples = 0;                          // few-shot: up to this many voted titles in the prompt
+    bool teach_ranker = true;                  // the model's scores train the ranker too (teacher's pupil)
     nlohmann::json plugin_settings = nlohmann::json::object();  // the plugin's own keys (with "model")
 };
 

@@ -9,6 +9,7 @@
 #include "feedback/signed_link.hpp"
 #include "render/json_report.hpp"
 #include "render/markdown.hpp"
+#include "score/examples.hpp"
 #include "score/prefilter.hpp"
 #include "score/ranker_scorer.hpp"
 #include "score/pricing.hpp"
@@ -109,12 +110,14 @@ struct profile_scores {
 
 // Scores from the cache, then the scorer for the rest; fresh scores are cached at once, so a
 // run that fails later (or a held day scored again) never pays for them twice. With
-// llm.prefilter the ranker chooses which of the rest the model reads; the papers it holds back
-// keep the ranker's score and are not cached (the next votes may change them).
-profile_scores score_papers(const config& cfg, scorer& sc, const profile_config& profile, const std::vector<const paper*>& to_score,
-                            std::optional<state_store>& state, bool writes) {
+// llm.prefilter the ranker (trained on the votes and, as the model's pupil, on its cached
+// scores) chooses which of the rest the model reads; the papers it holds back keep the
+// ranker's score and are not cached (the next votes may change them). `model_profile` is the
+// profile as the model sees it (with llm.examples in its topics).
+profile_scores score_papers(const config& cfg, scorer& sc, const profile_config& profile, const profile_config& model_profile,
+                            const std::vector<const paper*>& to_score, std::optional<state_store>& state, bool writes) {
     profile_scores out;
-    const auto key = sc.cache_key(profile);
+    const auto key = sc.cache_key(model_profile);
     if (state) out.scores = state->cached_scores(key, to_score);
     std::vector<const paper*> missing;
     for (const auto* p : to_score) {
@@ -123,12 +126,13 @@ profile_scores score_papers(const config& cfg, scorer& sc, const profile_config&
     out.from_cache = static_cast<long>(out.scores.size());
     std::optional<prefilter_split> split;
     if (cfg.llm.prefilter && !missing.empty()) {
-        split = apply_prefilter(train_profile_ranker(state ? &*state : nullptr, profile, missing), profile, missing, *cfg.llm.prefilter);
+        const auto ranker = train_profile_ranker(state ? &*state : nullptr, profile, missing, cfg.llm.teach_ranker ? key : std::string());
+        split = apply_prefilter(ranker, profile, missing, *cfg.llm.prefilter);
         missing = split->to_model;
         out.held_back = static_cast<long>(split->held_back.size());
     }
     out.scored_now = static_cast<long>(missing.size());
-    if (!missing.empty()) out.fresh = sc.score(profile, missing);
+    if (!missing.empty()) out.fresh = sc.score(model_profile, missing);
     if (split) {
         for (auto& [id, s] : out.fresh.scores) s.ranker_score = split->ranker_scores.at(id);
     }
@@ -227,8 +231,9 @@ run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_o
         if (state && writes) record.id = state->begin_run(summary.date, profile.name);
         try {
             const auto work = papers_for(cfg, profile, scanned, state, date_text);
-            auto scored = score_papers(cfg, *sc, profile, work.to_score, state, writes);
-            const auto key = sc->cache_key(profile);
+            const auto model_profile = state ? with_examples(profile, *state, cfg.llm.examples) : profile;
+            auto scored = score_papers(cfg, *sc, profile, model_profile, work.to_score, state, writes);
+            const auto key = sc->cache_key(model_profile);
 
             profile_result pr;
             pr.profile = profile.name;
@@ -239,7 +244,7 @@ run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_o
             r.date = summary.date;
             r.profile = profile.name;
             r.model = sc->model();
-            r.prompt = sc->disclose(profile);
+            r.prompt = sc->disclose(model_profile);
             r.stats.total = static_cast<long>(day_feed->papers.size());
             r.stats.scanned = static_cast<long>(scanned.size());
             r.stats.scored = static_cast<long>(scored.scores.size());

@@ -19,7 +19,8 @@ std::string learned_from(const rank::ranker& r, std::size_t likes, std::size_t d
 
 }  // namespace
 
-rank::ranker train_profile_ranker(state_store* state, const profile_config& profile, std::span<const paper* const> extra) {
+rank::ranker train_profile_ranker(state_store* state, const profile_config& profile, std::span<const paper* const> extra,
+                                  std::string_view teacher_key) {
     std::vector<feed> days;
     std::vector<vote> votes;
     if (state) {
@@ -44,7 +45,17 @@ rank::ranker train_profile_ranker(state_store* state, const profile_config& prof
         if (seen.insert(p->id).second) docs.push_back({p->title, p->abstract});
     }
     rank::ranker r(rank::vocabulary::build(docs), profile.topics);
-    if (votes.empty()) return r;
+
+    // The model's judgements of the stored days, when it is the teacher.
+    std::map<std::string, int> taught;
+    if (state && !teacher_key.empty()) {
+        for (const auto& d : days) {
+            std::vector<const paper*> ptrs;
+            for (const auto& p : d.papers) ptrs.push_back(&p);
+            for (const auto& [id, s] : state->cached_scores(teacher_key, ptrs)) taught[id] = s.relevance >= profile.relevance_cutoff ? 1 : -1;
+        }
+    }
+    if (votes.empty() && taught.empty()) return r;
 
     std::map<std::string, int> by_id;
     for (const auto& v : votes) by_id[v.paper_id] = v.value;
@@ -54,12 +65,22 @@ rank::ranker train_profile_ranker(state_store* state, const profile_config& prof
     std::vector<std::pair<std::string, rank::sparse_vector>> others;
     std::set<std::string> used;
     for (const auto& d : days) {
-        if (!voted_days.contains(format_iso_day(d.announced))) continue;
+        const bool voted_day = voted_days.contains(format_iso_day(d.announced));
         for (const auto& p : d.papers) {
             if (!used.insert(p.id).second) continue;
-            const auto it = by_id.find(p.id);
-            if (it != by_id.end()) examples.push_back({r.features(p), it->second});
-            else others.emplace_back(stable_hash(p.id), r.features(p));
+            if (const auto it = by_id.find(p.id); it != by_id.end()) {
+                auto x = r.features(p);
+                // Weighted by repetition (liblinear 2.3 has no instance weights), and only
+                // against the teacher: alone, the votes need no weight.
+                if (!taught.empty()) {
+                    for (int k = 1; k < ranker_vote_weight; ++k) examples.push_back({x, it->second});
+                }
+                examples.push_back({std::move(x), it->second});
+            } else if (const auto t = taught.find(p.id); t != taught.end()) {
+                examples.push_back({r.features(p), t->second});
+            } else if (voted_day) {
+                others.emplace_back(stable_hash(p.id), r.features(p));
+            }
         }
     }
     // Unvoted papers of voted days are negatives; a deterministic sample when there are many.

@@ -19,10 +19,18 @@ inline constexpr std::size_t ranker_vocabulary_days = 30;
 /// deterministic sample by id.
 inline constexpr std::size_t ranker_max_negatives = 5000;
 
+/// A reader's vote counts this many times a model's score when both train the ranker.
+inline constexpr int ranker_vote_weight = 3;
+
 /// The profile's ranker: the vocabulary of the stored days (and `extra`, the papers about to
 /// be scored), trained on the profile's votes: likes positive; dislikes, and the other papers
-/// of the days that hold a vote, negative. Cold (topics only) without votes or state.
-rank::ranker train_profile_ranker(state_store* state, const profile_config& profile, std::span<const paper* const> extra);
+/// of the days that hold a vote, negative. With a `teacher_key` (the language model's cache
+/// key, llm.teach_ranker) the model's cached scores of the stored days train it too, as the
+/// teacher's pupil: relevance at the profile's cut-off or above positive, below negative, each
+/// counting 1/ranker_vote_weight of a vote; a vote on the same paper wins. Cold (topics only)
+/// without votes, teacher scores or state.
+rank::ranker train_profile_ranker(state_store* state, const profile_config& profile, std::span<const paper* const> extra,
+                                  std::string_view teacher_key = {});
 
 /// A day's papers as the ranker sees them: their features and their day-relative scores
 /// (z-scores of the topics, keyword, model and centroid parts, as rank::ranker::score_day).

@@ -66,6 +66,17 @@ void state_store::save_day(const feed& f, std::string_view source_url) {
     tx.commit();
 }
 
+std::map<std::string, std::string> state_store::paper_titles(std::span<const std::string> ids) {
+    std::map<std::string, std::string> out;
+    auto q = db_.prepare("SELECT title FROM papers WHERE id = ? ORDER BY date DESC LIMIT 1");
+    for (const auto& id : ids) {
+        q.bind(1, id);
+        if (q.step()) out.emplace(id, q.column_text(0));
+        q.reset();
+    }
+    return out;
+}
+
 std::map<std::string, paper_score> state_store::cached_scores(std::string_view scorer_key,
                                                               std::span<const paper* const> papers) {
     std::map<std::string, paper_score> out;

@@ -120,6 +120,8 @@ public:
     std::vector<vote> votes(std::string_view profile);
     /// Every stored announcement day, oldest first.
     std::vector<std::string> stored_days();
+    /// The titles of those of `ids` the stored days hold (the latest day's, for a paper in several).
+    std::map<std::string, std::string> paper_titles(std::span<const std::string> ids);
 
     /// The earliest held_until of (date, profile)'s held entries, if any are held.
     std::optional<std::int64_t> hold_deadline(std::string_view date, std::string_view profile);
