@@ -1,5 +1,6 @@
 #include "arxiv/feed_source.hpp"
 
+#include "arxiv/api.hpp"
 #include "arxiv/feed_parser.hpp"
 #include "core/files.hpp"
 #include "paperboy/plugin_sdk.hpp"
@@ -99,6 +100,21 @@ result<std::string> fetch_feed(const std::string& url, const net::http_options& 
         if (observer.on_retry) observer.on_retry(attempt, body.error(), *delay);
         std::this_thread::sleep_for(*delay);
     }
+}
+
+result<std::vector<paper>> fetch_papers_by_id(std::string_view api_url, std::span<const std::string> ids, const net::http_options& http,
+                                              const std::function<void(std::size_t, std::size_t)>& progress) {
+    std::vector<paper> out;
+    for (std::size_t start = 0; start < ids.size(); start += arxiv_api_batch) {
+        const auto batch = ids.subspan(start, std::min(arxiv_api_batch, ids.size() - start));
+        auto body = fetch_feed(api_query_url(api_url, batch), http, fetch_policy{});
+        if (!body) return body.error();
+        auto papers = parse_api_feed(*body);
+        if (!papers) return papers.error();
+        for (auto& p : *papers) out.push_back(std::move(p));
+        if (progress) progress(start + batch.size(), ids.size());
+    }
+    return out;
 }
 
 }  // namespace paperboy

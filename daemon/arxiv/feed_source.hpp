@@ -3,11 +3,13 @@
 // they can help.
 #pragma once
 
+#include "arxiv/paper.hpp"
 #include "core/error.hpp"
 #include "net/http_client.hpp"
 
 #include <chrono>
 #include <functional>
+#include <span>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -59,5 +61,11 @@ struct fetch_observer {
 /// the whole process. Blocks the calling thread while waiting.
 result<std::string> fetch_feed(const std::string& url, const net::http_options& http, const fetch_policy& policy,
                                const fetch_observer& observer = {});
+
+/// Fetches the papers in batches of `arxiv_api_batch`, one request per 3 s (fetch_feed's
+/// politeness rule and retries), calling `progress(done, total)` after each batch. Ids the API
+/// does not know are simply absent from the result.
+result<std::vector<paper>> fetch_papers_by_id(std::string_view api_url, std::span<const std::string> ids, const net::http_options& http,
+                                              const std::function<void(std::size_t, std::size_t)>& progress = {});
 
 }  // namespace paperboy

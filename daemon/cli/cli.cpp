@@ -283,6 +283,7 @@ int cli_main(int argc, char** argv) {
         if (command == "feedback") return cmd_feedback(args);
         if (command == "explain") return cmd_explain(args);
         if (command == "preview") return cmd_preview(args);
+        if (command == "import") return cmd_import(args);
         std::cerr << "paperboy: unknown command '" << command << "' (see paperboy --help)\n";
         return exit_code::usage;
     } catch (const po::error& e) {

@@ -2,6 +2,7 @@
 // lookup and the printing of delivery outcomes. Internal to daemon/cli.
 #pragma once
 
+#include "config/config.hpp"
 #include "core/error.hpp"
 #include "deliver/delivery.hpp"
 
@@ -39,6 +40,10 @@ void print_delivery(const delivery_outcome& d);
 int cmd_status(const std::vector<std::string>& args);
 int cmd_resend(const std::vector<std::string>& args);
 int cmd_feedback(const std::vector<std::string>& args);
+/// The profile named `name`; the only one when `name` is empty. errc::usage otherwise.
+const profile_config& pick_profile(const config& cfg, const std::string& name);
+
+int cmd_import(const std::vector<std::string>& args);
 int cmd_explain(const std::vector<std::string>& args);
 int cmd_preview(const std::vector<std::string>& args);
 

@@ -40,6 +40,11 @@ Commands:
   feedback  Teach the built-in ranker: --like ID... and --dislike ID... record
             votes on papers of a stored day (--date, --profile); --list shows
             them. A later vote on a paper replaces the earlier one.
+  import    Seed a profile's ranker from the reader's own library: a BibTeX
+            export (.bib: Zotero, Mendeley, Google Scholar), Zotero CSL-JSON
+            (.json), or a text file of arXiv ids or URLs (looked up in the
+            stored days, else at arXiv's API, 100 a request, one every 3 s).
+            Imported papers count as likes.
   explain   Say why a paper is in or out of a stored day's digest (--date,
             the paper's id): announce type, followed author, repeat, scores
             and cut-offs, its place in the digest, and the ranker's
@@ -70,6 +75,8 @@ Options for feedback:
 Options for explain:
   --date YYYY-MM-DD    The stored announcement day; then the paper's id.
   --profile NAME       The profile (optional when there is one).
+Options for import:
+  --profile NAME       The profile (optional when there is one); then the file.
 Options for preview:
   --date YYYY-MM-DD    The stored announcement day.
   --profile NAME       The profile (optional when there is one).
@@ -158,6 +165,16 @@ void print_delivery(const delivery_outcome& d) {
     else if (d.skipped) std::cout << "  " << d.channel << ": already delivered, not sent again\n";
     else if (d.pending) std::cout << "  NOT delivered yet to " << d.channel << ": " << (d.failure ? d.failure->detail : std::string()) << "\n    the ledger retries it: see paperboy status\n";
     else std::cout << "  NOT delivered to " << d.channel << ": " << (d.failure ? d.failure->detail : std::string()) << "\n";
+}
+
+const profile_config& pick_profile(const config& cfg, const std::string& name) {
+    if (name.empty()) {
+        if (cfg.profiles.size() == 1) return cfg.profiles.front();
+        throw failure(make_error(errc::usage, "give --profile NAME (the configuration has several)"));
+    }
+    const auto it = std::find_if(cfg.profiles.begin(), cfg.profiles.end(), [&](const auto& p) { return p.name == name; });
+    if (it == cfg.profiles.end()) throw failure(make_error(errc::usage, "no profile named '" + name + "' in the configuration"));
+    return *it;
 }
 
 }  // namespace paperboy::cli_detail

@@ -23,16 +23,6 @@
 namespace paperboy::cli_detail {
 namespace {
 
-const profile_config& pick_profile(const config& cfg, const std::string& name) {
-    if (name.empty()) {
-        if (cfg.profiles.size() == 1) return cfg.profiles.front();
-        throw failure(make_error(errc::usage, "give --profile NAME (the configuration has several)"));
-    }
-    const auto it = std::find_if(cfg.profiles.begin(), cfg.profiles.end(), [&](const auto& p) { return p.name == name; });
-    if (it == cfg.profiles.end()) throw failure(make_error(errc::usage, "no profile named '" + name + "' in the configuration"));
-    return *it;
-}
-
 std::string fixed(double v) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%+.2f", v);

@@ -51,6 +51,10 @@ void read_arxiv(object_reader r, arxiv_config& a, const fs::path& base_dir) {
             a.feed_url = "file://" + file.string();
         }
     }
+    if (auto url = r.string("api_url")) {
+        if (!url->starts_with("https://") && !url->starts_with("http://")) fail(r.at("api_url"), "must be an https:// or http:// URL");
+        a.api_url = *url;
+    }
     if (auto t = r.integer("timeout_seconds", 1, 600)) a.timeout = std::chrono::seconds(*t);
     if (auto n = r.integer("max_attempts", 1, 20)) a.max_attempts = static_cast<int>(*n);
     if (auto d = r.integer("retry_delay_seconds", 3, 3600)) a.retry_delay = std::chrono::seconds(*d);

@@ -20,6 +20,7 @@ struct arxiv_config {
     std::vector<std::string> categories;                  // required, e.g. {"cs.LG", "cs.AI"}
     std::vector<announce_type> announce_types{announce_type::new_submission, announce_type::cross_list};
     std::string feed_url = "https://rss.arxiv.org/rss/";  // base ('/'-terminated) or a full/file:// URL
+    std::string api_url = "https://export.arxiv.org/api/query";  // the search API, for `import` of ids
     std::chrono::milliseconds timeout{30'000};            // per network step ("timeout_seconds")
     int max_attempts = 4;                                 // fetch tries on transient failures
     std::chrono::milliseconds retry_delay{10'000};        // first backoff; doubles ("retry_delay_seconds")

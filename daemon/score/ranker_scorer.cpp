@@ -11,10 +11,12 @@
 namespace paperboy {
 namespace {
 
-std::string learned_from(const rank::ranker& r, std::size_t likes, std::size_t dislikes) {
+std::string learned_from(const rank::ranker& r, std::size_t likes, std::size_t dislikes, std::size_t imported) {
     if (!r.trained()) return "not trained yet (no votes): ranked by the topics text and its keywords";
     return "learned from " + std::to_string(likes) + (likes == 1 ? " like" : " likes") + " and " + std::to_string(dislikes) +
-           (dislikes == 1 ? " dislike" : " dislikes") + " (" + std::to_string(r.negatives()) + " negatives with the other papers of those days)";
+           (dislikes == 1 ? " dislike" : " dislikes") +
+           (imported ? " and " + std::to_string(imported) + (imported == 1 ? " paper" : " papers") + " of the reader's library" : std::string()) +
+           " (" + std::to_string(r.negatives()) + " negatives with the other papers of those days)";
 }
 
 }  // namespace
@@ -23,8 +25,10 @@ rank::ranker train_profile_ranker(state_store* state, const profile_config& prof
                                   std::string_view teacher_key) {
     std::vector<feed> days;
     std::vector<vote> votes;
+    std::vector<library_entry> library;
     if (state) {
         votes = state->votes(profile.name);
+        library = state->library(profile.name);
         std::set<std::string> voted_days;
         for (const auto& v : votes) voted_days.insert(v.date);
         const auto stored = state->stored_days();
@@ -44,6 +48,9 @@ rank::ranker train_profile_ranker(state_store* state, const profile_config& prof
     for (const auto* p : extra) {
         if (seen.insert(p->id).second) docs.push_back({p->title, p->abstract});
     }
+    for (const auto& e : library) {
+        if (seen.insert(e.key).second) docs.push_back({e.title, e.abstract});
+    }
     rank::ranker r(rank::vocabulary::build(docs), profile.topics);
 
     // The model's judgements of the stored days, when it is the teacher.
@@ -55,27 +62,38 @@ rank::ranker train_profile_ranker(state_store* state, const profile_config& prof
             for (const auto& [id, s] : state->cached_scores(teacher_key, ptrs)) taught[id] = s.relevance >= profile.relevance_cutoff ? 1 : -1;
         }
     }
-    if (votes.empty() && taught.empty()) return r;
+    if (votes.empty() && taught.empty() && library.empty()) return r;
 
     std::map<std::string, int> by_id;
     for (const auto& v : votes) by_id[v.paper_id] = v.value;
     std::set<std::string> voted_days;
     for (const auto& v : votes) voted_days.insert(v.date);
     std::vector<rank::example> examples;
+    const int vote_copies = taught.empty() ? 1 : ranker_vote_weight;
+    // The reader's library counts as likes; against it, every stored day's other papers are
+    // the negatives (with votes alone, only the voted days').
+    for (const auto& e : library) {
+        if (!e.arxiv_id.empty() && by_id.contains(e.arxiv_id)) continue;  // the vote decides
+        paper p;
+        p.title = e.title;
+        p.abstract = e.abstract;
+        const auto x = r.features(p);
+        for (int k = 0; k < vote_copies; ++k) examples.push_back({x, 1});
+    }
     std::vector<std::pair<std::string, rank::sparse_vector>> others;
     std::set<std::string> used;
+    for (const auto& e : library) {
+        if (!e.arxiv_id.empty()) used.insert(e.arxiv_id);
+    }
     for (const auto& d : days) {
-        const bool voted_day = voted_days.contains(format_iso_day(d.announced));
+        const bool voted_day = !library.empty() || voted_days.contains(format_iso_day(d.announced));
         for (const auto& p : d.papers) {
             if (!used.insert(p.id).second) continue;
             if (const auto it = by_id.find(p.id); it != by_id.end()) {
-                auto x = r.features(p);
                 // Weighted by repetition (liblinear 2.3 has no instance weights), and only
                 // against the teacher: alone, the votes need no weight.
-                if (!taught.empty()) {
-                    for (int k = 1; k < ranker_vote_weight; ++k) examples.push_back({x, it->second});
-                }
-                examples.push_back({std::move(x), it->second});
+                const auto x = r.features(p);
+                for (int k = 0; k < vote_copies; ++k) examples.push_back({x, it->second});
             } else if (const auto t = taught.find(p.id); t != taught.end()) {
                 examples.push_back({r.features(p), t->second});
             } else if (voted_day) {
@@ -116,6 +134,8 @@ std::string ranker_scorer::cache_key(const profile_config& profile) const {
     if (state_) {
         for (const auto& v : state_->votes(profile.name)) basis += v.paper_id + (v.value > 0 ? "+" : "-");
         basis += "\x1f";
+        for (const auto& e : state_->library(profile.name)) basis += e.key + ",";
+        basis += "\x1f";
         for (const auto& d : state_->stored_days()) basis += d + ",";
     }
     const auto ks = profile_keywords(profile);
@@ -145,14 +165,15 @@ scoring_outcome ranker_scorer::score(const profile_config& profile, std::span<co
 
 prompt_disclosure ranker_scorer::disclose(const profile_config& profile) const {
     const auto& r = ranker_for(profile, {});
-    std::size_t likes = 0, dislikes = 0;
+    std::size_t likes = 0, dislikes = 0, imported = 0;
     if (state_) {
         for (const auto& v : state_->votes(profile.name)) (v.value > 0 ? likes : dislikes) += 1;
+        imported = state_->library(profile.name).size();
     }
     const auto ks = profile_keywords(profile);
     prompt_disclosure d;
     d.sent_to_model = false;
-    d.system = "No language model was used: paperboy's built-in ranker rated these papers, " + learned_from(r, likes, dislikes) + ".";
+    d.system = "No language model was used: paperboy's built-in ranker rated these papers, " + learned_from(r, likes, dislikes, imported) + ".";
     d.user = "The ranker compares each paper's words and word pairs (tf-idf of title and abstract, the title counted four times) "
              "with the topics text and its keywords, and, once the reader has voted (paperboy feedback), with a logistic "
              "regression trained on the votes and the centroid of the liked papers. Relevance 1-10 maps the day's ranking: "

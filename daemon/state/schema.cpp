@@ -54,6 +54,9 @@ CREATE TABLE IF NOT EXISTS ledger(
 CREATE INDEX IF NOT EXISTS ledger_by_status ON ledger(status, next_attempt_ms);
 CREATE TABLE IF NOT EXISTS delivered_papers(
   profile TEXT NOT NULL, paper_id TEXT NOT NULL, first_date TEXT NOT NULL, PRIMARY KEY(profile, paper_id));
+CREATE TABLE IF NOT EXISTS library(
+  profile TEXT NOT NULL, key TEXT NOT NULL, title TEXT NOT NULL, abstract TEXT NOT NULL, arxiv_id TEXT NOT NULL,
+  source TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY(profile, key));
 CREATE TABLE IF NOT EXISTS votes(
   profile TEXT NOT NULL, paper_id TEXT NOT NULL, date TEXT NOT NULL, vote INTEGER NOT NULL CHECK(vote IN (-1, 1)),
   source TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY(profile, paper_id));

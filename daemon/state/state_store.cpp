@@ -282,6 +282,27 @@ std::vector<vote> state_store::votes(std::string_view profile) {
     return out;
 }
 
+std::size_t state_store::add_to_library(std::string_view profile, const std::vector<library_entry>& entries, std::string_view source) {
+    sqlite::transaction tx(db_);
+    auto ins = db_.prepare("INSERT OR IGNORE INTO library(profile, key, title, abstract, arxiv_id, source, created_at) VALUES(?, ?, ?, ?, ?, ?, ?)");
+    const auto now = utc_timestamp();
+    std::size_t added = 0;
+    for (const auto& e : entries) {
+        ins.bind(1, profile).bind(2, e.key).bind(3, e.title).bind(4, e.abstract).bind(5, e.arxiv_id).bind(6, source).bind(7, now).run();
+        added += static_cast<std::size_t>(sqlite3_changes(db_.handle()));
+    }
+    tx.commit();
+    return added;
+}
+
+std::vector<library_entry> state_store::library(std::string_view profile) {
+    auto q = db_.prepare("SELECT key, title, abstract, arxiv_id FROM library WHERE profile = ? ORDER BY key");
+    q.bind(1, profile);
+    std::vector<library_entry> out;
+    while (q.step()) out.push_back({q.column_text(0), q.column_text(1), q.column_text(2), q.column_text(3)});
+    return out;
+}
+
 std::vector<std::string> state_store::stored_days() {
     auto q = db_.prepare("SELECT date FROM days ORDER BY date");
     std::vector<std::string> out;

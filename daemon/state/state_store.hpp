@@ -41,6 +41,15 @@ struct vote {
     std::string created_at;               // UTC, ISO 8601 (set when recorded)
 };
 
+/// A paper of the reader's own library (`paperboy import`): its title and abstract train the
+/// ranker as a like.
+struct library_entry {
+    std::string key;       // the arXiv id when known, else "title:" + a hash of the folded title
+    std::string title;
+    std::string abstract;  // may be empty (many BibTeX exports have none)
+    std::string arxiv_id;  // empty when the entry names none
+};
+
 enum class delivery_status { held, pending, sending, delivered, failed };
 std::string_view to_string(delivery_status s);
 
@@ -118,6 +127,11 @@ public:
     void record_votes(const std::vector<vote>& votes);
     /// The profile's votes, oldest day first.
     std::vector<vote> votes(std::string_view profile);
+    /// Adds the entries to the profile's library (an entry whose key is there already is kept
+    /// as it was), in one transaction; returns how many were new.
+    std::size_t add_to_library(std::string_view profile, const std::vector<library_entry>& entries, std::string_view source);
+    /// The profile's library, in key order.
+    std::vector<library_entry> library(std::string_view profile);
     /// Every stored announcement day, oldest first.
     std::vector<std::string> stored_days();
     /// The titles of those of `ids` the stored days hold (the latest day's, for a paper in several).

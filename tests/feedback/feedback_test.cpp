@@ -1,6 +1,8 @@
 // The reader teaches the ranking: votes through `paperboy feedback`, and the built-in ranker
 // learning from them in the next run. The real binary, a real state file.
 #include "core/files.hpp"
+#include "core/text.hpp"
+#include "support/fake_http_server.hpp"
 #include "support/child_process.hpp"
 #include "support/paths.hpp"
 #include "support/process.hpp"
@@ -10,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <csignal>
 #include <thread>
 
@@ -126,4 +129,61 @@ TEST_CASE("feedback: signed links on the archive page ask before they count, POS
     CHECK(curl("-X POST '" + base + "/lab/2025-07-23.html'").ends_with("\n405"));
     serve.signal(SIGTERM);
     CHECK(serve.wait(std::chrono::seconds(10)) == 0);
+}
+
+TEST_CASE("import: a BibTeX library seeds the ranker, and an id list is looked up at a fake arXiv API, 100 ids a request, 3 s apart") {
+    std::atomic<int> api_calls{0};
+    test::fake_http_server api([&](const test::recorded_request& req) {
+        ++api_calls;
+        // One entry per requested id, as export.arxiv.org answers an id_list query.
+        const auto list = req.target.substr(req.target.find("id_list=") + 8);
+        std::string feed = R"(<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom">)";
+        for (const auto& id : text::split(list.substr(0, list.find('&')), ',')) {
+            if (id == "2601.99999") continue;  // unknown to arXiv
+            feed += "<entry><id>http://arxiv.org/abs/" + id + "v1</id><title>Graph neural networks for " + id +
+                    "</title><summary>Message passing on molecular graphs.</summary></entry>";
+        }
+        return test::scripted_response{200, feed + "</feed>", {}};
+    });
+    test::temp_dir dir;
+    const auto config = write_config(dir);
+    auto cfg = json::parse(read_file(dir / "paperboy.json").value());
+    cfg["arxiv"]["api_url"] = api.url("/api/query");
+    write_file_atomic(dir / "paperboy.json", cfg.dump(2)).value();
+
+    write_file_atomic(dir / "zotero.bib", "@article{a, title={Diffusion models for protein structure}, abstract={We generate proteins.}}\n"
+                                          "@misc{b, title={Attention is all you need}, eprint={1706.03762}}\n@article{c, title = {broken").value();
+    const auto bib = run_paperboy("import " + config + " '" + (dir / "zotero.bib").string() + "'");
+    INFO(bib.err);
+    CHECK(bib.exit_code == 0);
+    CHECK(bib.out == "imported 2 of 2 papers (BibTeX) into lab's library; the ranker now learns from 2 papers of the library as likes\n");
+    CHECK(bib.err.find("@article{c}: malformed, skipped") != std::string::npos);
+    CHECK(run_paperboy("import " + config + " '" + (dir / "zotero.bib").string() + "'").out.find("imported 0 of 2 papers (BibTeX) into lab's library (2 were there already)") !=
+          std::string::npos);
+
+    REQUIRE(run_paperboy("run " + config + " --date 2025-07-23").exit_code == 0);
+    const auto report = json::parse(read_file(dir / "out/lab/2025-07-23.json").value());
+    CHECK(report["prompt"]["system"].get<std::string>().find("learned from 0 likes and 0 dislikes and 2 papers of the reader's library") != std::string::npos);
+
+    // 2507.16110 is in the stored day: no request for it. The other 101 take two requests.
+    std::string ids = "2507.16110\n";
+    for (int i = 0; i < 100; ++i) ids += "2601." + std::to_string(10000 + i) + "\n";
+    ids += "2601.99999\nnot-an-id\n";
+    write_file_atomic(dir / "reading.txt", ids).value();
+    const auto list = run_paperboy("import " + config + " '" + (dir / "reading.txt").string() + "'");
+    INFO(list.err);
+    CHECK(list.exit_code == 0);
+    CHECK(list.out.find("imported 101 of 101 papers (arXiv id list)") != std::string::npos);
+    CHECK(list.err.find("asking arXiv's API for 101 paper(s) (2 request(s), one every 3 s)") != std::string::npos);
+    CHECK(list.err.find("arXiv does not know 2601.99999: skipped") != std::string::npos);
+    CHECK(list.err.find("line 103: 'not-an-id' is not an arXiv id or URL") != std::string::npos);
+    const auto requests = api.requests();
+    REQUIRE(requests.size() == 2);
+    CHECK(requests[0].target.find("id_list=2601.10000,") != std::string::npos);
+    CHECK(requests[0].target.find("2507.16110") == std::string::npos);
+    CHECK(requests[1].received - requests[0].received >= std::chrono::milliseconds(2900));
+
+    const auto none = run_paperboy("import " + config + " /dev/null");
+    CHECK(none.exit_code == 2);
+    CHECK(none.err.find("no paper with a title found") != std::string::npos);
 }
