@@ -39,7 +39,9 @@ Commands:
             optionally --channel; default: all the profile's channels).
   feedback  Teach the built-in ranker: --like ID... and --dislike ID... record
             votes on papers of a stored day (--date, --profile); --list shows
-            them. A later vote on a paper replaces the earlier one.
+            them. A later vote on a paper replaces the earlier one. --collect
+            reads the reactions on the Slack and Discord digests of the last
+            feedback.reactions_days as votes now (the daemon does it on a timer).
   import    Seed a profile's ranker from the reader's own library: a BibTeX
             export (.bib: Zotero, Mendeley, Google Scholar), Zotero CSL-JSON
             (.json), or a text file of arXiv ids or URLs (looked up in the
@@ -72,6 +74,7 @@ Options for feedback:
   --like ID...         Papers the reader wants more of (arXiv ids or abs URLs).
   --dislike ID...      Papers the reader wants fewer of.
   --list               List the recorded votes instead.
+  --collect            Read the reactions on delivered chat digests as votes.
 Options for explain:
   --date YYYY-MM-DD    The stored announcement day; then the paper's id.
   --profile NAME       The profile (optional when there is one).

@@ -4,6 +4,7 @@
 #include "cli/exit_codes.hpp"
 #include "config/config.hpp"
 #include "core/dates.hpp"
+#include "feedback/reactions.hpp"
 #include "feedback/votes.hpp"
 #include "schedule/schedule.hpp"
 #include "state/state_store.hpp"
@@ -66,10 +67,10 @@ int cmd_feedback(const std::vector<std::string>& args) {
     common_options c;
     std::string date_text, profile;
     std::vector<std::string> likes, dislikes;
-    bool list = false;
+    bool list = false, collect = false;
     auto desc = common_description(c);
     desc.add_options()("date", po::value(&date_text))("profile", po::value(&profile))(
-        "like", po::value(&likes)->multitoken())("dislike", po::value(&dislikes)->multitoken())("list", po::bool_switch(&list));
+        "like", po::value(&likes)->multitoken())("dislike", po::value(&dislikes)->multitoken())("list", po::bool_switch(&list))("collect", po::bool_switch(&collect));
     if (!parse_command(args, desc, c)) return exit_code::ok;
     const auto cfg = load_config(resolve_config_path(c)).value();
     if (!profile.empty() && std::none_of(cfg.profiles.begin(), cfg.profiles.end(), [&](const auto& p) { return p.name == profile; })) {
@@ -77,6 +78,14 @@ int cmd_feedback(const std::vector<std::string>& args) {
     }
     if (profile.empty() && cfg.profiles.size() == 1) profile = cfg.profiles.front().name;
     state_store state(cfg.state_path);
+    if (collect) {
+        const auto sweep = collect_reactions(cfg, state, std::chrono::system_clock::now());
+        for (const auto& s : sweep.skipped) std::cout << "paperboy: not read: " << s << "\n";
+        for (const auto& e : sweep.errors) std::cerr << "paperboy: " << e << "\n";
+        std::cout << "paperboy: read the reactions on " << sweep.messages << " message(s) of " << sweep.digests << " digest(s) of the last "
+                  << cfg.feedback.days << " days; " << sweep.votes << " vote(s) recorded\n";
+        return sweep.errors.empty() ? exit_code::ok : exit_code::temporary;
+    }
     if (list) {
         for (const auto& p : cfg.profiles) {
             if (!profile.empty() && p.name != profile) continue;

@@ -266,6 +266,18 @@ result<config> parse_config(std::string_view json_text, const fs::path& base_dir
         }
 
         if (auto dir = r.path("plugin_dir")) c.plugin_dir = *dir;
+        if (const auto* fb = r.find("feedback")) {
+            object_reader f(*fb, "/feedback", base_dir);
+            if (const auto* t = f.find("reactions")) {
+                if (!t->is_boolean()) fail("/feedback/reactions", std::string("expected true or false, got ") + t->type_name());
+                c.feedback.reactions = t->get<bool>();
+            }
+            if (auto n = f.integer("reactions_every_minutes", 5, 24 * 60)) c.feedback.every = std::chrono::minutes(*n);
+            if (auto n = f.integer("reactions_days", 1, 60)) c.feedback.days = static_cast<int>(*n);
+            if (auto v = f.strings("like_emojis")) c.feedback.like = *v;
+            if (auto v = f.strings("dislike_emojis")) c.feedback.dislike = *v;
+            f.finish();
+        }
         if (const auto* rep = r.find("report")) {
             object_reader o(*rep, "/report", base_dir);
             if (auto n = o.integer("near_misses", 0, 50)) c.near_misses = static_cast<int>(*n);

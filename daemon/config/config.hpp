@@ -101,6 +101,15 @@ struct delivery_config {
     bool deliver_repeats = false;                        // deliver a paper again on a later day (re-announcement)
 };
 
+/// Votes read from the reactions on delivered chat digests ("feedback").
+struct feedback_config {
+    bool reactions = true;                          // read them (channels that can: docs in README)
+    std::chrono::minutes every{30};                 // the daemon's timer ("reactions_every_minutes")
+    int days = 7;                                   // digests delivered this many days back ("reactions_days")
+    std::vector<std::string> like{"+1", "thumbsup", "\xF0\x9F\x91\x8D"};       // emoji names: Slack's, and Discord's 👍
+    std::vector<std::string> dislike{"-1", "thumbsdown", "\xF0\x9F\x91\x8E"};  // 👎
+};
+
 struct schedule_config {
     std::string time = "00:30";                // HH:MM (or HH:MM:SS) in `timezone`
     std::string timezone = "America/New_York"; // also decides what "today" is for `run`
@@ -123,6 +132,7 @@ struct config {
     std::string public_url;                    // "server.public_url": where the archive is reachable; messages link to it
     std::optional<std::filesystem::path> plugin_dir;  // searched before the default plugin folders
     int near_misses = 0;                       // "report.near_misses": the next N papers under the cut-offs, listed apart
+    feedback_config feedback;
 };
 
 /// Loads and validates a configuration file. Relative paths resolve against the file's folder.

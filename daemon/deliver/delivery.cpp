@@ -43,6 +43,8 @@ const channel_config* find_channel(const config& cfg, const std::string& name) {
     return nullptr;
 }
 
+}  // namespace
+
 result<std::unique_ptr<plugin_instance>> open_channel(const config& cfg, const channel_config& ch) {
     const auto pointer = "/channels/" + ch.name;
     const auto in_file = [&](error e) {
@@ -68,6 +70,8 @@ result<std::unique_ptr<plugin_instance>> open_channel(const config& cfg, const c
     }
     return inst;
 }
+
+namespace {
 
 std::int64_t now_ms() { return unix_ms(std::chrono::system_clock::now()); }
 

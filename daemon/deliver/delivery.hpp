@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <memory>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -27,6 +28,9 @@ struct run_record;
 /// deliver() adds "channel" (the channel's name) before handing it to the plugin.
 /// Text is as in the feed (untrusted): every plugin escapes it for its own format.
 nlohmann::json digest_payload(const report& r);
+
+/// The channel's plugin, loaded and configured; errc::config_invalid names the JSON pointer.
+result<std::unique_ptr<plugin_instance>> open_channel(const config& cfg, const channel_config& ch);
 
 struct delivery_outcome {
     std::string channel;

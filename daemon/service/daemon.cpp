@@ -5,6 +5,7 @@
 #include "job/daily_run.hpp"
 #include "net/http_server.hpp"
 #include "schedule/schedule.hpp"
+#include "feedback/reactions.hpp"
 #include "service/metrics.hpp"
 #include "feedback/vote_server.hpp"
 #include "service/notify.hpp"
@@ -86,6 +87,7 @@ public:
             resume();  // deliveries an earlier process left pending or in flight
         }
         schedule_deliveries();
+        schedule_reactions();
         io_.run();
         if (busy_ > 0) {
             spdlog::warn("stopping with a run still in progress after {} s: it resumes on the next start",
@@ -358,6 +360,7 @@ private:
             run_timer_.cancel();
             delivery_timer_.cancel();
             watchdog_timer_.cancel();
+            reactions_timer_.cancel();
             if (server_) server_->stop();
             shutdown_timer_.expires_after(cfg_->schedule.shutdown_timeout);
             shutdown_timer_.async_wait([this](const boost::system::error_code& e) {
@@ -395,6 +398,31 @@ private:
         });
     }
 
+    // Reactions on delivered chat digests become votes, on a slow timer and on the worker
+    // (SQLite, and the plugins' calls within the services' rate limits).
+    void schedule_reactions() {
+        if (stopping_ || !cfg_->feedback.reactions) return;
+        reactions_timer_.expires_after(cfg_->feedback.every);
+        reactions_timer_.async_wait([this](const boost::system::error_code& ec) {
+            if (ec || stopping_) return;
+            asio::post(worker_, [this, cfg = cfg_] {
+                reaction_sweep sweep;
+                try {
+                    state_store state(cfg->state_path);
+                    sweep = collect_reactions(*cfg, state, std::chrono::system_clock::now());
+                } catch (const failure& f) {
+                    sweep.errors.push_back(f.err().message());
+                }
+                for (const auto& e : sweep.errors) spdlog::warn("reactions: {}", e);
+                asio::post(io_, [this, votes = sweep.votes, errors = sweep.errors.size()] {
+                    metrics_.reaction_votes += static_cast<long>(votes);
+                    metrics_.reaction_errors += static_cast<long>(errors);
+                    schedule_reactions();
+                });
+            });
+        });
+    }
+
     void start_watchdog(std::chrono::microseconds every) {
         notify_systemd("WATCHDOG=1");
         watchdog_timer_.expires_after(every);
@@ -409,7 +437,7 @@ private:
     asio::io_context io_{1};
     asio::thread_pool worker_{1};
     asio::signal_set signals_{io_, SIGTERM, SIGINT, SIGHUP};
-    asio::steady_timer run_timer_{io_}, delivery_timer_{io_}, watchdog_timer_{io_}, shutdown_timer_{io_};
+    asio::steady_timer run_timer_{io_}, delivery_timer_{io_}, watchdog_timer_{io_}, shutdown_timer_{io_}, reactions_timer_{io_};
     std::unique_ptr<net::http_server> server_;
     daemon_metrics metrics_;
     std::optional<scheduled_run> catch_up_;

@@ -48,6 +48,10 @@ std::string render_prometheus(const daemon_metrics& m) {
     for (const auto& [key, n] : m.deliveries) {
         out += "paperboy_deliveries_total{channel=\"" + label(key.first) + "\",outcome=\"" + label(key.second) + "\"} " + std::to_string(n) + "\n";
     }
+    family(out, "paperboy_reaction_votes_total", "counter", "Votes read from reactions on delivered chat digests.");
+    out += "paperboy_reaction_votes_total " + std::to_string(m.reaction_votes) + "\n";
+    family(out, "paperboy_reaction_errors_total", "counter", "Digests whose reactions could not be read.");
+    out += "paperboy_reaction_errors_total " + std::to_string(m.reaction_errors) + "\n";
     family(out, "paperboy_scoring_failures_total", "counter", "Digests whose scoring was incomplete (held, or sent marked incomplete).");
     out += "paperboy_scoring_failures_total " + std::to_string(m.scoring_failures) + "\n";
     family(out, "paperboy_papers_unscored_total", "counter", "Papers those digests could not score.");

@@ -19,6 +19,8 @@ struct daemon_metrics {
     long scoring_failures = 0;                           // digests whose scoring was incomplete (held or sent marked)
     long papers_unscored = 0;                            // papers those digests could not score
     long days_held = 0;                                  // (day, profile) digests held in the ledger now
+    long reaction_votes = 0;                             // votes read from chat reactions
+    long reaction_errors = 0;                            // reaction sweeps of a digest that failed
     std::optional<std::int64_t> last_success_unix;       // seconds
     std::optional<std::int64_t> next_run_unix;
     // Health: whether the last due announcement day was handled.

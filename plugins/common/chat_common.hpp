@@ -13,6 +13,8 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace paperboy::chat {
 
@@ -182,6 +184,46 @@ inline nlohmann::json digest_of(std::string_view request_json) {
         throw sdk::plugin_error(PB_INTERNAL, "unsupported request (expected a schema 1 digest)");
     }
     return digest;
+}
+
+/// The host's request for the reactions on a delivered digest (docs/PLUGINS.md, "Reactions"):
+/// {"schema": 1, "kind": "reactions", "digest": {...as delivered}, "receipts": [...],
+///  "like": ["+1", ...], "dislike": ["-1", ...]}.
+struct reactions_request {
+    nlohmann::json digest;
+    std::vector<std::string> receipts;
+    std::set<std::string> like, dislike;
+};
+
+/// The request, or nullopt when the call is something else (a digest, a probe).
+inline std::optional<reactions_request> reactions_request_of(std::string_view request_json) {
+    if (request_json.find("\"reactions\"") == std::string_view::npos) return std::nullopt;
+    const auto j = nlohmann::json::parse(request_json, nullptr, false);
+    if (!j.is_object() || j.value("kind", std::string()) != "reactions") return std::nullopt;
+    reactions_request r;
+    r.digest = j.value("digest", nlohmann::json::object());
+    if (!r.digest.is_object() || !r.digest.contains("papers") || !r.digest["papers"].is_array()) r.digest = {{"papers", nlohmann::json::array()}};
+    for (const auto& x : j.value("receipts", nlohmann::json::array())) {
+        if (x.is_string()) r.receipts.push_back(x.get<std::string>());
+    }
+    for (const char* key : {"like", "dislike"}) {
+        for (const auto& x : j.value(key, nlohmann::json::array())) {
+            if (x.is_string()) (key[0] == 'l' ? r.like : r.dislike).insert(x.get<std::string>());
+        }
+    }
+    return r;
+}
+
+/// +1 when a message got more like reactions than dislike ones, -1 when fewer, 0 otherwise.
+/// `reactions` is [(emoji name, count)] as the service lists them.
+inline int net_vote(const std::vector<std::pair<std::string, long>>& reactions, const std::set<std::string>& like,
+                    const std::set<std::string>& dislike) {
+    long score = 0;
+    for (const auto& [name, count] : reactions) {
+        if (like.contains(name)) score += std::max(0L, count);
+        if (dislike.contains(name)) score -= std::max(0L, count);
+    }
+    return score > 0 ? 1 : score < 0 ? -1 : 0;
 }
 
 }  // namespace paperboy::chat

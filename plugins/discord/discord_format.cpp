@@ -8,7 +8,7 @@ namespace paperboy::discord {
 using nlohmann::json;
 
 settings parse_settings(std::string_view config_json) {
-    const auto j = chat::config_object(config_json, {"webhook_url", "thread_id", "username", "avatar_url"}, "discord");
+    const auto j = chat::config_object(config_json, {"webhook_url", "thread_id", "username", "avatar_url", "bot_token"}, "discord");
     auto str = [&](const char* key) { return chat::string_key(j, key); };
     settings s;
     if (!j.contains("webhook_url")) throw std::invalid_argument("webhook_url: required");
@@ -21,6 +21,11 @@ settings parse_settings(std::string_view config_json) {
     if (s.thread_id.find_first_not_of("0123456789") != std::string::npos) throw std::invalid_argument("thread_id: expected a numeric id");
     if (j.contains("username")) s.username = str("username");
     if (j.contains("avatar_url")) s.avatar_url = str("avatar_url");
+    if (j.contains("bot_token")) s.bot_token = str("bot_token");
+    if (s.bot_token.find_first_of("\r\n") != std::string::npos) throw std::invalid_argument("bot_token: contains a line break");
+    if (s.reactions() && s.webhook_url.find("/webhooks/") == std::string::npos) {
+        throw std::invalid_argument("webhook_url: with bot_token it must be an execute-webhook URL (.../api/webhooks/<id>/<token>)");
+    }
     chat::read_common(j, s, 3500);
     return s;
 }
@@ -112,7 +117,7 @@ std::vector<json> build_messages(const json& digest, const settings& s) {
         if (s.top_n > 0 && sent >= static_cast<std::size_t>(s.top_n)) break;
         auto e = paper_embed(p, s);
         const auto n = embed_chars(e);
-        if (current["embeds"].size() >= max_embeds || chars + n > max_message_chars) {
+        if (current["embeds"].size() >= (s.reactions() ? 1 : max_embeds) || chars + n > max_message_chars) {
             messages.push_back(std::move(current));
             current = new_message(s);
             chars = 0;
@@ -154,6 +159,40 @@ answer interpret(int http_status, std::string_view body, const json& headers) {
         a.status = PB_PERMANENT;
     }
     return a;
+}
+
+std::vector<std::string> single_paper_messages(const std::vector<json>& messages) {
+    std::vector<std::string> out;
+    for (const auto& m : messages) {
+        const auto embeds = m.value("embeds", json::array());
+        std::string id;
+        if (embeds.size() == 1) {
+            const auto footer = embeds[0].contains("footer") ? embeds[0]["footer"].value("text", std::string()) : std::string();
+            if (footer.starts_with("arXiv:")) id = footer.substr(6);
+        }
+        out.push_back(std::move(id));
+    }
+    return out;
+}
+
+std::string api_base(const settings& s) { return s.webhook_url.substr(0, s.webhook_url.find("/webhooks/")); }
+
+reactions_answer interpret_message(int http_status, std::string_view body, const json& headers) {
+    reactions_answer r;
+    const auto a = interpret(http_status, body, headers);
+    r.status = a.status;
+    r.error = a.error;
+    r.retry_after_ms = a.retry_after_ms;
+    if (a.status != PB_OK) return r;
+    const auto m = json::parse(body, nullptr, false);
+    if (!m.is_object()) return r;
+    for (const auto& x : m.value("reactions", json::array())) {
+        if (!x.is_object() || !x.contains("count") || !x["count"].is_number_integer() || !x.contains("emoji") || !x["emoji"].is_object()) continue;
+        const auto& e = x["emoji"];
+        if (!e.contains("name") || !e["name"].is_string()) continue;
+        r.reactions.emplace_back(e["name"].get<std::string>(), x["count"].get<long>());
+    }
+    return r;
 }
 
 }  // namespace paperboy::discord

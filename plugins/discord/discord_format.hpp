@@ -19,6 +19,8 @@ struct settings : chat::common_settings {
     std::string thread_id;            // post into this thread (optional)
     std::string username = "paperboy";
     std::string avatar_url;
+    std::string bot_token;            // read reactions (feedback.reactions); then one paper per message
+    bool reactions() const { return !bot_token.empty(); }
 };
 
 /// Throws std::invalid_argument naming the key; unknown keys are errors.
@@ -36,6 +38,23 @@ inline constexpr std::size_t max_embeds = 10, max_message_chars = 6000, max_titl
 /// every message has at most 10 embeds and 6,000 embed characters, one embed per paper, and
 /// "allowed_mentions": {"parse": []}. No paper is dropped; long text is shortened.
 std::vector<nlohmann::json> build_messages(const nlohmann::json& digest, const settings& s);
+
+/// For each message (by index), the paper it alone holds, or "" when it holds several: only
+/// a reaction on a one-paper message is a vote on that paper. With bot_token every message
+/// holds one paper.
+std::vector<std::string> single_paper_messages(const std::vector<nlohmann::json>& messages);
+
+/// The REST base of the webhook's host: "https://discord.com/api/webhooks/1/t" -> "https://discord.com/api".
+std::string api_base(const settings& s);
+
+/// A message's reactions from GET /channels/{channel}/messages/{id}: (emoji name, count).
+struct reactions_answer {
+    pb_status status = PB_OK;
+    std::vector<std::pair<std::string, long>> reactions;
+    std::string error;
+    std::optional<long> retry_after_ms;
+};
+reactions_answer interpret_message(int http_status, std::string_view body, const nlohmann::json& headers);
 
 /// "<webhook_url>?wait=true[&thread_id=...]"
 std::string endpoint(const settings& s);

@@ -5,6 +5,9 @@
 
 #include "paperboy/plugin_sdk.hpp"
 
+#include <chrono>
+#include <thread>
+
 namespace {
 using nlohmann::json;
 namespace dc = paperboy::discord;
@@ -16,6 +19,7 @@ public:
 
     std::string call(std::string_view request_json) {
         if (paperboy::sdk::is_probe(request_json)) return probe();
+        if (auto r = paperboy::chat::reactions_request_of(request_json)) return reactions(*r);
         const auto digest = paperboy::chat::digest_of(request_json);
         const auto messages = dc::build_messages(digest, settings_);
         return paperboy::chat::send_in_order(messages, digest.value("resume_from", 0UL), [&](const json& m, std::size_t) {
@@ -42,6 +46,51 @@ public:
     }
 
 private:
+    // One GET /channels/{channel}/messages/{id} per one-paper message, with the bot token. The
+    // channel is the thread, or the webhook's (GET on the webhook says which). Discord's
+    // rate-limit headers are obeyed: an empty bucket is waited out, and a 429 once per message.
+    std::string reactions(const paperboy::chat::reactions_request& r) {
+        if (!settings_.reactions()) return json{{"skipped", true}, {"detail", "reactions are read only with bot_token"}}.dump();
+        std::string channel = settings_.thread_id;
+        if (channel.empty()) {
+            const auto res = host_.http("GET", settings_.webhook_url, "{}", "", settings_.timeout_ms);
+            if (res.status != PB_OK) throw paperboy::sdk::plugin_error(res.status, "Discord unreachable: " + redact(res.error));
+            const auto a = dc::interpret(res.http_status, res.body, json::object());
+            if (a.status != PB_OK) throw paperboy::sdk::plugin_error(a.status, redact(a.error));
+            const auto hook = json::parse(res.body, nullptr, false);
+            if (hook.is_object() && hook.contains("channel_id") && hook["channel_id"].is_string()) channel = hook["channel_id"].get<std::string>();
+            if (channel.empty() || channel.find_first_not_of("0123456789") != std::string::npos) {
+                throw paperboy::sdk::plugin_error(PB_PERMANENT, "the webhook did not name its channel");
+            }
+        }
+        const auto papers = dc::single_paper_messages(dc::build_messages(r.digest, settings_));
+        const auto headers = json{{"Authorization", "Bot " + settings_.bot_token}}.dump();
+        json votes = json::array();
+        std::size_t read = 0;
+        for (std::size_t i = 0; i < papers.size() && i < r.receipts.size(); ++i) {
+            const auto& id = r.receipts[i];
+            if (papers[i].empty() || id.empty() || id.find_first_not_of("0123456789") != std::string::npos) continue;
+            dc::reactions_answer a;
+            for (int attempt = 0; attempt < 2; ++attempt) {
+                const auto res = host_.http("GET", dc::api_base(settings_) + "/channels/" + channel + "/messages/" + id, headers, "", settings_.timeout_ms);
+                if (res.status != PB_OK) throw paperboy::sdk::plugin_error(res.status, "Discord unreachable: " + redact(res.error));
+                const auto h = json::parse(res.headers_json.empty() ? std::string("{}") : res.headers_json, nullptr, false);
+                const auto hs = h.is_object() ? h : json::object();
+                a = dc::interpret_message(res.http_status, res.body, hs);
+                if (hs.value("x-ratelimit-remaining", std::string()) == "0") {
+                    const auto pause = paperboy::chat::seconds_to_ms(hs.value("x-ratelimit-reset-after", std::string("0")));
+                    if (pause) std::this_thread::sleep_for(std::chrono::milliseconds(std::min(*pause, 60'000L)));
+                }
+                if (a.status != PB_TRANSIENT || !a.retry_after_ms || attempt == 1) break;
+                std::this_thread::sleep_for(std::chrono::milliseconds(std::min(*a.retry_after_ms, 60'000L)));
+            }
+            if (a.status != PB_OK) throw paperboy::sdk::plugin_error(a.status, redact(a.error));
+            ++read;
+            if (const int v = paperboy::chat::net_vote(a.reactions, r.like, r.dislike); v != 0) votes.push_back({{"id", papers[i]}, {"value", v}});
+        }
+        return json{{"votes", votes}, {"messages_read", read}}.dump();
+    }
+
     // GET on an execute-webhook URL returns the webhook object and posts nothing.
     std::string probe() {
         const auto res = host_.http("GET", settings_.webhook_url, "{}", "", settings_.timeout_ms);
@@ -54,7 +103,10 @@ private:
         return json{{"ok", true}, {"detail", "webhook '" + name + "' for channel " + channel}}.dump(-1, ' ', false, json::error_handler_t::replace);
     }
 
-    std::string redact(std::string text) const { return paperboy::sdk::redact(std::move(text), settings_.webhook_url); }
+    std::string redact(std::string text) const {
+        text = paperboy::sdk::redact(std::move(text), settings_.webhook_url);
+        return settings_.bot_token.empty() ? text : paperboy::sdk::redact(std::move(text), settings_.bot_token);
+    }
 
     paperboy::sdk::host host_;
     dc::settings settings_;
@@ -65,6 +117,7 @@ constexpr const char* config_doc = R"doc([
   {"key": "thread_id", "type": "string", "required": false, "secret": false, "doc": "post into this thread"},
   {"key": "username", "type": "string", "required": false, "secret": false, "doc": "sender name; default paperboy"},
   {"key": "avatar_url", "type": "string", "required": false, "secret": false, "doc": "sender avatar"},
+  {"key": "bot_token", "type": "string", "required": false, "secret": true, "doc": "a bot in the channel: one paper per message, reactions on them are votes (feedback.reactions)"},
   {"key": "top_n", "type": "integer", "required": false, "secret": false, "doc": "post at most this many papers; 0 = all"},
   {"key": "abstract_chars", "type": "integer", "required": false, "secret": false, "doc": "abstracts shortened to this length; default 700"},
   {"key": "timeout_seconds", "type": "number", "required": false, "secret": false, "doc": "per request; default 30"}

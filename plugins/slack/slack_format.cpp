@@ -2,13 +2,14 @@
 
 #include "chat_common.hpp"
 
+#include <cctype>
 #include <stdexcept>
 
 namespace paperboy::slack {
 using nlohmann::json;
 
 settings parse_settings(std::string_view config_json) {
-    const auto j = chat::config_object(config_json, {"webhook_url", "token", "channel", "api_url", "thread"}, "slack");
+    const auto j = chat::config_object(config_json, {"webhook_url", "token", "channel", "api_url", "thread", "reactions", "reactions_interval_ms"}, "slack");
     auto str = [&](const char* key) { return chat::string_key(j, key); };
     settings s;
     if (j.contains("webhook_url")) s.webhook_url = str("webhook_url");
@@ -27,6 +28,17 @@ settings parse_settings(std::string_view config_json) {
         if (!j["thread"].is_boolean()) throw std::invalid_argument("thread: expected true or false");
         s.thread = j["thread"].get<bool>();
         if (s.thread && !s.bot()) throw std::invalid_argument("thread: needs token and channel (webhooks cannot reply in threads)");
+    }
+    if (j.contains("reactions")) {
+        if (!j["reactions"].is_boolean()) throw std::invalid_argument("reactions: expected true or false");
+        s.reactions = j["reactions"].get<bool>();
+        if (s.reactions && !s.thread) throw std::invalid_argument("reactions: needs thread (each paper its own reply, for its own reactions)");
+    }
+    if (j.contains("reactions_interval_ms")) {
+        if (!j["reactions_interval_ms"].is_number_integer() || j["reactions_interval_ms"].get<long>() < 0 || j["reactions_interval_ms"].get<long>() > 60'000) {
+            throw std::invalid_argument("reactions_interval_ms: expected 0 to 60000");
+        }
+        s.reactions_interval_ms = j["reactions_interval_ms"].get<long>();
     }
     chat::read_common(j, s, 2500);
     return s;
@@ -124,7 +136,7 @@ message_plan build_messages(const json& digest, const settings& s) {
     }
     std::size_t part = 1;
     for (const auto& p : papers) {
-        if (blocks.size() + 2 > max_blocks) {
+        if (blocks.size() + 2 > max_blocks || (s.reactions && !blocks.empty())) {
             plan.messages.push_back({{"text", prefix + heading + " (part " + std::to_string(part++) + ")"}, {"blocks", std::move(blocks)}});
             blocks = json::array();
         }
@@ -175,6 +187,56 @@ answer interpret_api(int http_status, std::string_view body, const json& headers
         a.status = PB_PERMANENT;
     }
     return a;
+}
+
+namespace {
+std::string url_encoded(std::string_view v) {
+    static constexpr char hex[] = "0123456789ABCDEF";
+    std::string out;
+    for (const unsigned char c : v) {
+        if (std::isalnum(c) || c == '.' || c == '-' || c == '_') {
+            out += static_cast<char>(c);
+        } else {
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        }
+    }
+    return out;
+}
+}  // namespace
+
+std::string reactions_url(const settings& s, std::string_view ts) {
+    return s.api_url + "/reactions.get?channel=" + url_encoded(s.channel) + "&timestamp=" + url_encoded(ts) + "&full=true";
+}
+
+reactions_answer interpret_reactions(int http_status, std::string_view body, const json& headers) {
+    reactions_answer r;
+    const auto a = interpret_api(http_status, body, headers);
+    r.status = a.status;
+    r.error = a.error;
+    r.retry_after_ms = a.retry_after_ms;
+    if (a.status != PB_OK) return r;
+    const auto parsed = json::parse(body, nullptr, false);
+    const auto& message = parsed.contains("message") && parsed["message"].is_object() ? parsed["message"] : json::object();
+    for (const auto& x : message.value("reactions", json::array())) {
+        if (!x.is_object() || !x.contains("name") || !x["name"].is_string() || !x.contains("count") || !x["count"].is_number_integer()) continue;
+        r.reactions.emplace_back(x["name"].get<std::string>(), x["count"].get<long>());
+    }
+    return r;
+}
+
+std::vector<std::string> single_paper_messages(const message_plan& plan, const json& digest, const settings& s) {
+    std::vector<std::string> out(plan.messages.size());
+    if (!s.reactions) return out;
+    // With reactions, the thread's replies are the papers in order, one each.
+    std::size_t index = 1;
+    for (const auto& p : digest["papers"]) {
+        if (s.top_n > 0 && index > static_cast<std::size_t>(s.top_n)) break;
+        if (index >= out.size()) break;
+        out[index++] = chat::paper_id(p);
+    }
+    return out;
 }
 
 }  // namespace paperboy::slack

@@ -20,6 +20,8 @@ struct settings : chat::common_settings {
     std::string channel;              // with token
     std::string api_url = "https://slack.com/api";
     bool thread = false;              // with token: summary message, papers in its thread
+    bool reactions = false;           // with thread: one paper per reply, so a reaction votes on it
+    long reactions_interval_ms = 1200;  // between reactions.get calls (Tier 3: about 50 a minute)
     bool bot() const { return !token.empty(); }
 };
 
@@ -55,6 +57,24 @@ struct answer {
 /// Incoming webhook answers are plain text: 200 "ok"; errors like 400 "invalid_payload",
 /// 403 "action_prohibited", 404 "channel_not_found" are permanent; 429 and 5xx transient.
 answer interpret_webhook(int http_status, std::string_view body, const nlohmann::json& headers);
+
+/// "<api_url>/reactions.get?channel=C&timestamp=TS&full=true" (channel and ts URL-encoded).
+std::string reactions_url(const settings& s, std::string_view ts);
+
+struct reactions_answer {
+    pb_status status = PB_OK;
+    std::vector<std::pair<std::string, long>> reactions;  // (name, count)
+    std::string error;
+    std::optional<long> retry_after_ms;
+};
+
+/// reactions.get's answer: {"ok": true, "message": {"reactions": [{"name", "count"}]}}; a
+/// message without reactions has none. "ratelimited" / 429 transient with Retry-After.
+reactions_answer interpret_reactions(int http_status, std::string_view body, const nlohmann::json& headers);
+
+/// For each message of `plan` (by index), the paper it alone holds, or "" when it holds
+/// none or several: only a reaction on a one-paper message is a vote on that paper.
+std::vector<std::string> single_paper_messages(const message_plan& plan, const nlohmann::json& digest, const settings& s);
 
 /// chat.postMessage answers are JSON {"ok": true, "ts"} or {"ok": false, "error"}:
 /// "ratelimited" (or 429) and 5xx are transient, other errors permanent.

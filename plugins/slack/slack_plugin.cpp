@@ -6,6 +6,9 @@
 
 #include "paperboy/plugin_sdk.hpp"
 
+#include <chrono>
+#include <thread>
+
 namespace {
 using nlohmann::json;
 namespace sl = paperboy::slack;
@@ -17,6 +20,7 @@ public:
 
     std::string call(std::string_view request_json) {
         if (paperboy::sdk::is_probe(request_json)) return probe();
+        if (auto r = paperboy::chat::reactions_request_of(request_json)) return reactions(*r);
         const auto digest = paperboy::chat::digest_of(request_json);
         const auto plan = sl::build_messages(digest, settings_);
         // A resumed thread needs its parent's ts, which the host hands back with the receipts.
@@ -56,6 +60,36 @@ public:
     }
 
 private:
+    // reactions.get on each one-paper reply of the digest's thread. A 429 (or "ratelimited")
+    // is waited out once per message with its Retry-After; calls are spaced by
+    // reactions_interval_ms so that a week of digests stays within Tier 3.
+    std::string reactions(const paperboy::chat::reactions_request& r) {
+        if (!settings_.reactions) {
+            return json{{"skipped", true}, {"detail", "reactions are read only with token, thread and reactions: true"}}.dump();
+        }
+        const auto papers = sl::single_paper_messages(sl::build_messages(r.digest, settings_), r.digest, settings_);
+        const auto headers = json{{"Authorization", "Bearer " + settings_.token}}.dump();
+        json votes = json::array();
+        std::size_t read = 0;
+        for (std::size_t i = 0; i < papers.size() && i < r.receipts.size(); ++i) {
+            if (papers[i].empty() || r.receipts[i].empty()) continue;
+            if (read > 0 && settings_.reactions_interval_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(settings_.reactions_interval_ms));
+            sl::reactions_answer a;
+            for (int attempt = 0; attempt < 2; ++attempt) {
+                const auto res = host_.http("GET", sl::reactions_url(settings_, r.receipts[i]), headers, "", settings_.timeout_ms);
+                if (res.status != PB_OK) throw paperboy::sdk::plugin_error(res.status, "Slack unreachable: " + redact(res.error));
+                const auto h = json::parse(res.headers_json.empty() ? std::string("{}") : res.headers_json, nullptr, false);
+                a = sl::interpret_reactions(res.http_status, res.body, h.is_object() ? h : json::object());
+                if (a.status != PB_TRANSIENT || !a.retry_after_ms || attempt == 1) break;
+                std::this_thread::sleep_for(std::chrono::milliseconds(std::min(*a.retry_after_ms, 60'000L)));
+            }
+            if (a.status != PB_OK) throw paperboy::sdk::plugin_error(a.status, redact(a.error));
+            ++read;
+            if (const int v = paperboy::chat::net_vote(a.reactions, r.like, r.dislike); v != 0) votes.push_back({{"id", papers[i]}, {"value", v}});
+        }
+        return json{{"votes", votes}, {"messages_read", read}}.dump();
+    }
+
     // auth.test proves the bot token; an incoming webhook has no call that posts nothing.
     std::string probe() {
         if (!settings_.bot()) {
@@ -84,6 +118,8 @@ constexpr const char* config_doc = R"doc([
   {"key": "token", "type": "string", "required": false, "secret": true, "doc": "bot token for chat.postMessage"},
   {"key": "channel", "type": "string", "required": false, "secret": false, "doc": "channel id, with token"},
   {"key": "thread", "type": "boolean", "required": false, "secret": false, "doc": "with token: summary message, papers in its thread"},
+  {"key": "reactions", "type": "boolean", "required": false, "secret": false, "doc": "with thread: one paper per reply; reactions on them are votes (feedback.reactions)"},
+  {"key": "reactions_interval_ms", "type": "integer", "required": false, "secret": false, "doc": "between reactions.get calls; default 1200 (Tier 3)"},
   {"key": "top_n", "type": "integer", "required": false, "secret": false, "doc": "post at most this many papers; 0 = all"},
   {"key": "abstract_chars", "type": "integer", "required": false, "secret": false, "doc": "abstracts shortened to this length; default 600"},
   {"key": "api_url", "type": "string", "required": false, "secret": false, "doc": "Slack Web API base; default https://slack.com/api"},

@@ -1,6 +1,8 @@
 #include "job/daily_run.hpp"
 
 #include "core/files.hpp"
+#include "feedback/reactions.hpp"
+#include "state/state_store.hpp"
 #include "support/fake_chat.hpp"
 #include "support/fake_openai.hpp"
 #include "support/fixtures.hpp"
@@ -211,4 +213,69 @@ TEST_CASE("check --probe: the model answers a tiny request, Slack auth.test and 
     CHECK(slack.accepted().empty());
     CHECK(discord.accepted().empty());
     CHECK(hook.requests().empty());
+}
+
+TEST_CASE("reactions: a thumbs up or down on a paper's own Slack reply or Discord message is a vote, read within the rate limits") {
+    fake_chat slack(fake_chat::kind::slack_api), discord(fake_chat::kind::discord), hook(fake_chat::kind::slack_webhook);
+    temp_dir dir;
+    const auto cfg = day_config(dir, {{"bot", {{"plugin", "slack"}, {"token", "xoxb-good"}, {"channel", "C1"}, {"api_url", slack.url("/api")},
+                                               {"thread", true}, {"reactions", true}, {"reactions_interval_ms", 0}, {"top_n", 4}}},
+                                      {"lab-discord", {{"plugin", "discord"}, {"webhook_url", discord.url("/api/webhooks/1/tok")},
+                                                       {"bot_token", "bot-good"}, {"top_n", 4}}},
+                                      {"hook", {{"plugin", "slack"}, {"webhook_url", hook.url("/services/T1/B1/x")}}}});
+    const auto summary = run_day(cfg, {.date = parse_iso_day("2025-07-08")});
+    for (const auto& d : summary.profiles[0].deliveries) CHECK(d.delivered);
+    const auto report = json::parse(read_file(summary.profiles[0].json_path).value());
+    std::vector<std::string> ids;
+    for (const auto& p : report["papers"]) ids.push_back(p["id"]);
+    REQUIRE(ids.size() >= 4);
+    // One paper per message: the Slack thread's replies, and every Discord message.
+    REQUIRE(slack.accepted().size() == 5);
+    REQUIRE(discord.accepted().size() == 4);
+    for (const auto& m : discord.accepted()) CHECK(m["embeds"].size() == 1);
+    const auto s = slack.message_ids(), d = discord.message_ids();
+    slack.react(s[1], "+1", 2);                                  // paper 0: liked
+    slack.react(s[2], "+1", 1), slack.react(s[2], "-1", 1);      // paper 1: a tie, no vote
+    slack.react(s[3], "thumbsdown", 1);                          // paper 2: disliked
+    slack.react(s[0], "+1", 5);                                  // the summary holds every title: not a vote
+    discord.react(d[0], "\xF0\x9F\x91\x8D", 1);                  // paper 0: liked there too
+    discord.react(d[3], "\xF0\x9F\x91\x8E", 3);                  // paper 3: disliked
+    slack.reaction_burst = 2;                                    // four reads: the third meets a 429
+
+    state_store state(cfg.state_path);
+    const auto sweep = collect_reactions(cfg, state, std::chrono::system_clock::now());
+    CHECK(sweep.errors.empty());
+    CHECK(sweep.digests == 2);
+    CHECK(sweep.messages == 8);
+    CHECK(sweep.votes == 3);  // paper 0 once (the same vote from Discord changes nothing), 2 and 3
+    REQUIRE(sweep.skipped.size() == 1);
+    CHECK(sweep.skipped[0].starts_with("hook: reactions are read only with token, thread and reactions: true"));
+    CHECK(slack.rate_limited() == 1);
+    // The read after the 429 waited for its Retry-After.
+    std::vector<test::recorded_request> reads;
+    for (const auto& r : slack.requests()) {
+        if (r.target.find("/reactions.get?") != std::string::npos) reads.push_back(r);
+    }
+    REQUIRE(reads.size() == 5);
+    CHECK(reads[3].received - reads[2].received >= 900ms);
+
+    std::map<std::string, std::pair<int, std::string>> votes;
+    for (const auto& v : state.votes("lab")) votes[v.paper_id] = {v.value, v.source};
+    CHECK(votes.at(ids[0]) == std::pair<int, std::string>{1, "slack"});
+    CHECK_FALSE(votes.contains(ids[1]));
+    CHECK(votes.at(ids[2]) == std::pair<int, std::string>{-1, "slack"});
+    CHECK(votes.at(ids[3]) == std::pair<int, std::string>{-1, "discord"});
+
+    // The reader's own word wins over a reaction; a changed reaction changes its own vote.
+    state.record_votes({{"lab", ids[3], "2025-07-08", 1, "cli", ""}});
+    slack.react(s[3], "thumbsdown", 0), slack.react(s[3], "+1", 1);
+    slack.reaction_burst = 100;
+    const auto again = collect_reactions(cfg, state, std::chrono::system_clock::now());
+    CHECK(again.votes == 1);
+    votes.clear();
+    for (const auto& v : state.votes("lab")) votes[v.paper_id] = {v.value, v.source};
+    CHECK(votes.at(ids[2]) == std::pair<int, std::string>{1, "slack"});
+    CHECK(votes.at(ids[3]) == std::pair<int, std::string>{1, "cli"});
+    // Digests older than feedback.reactions_days are left alone.
+    CHECK(collect_reactions(cfg, state, std::chrono::system_clock::now() + std::chrono::hours(24 * 8)).digests == 0);
 }

@@ -73,6 +73,63 @@ std::vector<std::string> fake_chat::titles() const {
     return out;
 }
 
+void fake_chat::react(const std::string& message, const std::string& emoji, long count) {
+    std::lock_guard lock(mutex_);
+    reactions_[message][emoji] = count;
+}
+
+int fake_chat::rate_limited() const {
+    std::lock_guard lock(mutex_);
+    return rate_limited_;
+}
+
+std::vector<std::string> fake_chat::message_ids() const {
+    std::vector<std::string> out;
+    const auto n = accepted().size();
+    for (std::size_t i = 1; i <= n; ++i) out.push_back(kind_ == kind::discord ? std::to_string(1000 + i) : std::to_string(1700000000 + i) + ".000100");
+    return out;
+}
+
+// reactions.get (Slack) or GET /channels/42/messages/ID (Discord), rate-limited; nullopt when
+// the request is neither.
+std::optional<scripted_response> fake_chat::reaction_read(const recorded_request& req) {
+    const bool slack = kind_ == kind::slack_api && req.method == "GET" && req.target.find("/reactions.get?") != std::string::npos;
+    const bool discord = kind_ == kind::discord && req.method == "GET" && req.target.find("/channels/") != std::string::npos;
+    if (!slack && !discord) return std::nullopt;
+    const auto auth = req.headers.count("authorization") ? req.headers.at("authorization") : std::string();
+    if (slack && auth != "Bearer xoxb-good") return scripted_response{200, R"({"ok": false, "error": "invalid_auth"})", {}};
+    if (discord && auth != "Bot bot-good") return scripted_response{401, R"({"message": "401: Unauthorized", "code": 0})", {}};
+    std::lock_guard lock(mutex_);
+    const auto now = std::chrono::steady_clock::now();
+    std::erase_if(reads_, [&](auto t) { return now - t >= reaction_window; });
+    if (static_cast<int>(reads_.size()) >= reaction_burst) {
+        ++rate_limited_;
+        const auto wait_ms = std::chrono::duration_cast<std::chrono::milliseconds>(reaction_window - (now - reads_.front())).count() + 1;
+        const auto seconds = std::to_string((wait_ms + 999) / 1000);
+        if (slack) return scripted_response{429, R"({"ok": false, "error": "ratelimited"})", {{"Retry-After", seconds}}};
+        return scripted_response{429, json{{"message", "You are being rate limited."}, {"retry_after", wait_ms / 1000.0}, {"global", false}}.dump(),
+                                 {{"Retry-After", seconds}, {"X-RateLimit-Remaining", "0"}, {"X-RateLimit-Reset-After", std::to_string(wait_ms / 1000.0)}}};
+    }
+    reads_.push_back(now);
+    std::string id;
+    if (slack) {
+        const auto at = req.target.find("timestamp=");
+        id = req.target.substr(at + 10, req.target.find('&', at) - at - 10);
+    } else {
+        id = req.target.substr(req.target.rfind('/') + 1);
+        if (req.target.find("/channels/42/messages/") == std::string::npos) return scripted_response{404, R"({"message": "Unknown Channel", "code": 10003})", {}};
+    }
+    json list = json::array();
+    if (const auto it = reactions_.find(id); it != reactions_.end()) {
+        for (const auto& [name, count] : it->second) {
+            list.push_back(slack ? json{{"name", name}, {"count", count}, {"users", json::array()}}
+                                 : json{{"count", count}, {"me", false}, {"emoji", {{"id", nullptr}, {"name", name}}}});
+        }
+    }
+    if (slack) return scripted_response{200, json{{"ok", true}, {"type", "message"}, {"channel", "C1"}, {"message", {{"ts", id}, {"reactions", list}}}}.dump(), {}};
+    return scripted_response{200, json{{"id", id}, {"channel_id", "42"}, {"reactions", list}}.dump(), {}};
+}
+
 scripted_response fake_chat::handle(const recorded_request& req) {
     auto r = answer(req);
     r.delay += latency;
@@ -89,6 +146,7 @@ scripted_response fake_chat::answer(const recorded_request& req) {
     if (script) {
         if (auto r = script(index, body)) return *r;
     }
+    if (auto r = reaction_read(req)) return *r;
     // The services' harmless calls, as check --probe uses them; they post nothing.
     if (kind_ == kind::discord && req.method == "GET") {
         return {200, json{{"id", "1"}, {"type", 1}, {"name", "paperboy"}, {"channel_id", "42"}, {"guild_id", "7"}}.dump(), {}};

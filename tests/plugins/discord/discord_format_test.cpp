@@ -81,3 +81,18 @@ TEST_CASE("discord: an incomplete digest's notice opens the first message") {
     CHECK(content.size() <= max_content * 4);
     CHECK(paperboy::chat::length(content) <= max_content);
 }
+
+TEST_CASE("discord: with a bot token each paper is its own message, and a message's reactions are read by emoji") {
+    auto s = parse_settings(R"({"webhook_url": "https://discord.com/api/webhooks/1/tok", "bot_token": "b"})");
+    const auto messages = build_messages(digest_with(3, 100), s);
+    REQUIRE(messages.size() == 3);
+    CHECK(single_paper_messages(messages) == std::vector<std::string>{"2507.10001", "2507.10002", "2507.10003"});
+    CHECK(api_base(s) == "https://discord.com/api");
+    s.bot_token.clear();
+    CHECK(single_paper_messages(build_messages(digest_with(3, 100), s)) == std::vector<std::string>{""});
+    const auto m = interpret_message(200, R"({"id": "1", "reactions": [{"count": 2, "emoji": {"id": null, "name": "👍"}}, {"count": 1, "emoji": {}}]})",
+                                     json::object());
+    CHECK(m.reactions == std::vector<std::pair<std::string, long>>{{"👍", 2}});
+    CHECK(interpret_message(403, R"({"message": "Missing Access", "code": 50001})", json::object()).status == PB_PERMANENT);
+    CHECK(interpret_message(429, R"({"message": "limited", "retry_after": 0.5})", json::object()).retry_after_ms == 500);
+}

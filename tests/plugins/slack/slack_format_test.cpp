@@ -101,3 +101,29 @@ TEST_CASE("slack: an incomplete digest's notice is the first block, and the noti
     CHECK(plan.messages[0]["text"].get<std::string>().starts_with("[incomplete] "));
     CHECK(build_messages(digest_with(2, 10), s).messages[0]["blocks"][0]["type"] == "header");
 }
+
+TEST_CASE("slack: with reactions each paper is its own thread reply, and reactions.get answers count per emoji") {
+    auto s = parse_settings(R"({"token": "xoxb-1", "channel": "C 1", "thread": true, "reactions": true, "top_n": 3})");
+    const auto digest = digest_with(5, 50);
+    const auto plan = build_messages(digest, s);
+    REQUIRE(plan.messages.size() == 4);  // the summary, then papers 1-3 one each
+    CHECK(single_paper_messages(plan, digest, s) == std::vector<std::string>{"", "2507.10001", "2507.10002", "2507.10003"});
+    s.reactions = false;
+    CHECK(single_paper_messages(build_messages(digest, s), digest, s) == std::vector<std::string>{"", ""});
+    CHECK(reactions_url(s, "1700000001.000100") == "https://slack.com/api/reactions.get?channel=C%201&timestamp=1700000001.000100&full=true");
+
+    const auto ok = interpret_reactions(200, R"({"ok": true, "message": {"reactions": [{"name": "+1", "count": 2}, {"name": "x", "count": "3"}]}})", json::object());
+    CHECK(ok.status == PB_OK);
+    CHECK(ok.reactions == std::vector<std::pair<std::string, long>>{{"+1", 2}});
+    const auto limited = interpret_reactions(429, R"({"ok": false, "error": "ratelimited"})", {{"retry-after", "3"}});
+    CHECK(limited.status == PB_TRANSIENT);
+    CHECK(limited.retry_after_ms == 3000);
+    CHECK(interpret_reactions(200, R"({"ok": false, "error": "missing_scope"})", json::object()).status == PB_PERMANENT);
+    CHECK_THROWS_WITH(parse_settings(R"({"token": "x", "channel": "C", "reactions": true})"), Catch::Contains("reactions: needs thread"));
+
+    const std::set<std::string> like{"+1"}, dislike{"-1"};
+    CHECK(paperboy::chat::net_vote({{"+1", 2}, {"-1", 1}}, like, dislike) == 1);
+    CHECK(paperboy::chat::net_vote({{"+1", 1}, {"-1", 1}}, like, dislike) == 0);
+    CHECK(paperboy::chat::net_vote({{"-1", 1}, {"eyes", 9}}, like, dislike) == -1);
+    CHECK(paperboy::chat::net_vote({{"+1", -5}}, like, dislike) == 0);
+}
