@@ -116,7 +116,7 @@ void read_llm(object_reader r, llm_config& l) {
     l.prompts.instructions = r.string("instructions").value_or(std::string(builtin_prompts::instructions));
     l.prompts.title_instructions = r.string("title_instructions").value_or(std::string(builtin_prompts::title_instructions));
     if (auto n = r.integer("concurrency", 1, 64)) l.concurrency = static_cast<int>(*n);
-    if (auto n = r.integer("batch_size", 1, 100)) l.batch_size = static_cast<int>(*n);
+    if (auto n = r.integer("batch_size", 0, 100)) l.batch_size = static_cast<int>(*n);
     if (const auto* t = r.find("title_filter")) {
         if (!t->is_boolean()) fail(r.at("title_filter"), std::string("expected true or false, got ") + t->type_name());
         l.title_filter = t->get<bool>();

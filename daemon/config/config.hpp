@@ -68,9 +68,9 @@ struct llm_config {
     std::filesystem::path answers_file;        // replay: {"<id>": {"RELEVANCE":..,"NOVELTY":..,"COMMENT":..}}
     prompt_config prompts;
     std::map<std::string, price> prices;       // per model; defaults for current OpenAI models
-    int concurrency = 4;                       // model calls in flight at once
-    int batch_size = 5;                        // papers per scoring call
-    bool title_filter = false;                 // drop clearly irrelevant titles first (cheap pass)
+    int concurrency = 8;                       // model calls in flight at once
+    int batch_size = 0;                        // papers per scoring call; 0: batch_size_for the day
+    bool title_filter = true;                  // drop clearly irrelevant titles first (cheap pass)
     int title_batch_size = 40;
     std::optional<double> max_cost_usd;        // stop scoring when a run has spent this much
     scoring_failure_policy on_failure = scoring_failure_policy::hold;  // "on_failure"; "fallback": "offline" is the old name

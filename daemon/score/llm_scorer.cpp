@@ -36,12 +36,6 @@ struct job {
     int round = 0;
 };
 
-std::string title_prompt(const llm_config& cfg, const profile_config& profile, std::span<const paper* const> papers) {
-    std::string list;
-    for (const auto* p : papers) list += (list.empty() ? "" : "\n\n") + ("ArXiv ID: " + p->id + "\nTitle: " + p->title);
-    return profile.topics + "\n\n## Papers\n\n" + list + "\n\n" + cfg.prompts.title_instructions;
-}
-
 }  // namespace
 
 struct llm_scorer::state {
@@ -58,9 +52,12 @@ struct llm_scorer::state {
     scoring_outcome out;
     double spent_usd = 0;
     std::mt19937_64 rng{std::random_device{}()};
+    std::size_t batch = 5;  // batch_size_for the day
+    std::vector<const paper*> kept;  // title pre-filter survivors not yet in a batch
+    int title_jobs_left = 0;
 
     void push_abstract_batches(std::vector<const paper*> papers, int round) {
-        const auto size = static_cast<std::size_t>(cfg.batch_size);
+        const auto size = round == 0 ? batch : std::min<std::size_t>(batch, 10);
         for (std::size_t i = 0; i < papers.size(); i += size) {
             queue.push_back({job_kind::abstracts,
                              {papers.begin() + static_cast<long>(i), papers.begin() + static_cast<long>(std::min(papers.size(), i + size))},
@@ -87,12 +84,14 @@ prompt_disclosure llm_scorer::disclose(const profile_config& profile) const {
 
 scoring_outcome llm_scorer::score(const profile_config& profile, std::span<const paper* const> papers) {
     state st{cfg_, profile, {}, {}, {}, 0, false, {}, false, {}, {}, 0, std::mt19937_64{std::random_device{}()}};
+    st.batch = batch_size_for(papers.size(), static_cast<int>(instances_.size()), cfg_.batch_size);
     if (cfg_.title_filter) {
         const auto size = static_cast<std::size_t>(cfg_.title_batch_size);
         for (std::size_t i = 0; i < papers.size(); i += size) {
             st.queue.push_back({job_kind::titles,
                                 {papers.begin() + static_cast<long>(i), papers.begin() + static_cast<long>(std::min(papers.size(), i + size))},
                                 0});
+            ++st.title_jobs_left;
         }
     } else {
         st.push_abstract_batches({papers.begin(), papers.end()}, 0);
@@ -152,7 +151,7 @@ scoring_outcome llm_scorer::score(const profile_config& profile, std::span<const
             }
             std::set<std::string> ids;
             for (const auto* p : j.papers) ids.insert(p->id);
-            const auto user = j.kind == job_kind::titles ? title_prompt(cfg_, profile, j.papers)
+            const auto user = j.kind == job_kind::titles ? title_prompt(cfg_.prompts, profile.topics, j.papers)
                                                          : user_prompt(cfg_.prompts, profile.topics, j.papers);
             auto answer = call_model(inst, cfg_.prompts.system, user);
 
@@ -166,6 +165,7 @@ scoring_outcome llm_scorer::score(const profile_config& profile, std::span<const
                 st.cv.notify_all();
                 continue;
             }
+            if (j.kind == job_kind::titles) --st.title_jobs_left;
             if (!answer) {
                 if (!st.stop) {
                     st.stop = true;
@@ -189,7 +189,11 @@ scoring_outcome llm_scorer::score(const profile_config& profile, std::span<const
                     }
                 }
                 if (!dropped) spdlog::warn("[{}] title pre-filter answer unreadable; keeping all {} titles", cfg_.plugin, j.papers.size());
-                st.push_abstract_batches(std::move(keep), 0);
+                // Survivors wait for full batches; the last title answer sends the remainder.
+                st.kept.insert(st.kept.end(), keep.begin(), keep.end());
+                const auto full = st.title_jobs_left == 0 ? st.kept.size() : st.kept.size() / st.batch * st.batch;
+                st.push_abstract_batches({st.kept.begin(), st.kept.begin() + static_cast<long>(full)}, 0);
+                st.kept.erase(st.kept.begin(), st.kept.begin() + static_cast<long>(full));
             } else {
                 auto parsed = parse_score_reply(content, ids);
                 if (parsed.too_large) {
@@ -227,10 +231,11 @@ scoring_outcome llm_scorer::score(const profile_config& profile, std::span<const
         e.detail = "/llm/" + e.detail + " (model " + cfg_.model + ")";
         throw failure(std::move(e));
     }
-    // Whatever is still queued was never tried.
+    // Whatever is still queued, or waiting for a batch, was never tried.
     for (const auto& j : st.queue) {
         for (const auto* p : j.papers) st.out.failed.push_back(p->id);
     }
+    for (const auto* p : st.kept) st.out.failed.push_back(p->id);
     std::erase_if(st.out.failed, [&](const std::string& id) { return st.out.scores.contains(id); });
     std::sort(st.out.failed.begin(), st.out.failed.end());
     st.out.failed.erase(std::unique(st.out.failed.begin(), st.out.failed.end()), st.out.failed.end());

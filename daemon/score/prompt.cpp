@@ -1,5 +1,6 @@
 #include "score/prompt.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 
@@ -24,10 +25,12 @@ std::string prompt_paper_entry(const paper& p) {
         abstract = abstract.substr(0, cut);
     }
     std::string authors;
-    for (const auto& a : p.authors) {
+    const auto shown = p.authors.size() > max_prompt_authors + 1 ? max_prompt_authors : p.authors.size();
+    for (std::size_t i = 0; i < shown; ++i) {
         if (!authors.empty()) authors += ", ";
-        authors += a;
+        authors += p.authors[i];
     }
+    if (shown < p.authors.size()) authors += " et al.";
     return "ArXiv ID: " + p.id + "\nTitle: " + p.title + "\nAuthors: " + authors + "\nAbstract: " + std::string(abstract);
 }
 
@@ -41,6 +44,18 @@ std::string user_prompt(const prompt_config& prompts, std::string_view topics, s
     const auto pos = tmpl.find(paper_list_placeholder);
     tmpl.replace(pos, paper_list_placeholder.size(), list);
     return tmpl;
+}
+
+std::string title_prompt(const prompt_config& prompts, std::string_view topics, std::span<const paper* const> papers) {
+    std::string list;
+    for (const auto* p : papers) list += (list.empty() ? "" : "\n\n") + ("ArXiv ID: " + p->id + "\nTitle: " + p->title);
+    return std::string(topics) + "\n\n## Papers\n\n" + list + "\n\n" + prompts.title_instructions;
+}
+
+std::size_t batch_size_for(std::size_t papers, int concurrency, int configured) {
+    if (configured > 0) return static_cast<std::size_t>(configured);
+    const auto per_round = static_cast<std::size_t>(std::max(1, concurrency)) * 4;
+    return std::clamp<std::size_t>((papers + per_round - 1) / per_round, 5, 20);
 }
 
 std::string stable_hash(std::string_view text) {

@@ -17,8 +17,22 @@ inline constexpr std::string_view paper_list_placeholder = "[PAPER LIST HERE]";
 std::string user_prompt_template(const prompt_config& prompts, std::string_view topics);
 
 /// One paper as the model sees it: "ArXiv ID: ...\nTitle: ...\nAuthors: a, b\nAbstract: ..."
-/// (abstract cut at 4,000 bytes on a UTF-8 boundary).
+/// (abstract cut at 4,000 bytes on a UTF-8 boundary; more than `max_prompt_authors` authors
+/// become the first ones and "et al.": a long collaboration list says nothing about the topic
+/// and was a tenth of some prompts).
+inline constexpr std::size_t max_prompt_authors = 4;
 std::string prompt_paper_entry(const paper& p);
+
+/// The title pre-filter's prompt: the topics, "## Papers", "ArXiv ID: ...\nTitle: ..." entries
+/// and the title instructions.
+std::string title_prompt(const prompt_config& prompts, std::string_view topics, std::span<const paper* const> papers);
+
+/// Papers per abstract call: `configured` when set (llm.batch_size > 0); otherwise it grows with
+/// the day, ceil(papers / (4 x concurrency)) clamped to [5, 20]. Four rounds per worker keep the
+/// workers evenly busy to the end (wall time near the ideal); the fixed part of the prompt (about
+/// 1,500 tokens) is then paid a few dozen times a day, not once per 5 papers; and 20 bounds the
+/// reply (about 1,500 tokens), beyond which models leave papers out more often.
+std::size_t batch_size_for(std::size_t papers, int concurrency, int configured);
 
 /// The template with the placeholder replaced by the papers' entries, blank-line separated.
 std::string user_prompt(const prompt_config& prompts, std::string_view topics, std::span<const paper* const> papers);

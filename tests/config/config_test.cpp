@@ -62,8 +62,8 @@ TEST_CASE("errors name the JSON pointer of the offending value") {
               .starts_with("/llm/model: required for the openai plugin"));
     CHECK(error_of(R"({"arxiv": {"categories": ["cs.LG"]}, "profiles": [{"name": "a", "topics": "t"}], "llm": {"plugin": "../evil"}})")
               .starts_with("/llm/plugin:"));
-    CHECK(error_of(R"({"arxiv": {"categories": ["cs.LG"]}, "profiles": [{"name": "a", "topics": "t"}], "llm": {"batch_size": 0}})") ==
-          "/llm/batch_size: must be between 1 and 100");
+    CHECK(error_of(R"({"arxiv": {"categories": ["cs.LG"]}, "profiles": [{"name": "a", "topics": "t"}], "llm": {"batch_size": 101}})") ==
+          "/llm/batch_size: must be between 0 and 100");
     CHECK(error_of("{not json").starts_with("/: not valid JSON"));
 }
 

@@ -35,7 +35,7 @@ day_papers golden_papers(std::size_t n) {
 
 config llm_config_for(const fake_openai& fake, json extra = json::object()) {
     json llm{{"plugin", "openai"}, {"model", "gpt-4o"}, {"base_url", fake.base_url()}, {"api_key", secret_key},
-             {"concurrency", 1}, {"batch_size", 5}, {"retry_delay_ms", 10}, {"max_attempts", 3}};
+             {"concurrency", 1}, {"batch_size", 5}, {"title_filter", false}, {"retry_delay_ms", 10}, {"max_attempts", 3}};
     llm.update(extra);
     const json cfg{{"arxiv", {{"categories", {"cs.LG"}}}},
                    {"profiles", {{{"name", "p"}, {"topics_file", (test::source_dir() / "config/prompts/topics.txt").string()}}}},
@@ -278,4 +278,26 @@ TEST_CASE("openai: a parameter the model refuses is a configuration error naming
         CHECK(f.err().code == errc::config_invalid);
         CHECK(f.err().detail.find("/llm/temperature: the model refuses it") == 0);
     }
+}
+
+TEST_CASE("openai: after the title pre-filter, the survivors go out in full batches sized for the day") {
+    const auto day = golden_papers(100);
+    std::set<std::string> drops;
+    for (std::size_t i = 0; i < day.papers.size(); i += 5) drops.insert(day.papers[i]->id);  // 20 titles ruled out
+    fake_openai fake({.answers = golden_answers(), .title_drops = drops});
+    const auto out = score_with(llm_config_for(fake, {{"concurrency", 2}, {"batch_size", 0}, {"title_filter", true}}), day.papers);
+    CHECK(out.failed.empty());
+    REQUIRE(out.scores.size() == 100);
+    for (const auto& id : drops) CHECK(out.scores.at(id).comment == "Dropped by the title pre-filter.");
+    std::vector<std::size_t> title_calls, abstract_calls;
+    for (const auto& r : fake.requests()) {
+        const auto prompt = json::parse(r.body)["messages"].back()["content"].get<std::string>();
+        std::size_t n = 0;
+        for (auto at = prompt.find("ArXiv ID: "); at != std::string::npos; at = prompt.find("ArXiv ID: ", at + 1)) ++n;
+        (prompt.find("\nAbstract: ") == std::string::npos ? title_calls : abstract_calls).push_back(n);
+    }
+    CHECK(title_calls == std::vector<std::size_t>{40, 40, 20});
+    // batch_size_for(100 papers, 2 workers) = 13: 80 survivors in six full batches and the rest.
+    std::sort(abstract_calls.rbegin(), abstract_calls.rend());
+    CHECK(abstract_calls == std::vector<std::size_t>{13, 13, 13, 13, 13, 13, 2});
 }

@@ -27,6 +27,15 @@ std::string fake_openai::completion_body(const std::string& content, long prompt
 }
 
 std::string fake_openai::answer_text(const openai_call& call) const {
+    // The title pre-filter is answered as a careful model would: drop nothing it cannot rule out
+    // (options.title_drops lists what it may rule out).
+    if (call.titles_only) {
+        json dropped = json::array();
+        for (const auto& id : call.ids) {
+            if (opts_.title_drops.contains(id)) dropped.push_back(id);
+        }
+        return dropped.dump();
+    }
     json items = json::array();
     for (const auto& id : call.ids) {
         const auto it = opts_.answers.find(id);
@@ -71,6 +80,7 @@ scripted_response fake_openai::handle(const recorded_request& req) {
     for (auto it = std::sregex_iterator(prompt.begin(), prompt.end(), id_line); it != std::sregex_iterator(); ++it) {
         call.ids.push_back((*it)[1]);
     }
+    call.titles_only = !call.ids.empty() && prompt.find("\nAbstract: ") == std::string::npos;
 
     const long tokens = static_cast<long>((prompt.size() + 3) / 4);
     long cached = 0;

@@ -13,6 +13,7 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,7 @@ namespace paperboy::test {
 struct openai_call {
     int index = 0;                       // 0-based order of arrival
     std::vector<std::string> ids;        // "ArXiv ID:" lines of the user prompt
+    bool titles_only = false;            // a title pre-filter call (no "Abstract:" in the prompt)
     nlohmann::json request;              // the parsed body
 };
 
@@ -34,6 +36,7 @@ public:
         bool prefix_cache = false;
         bool deepseek_usage = false;                         // report prompt_cache_hit_tokens instead
         reply_format format = reply_format::jsonl;
+        std::set<std::string> title_drops;                   // ids the title pre-filter rules out
         /// Return a response to override the normal answer for this call.
         std::function<std::optional<scripted_response>(const openai_call&)> script;
     };

@@ -1,0 +1,42 @@
+#include "score/prompt.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace paperboy;
+
+TEST_CASE("prompt: batches grow with the day and fill four rounds of the workers, within 5 to 20 papers") {
+    CHECK(batch_size_for(40, 8, 0) == 5);     // a small day: the old size
+    CHECK(batch_size_for(261, 4, 0) == 17);   // 16 calls: four rounds of four
+    CHECK(batch_size_for(783, 8, 0) == 20);   // capped: a reply of 20 papers stays readable
+    CHECK(batch_size_for(480, 8, 0) == 15);   // 32 calls: four rounds of eight
+    CHECK(batch_size_for(783, 8, 5) == 5);    // llm.batch_size decides when set
+    CHECK(batch_size_for(0, 0, 0) == 5);
+}
+
+TEST_CASE("prompt: a paper's entry is compact: a long author list ends in et al., the abstract is cut at 4,000 bytes") {
+    paper p;
+    p.id = "2507.16110";
+    p.title = "A title";
+    p.authors = {"A One", "B Two", "C Three", "D Four", "E Five", "F Six", "G Seven"};
+    p.abstract = std::string(5000, 'x');
+    const auto e = prompt_paper_entry(p);
+    CHECK(e.starts_with("ArXiv ID: 2507.16110\nTitle: A title\nAuthors: A One, B Two, C Three, D Four et al.\nAbstract: xxx"));
+    CHECK(e.size() == std::string_view("ArXiv ID: 2507.16110\nTitle: A title\nAuthors: A One, B Two, C Three, D Four et al.\nAbstract: ").size() + 4000);
+    p.authors.resize(5);  // five names are shown whole: "et al." would save nothing
+    CHECK(prompt_paper_entry(p).find("Authors: A One, B Two, C Three, D Four, E Five\n") != std::string::npos);
+}
+
+TEST_CASE("prompt: the fixed part comes first and is the same for every batch, so the provider's prompt cache serves it") {
+    prompt_config prompts;
+    prompts.criteria = "Criteria.";
+    prompts.instructions = "Answer in JSONL.";
+    paper a, b;
+    a.id = "2507.00001";
+    b.id = "2507.00002";
+    const std::vector<const paper*> one{&a}, two{&b};
+    const auto x = user_prompt(prompts, "Topics.", one), y = user_prompt(prompts, "Topics.", two);
+    const auto fixed = std::string("Topics.\n\nCriteria.\n\n## Papers\n\n");
+    CHECK(x.starts_with(fixed));
+    CHECK(y.starts_with(fixed));
+    CHECK(x.ends_with("\n\nAnswer in JSONL."));
+}
