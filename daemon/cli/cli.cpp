@@ -78,13 +78,15 @@ int cmd_check(const std::vector<std::string>& args) {
     if (cfg.llm.plugin != "offline" && cfg.llm.plugin != "replay") {
         static constexpr const char* policies[] = {"hold", "send_marked", "offline"};
         std::cout << "  plugin:   " << cfg.llm.plugin << " loaded, settings accepted (concurrency " << cfg.llm.concurrency
-                  << ", batch size " << cfg.llm.batch_size << (cfg.llm.title_filter ? ", title pre-filter" : "")
+                  << ", batch size " << (cfg.llm.batch_size > 0 ? std::to_string(cfg.llm.batch_size) : std::string("sized for the day"))
+                  << (cfg.llm.title_filter ? ", title pre-filter" : "")
                   << ", on failure: " << policies[static_cast<int>(cfg.llm.on_failure)] << ")\n";
     }
     std::cout << "  output:   " << cfg.output_dir.string() << "/<profile>/YYYY-MM-DD.{md,json}\n";
     std::cout << "  state:    " << cfg.state_path.string() << "\n";
     std::cout << "  schedule: " << cfg.schedule.time << " " << cfg.schedule.timezone << "\n";
     for (const auto& ch : cfg.channels) std::cout << "  channel " << ch.name << ": plugin " << ch.plugin << " loaded, settings accepted\n";
+    if (cfg.llm.plugin != "offline" && cfg.llm.plugin != "replay") print_estimate(cfg, std::nullopt, true);
     return probe ? probe_services(cfg) : exit_code::ok;
 }
 
@@ -120,9 +122,9 @@ int cmd_plugins(const std::vector<std::string>& args) {
 int cmd_run(const std::vector<std::string>& args) {
     common_options c;
     std::string date_text;
-    bool dry_run = false;
+    bool dry_run = false, estimate = false;
     auto desc = common_description(c);
-    desc.add_options()("date", po::value(&date_text))("dry-run", po::bool_switch(&dry_run));
+    desc.add_options()("date", po::value(&date_text))("dry-run", po::bool_switch(&dry_run))("estimate", po::bool_switch(&estimate));
     if (!parse_command(args, desc, c)) return exit_code::ok;
     run_options opts;
     if (!date_text.empty()) {
@@ -132,6 +134,7 @@ int cmd_run(const std::vector<std::string>& args) {
     opts.dry_run = dry_run;
     opts.dry_run_output = [](const report&, const std::string& markdown) { std::cout << markdown << "\n"; };
     const auto cfg = load_config(resolve_config_path(c)).value();
+    if (estimate) return print_estimate(cfg, opts.date);
     if (opts.date) {
         // Said plainly here, rather than as "the feed has not been updated yet" after a fetch.
         const auto today = today_in(cfg.schedule.timezone, std::chrono::system_clock::now());

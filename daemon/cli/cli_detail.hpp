@@ -3,11 +3,13 @@
 #pragma once
 
 #include "config/config.hpp"
+#include "core/dates.hpp"
 #include "core/error.hpp"
 #include "deliver/delivery.hpp"
 
 #include <boost/program_options.hpp>
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,6 +44,10 @@ int cmd_resend(const std::vector<std::string>& args);
 int cmd_feedback(const std::vector<std::string>& args);
 /// The profile named `name`; the only one when `name` is empty. errc::usage otherwise.
 const profile_config& pick_profile(const config& cfg, const std::string& name);
+
+/// `run --estimate`: what scoring `date` (else the last stored day) would cost, per profile,
+/// without calling the model. errc::usage when no day is stored.
+int print_estimate(const config& cfg, std::optional<day> date, bool brief = false);
 
 int cmd_import(const std::vector<std::string>& args);
 int cmd_explain(const std::vector<std::string>& args);

@@ -1,11 +1,16 @@
 #include "cli/cli_detail.hpp"
 
 #include "cli/exit_codes.hpp"
+#include "job/daily_run.hpp"
+#include "score/pricing.hpp"
+#include "state/state_store.hpp"
 #include "log/logging.hpp"
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 namespace paperboy::cli_detail {
@@ -93,6 +98,9 @@ Options for run:
   --date YYYY-MM-DD    Announcement day (default: today in schedule.timezone,
                        America/New_York unless set). A day already stored in the
                        state database is reported again without asking arXiv.
+  --estimate           Say what scoring the day (a stored one; else the last
+                       stored day) would cost: calls, prompt and cached tokens,
+                       completion tokens and dollars. Calls no model.
   --dry-run            Score and print the Markdown report to standard output;
                        write no files and no state. A day already stored is read
                        from the state with its cached scores (no request, no
@@ -178,6 +186,52 @@ const profile_config& pick_profile(const config& cfg, const std::string& name) {
     const auto it = std::find_if(cfg.profiles.begin(), cfg.profiles.end(), [&](const auto& p) { return p.name == name; });
     if (it == cfg.profiles.end()) throw failure(make_error(errc::usage, "no profile named '" + name + "' in the configuration"));
     return *it;
+}
+
+int print_estimate(const config& cfg, std::optional<day> date, bool brief) {
+    std::vector<std::string> stored;
+    if (std::filesystem::exists(cfg.state_path)) stored = state_store(cfg.state_path).stored_days();
+    if (stored.empty()) {
+        if (brief) return exit_code::ok;
+        throw failure(make_error(errc::usage, "--estimate needs a stored day: run one day first (or paperboy run --dry-run)"));
+    }
+    std::string date_text = date ? format_iso_day(*date) : stored.back();
+    std::string which = "the stored day";
+    if (std::find(stored.begin(), stored.end(), date_text) == stored.end()) {
+        which = "the last stored day, as " + date_text + " is not stored";
+        date_text = stored.back();
+    }
+    run_options opts;
+    opts.date = parse_iso_day(date_text);
+    opts.dry_run = true;
+    opts.stored_day_only = true;
+    opts.estimate = true;
+    const auto summary = run_day(cfg, opts);
+    for (const auto& p : summary.profiles) {
+        if (!p.estimate) continue;
+        const auto& e = *p.estimate;
+        if (brief) {
+            std::cout << "  estimate: " << date_text << " [" << p.profile << "]: " << e.title_calls + e.calls << " calls, "
+                      << e.usage.prompt_tokens << " prompt tokens, " << (e.cost ? format_usd(e.cost->total_usd()) : std::string("cost unknown"))
+                      << " (paperboy run --estimate for details)\n";
+            continue;
+        }
+        std::cout << "paperboy: estimate for " << date_text << " [" << p.profile << "] with " << cfg.llm.model << " (" << which
+                  << "; no model is called)\n";
+        if (e.papers == 0) {
+            std::cout << "  nothing to pay: " << (p.scored_now == 0 ? "every score is in the cache" : "the built-in scorer calls no model") << "\n";
+            continue;
+        }
+        std::cout << "  papers to score: " << e.papers << " (" << p.from_cache << " from the cache)\n";
+        std::cout << "  calls:           " << e.title_calls + e.calls;
+        if (e.title_calls > 0) std::cout << " (" << e.title_calls << " title pre-filter, " << e.calls << " abstracts)";
+        std::cout << "\n  prompt tokens:   " << e.usage.prompt_tokens << " (" << e.usage.cached_tokens << " of them cached)\n";
+        std::cout << "  completion:      about " << e.usage.completion_tokens << " tokens\n";
+        std::cout << "  cost:            " << (e.cost ? "about " + format_usd(e.cost->total_usd()) : "unknown: no price for " + cfg.llm.model + " (llm.prices)")
+                  << "\n";
+        if (e.title_calls > 0) std::cout << "  (an upper bound: the title pre-filter is counted as keeping every paper)\n";
+    }
+    return exit_code::ok;
 }
 
 }  // namespace paperboy::cli_detail

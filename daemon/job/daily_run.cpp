@@ -106,6 +106,7 @@ struct profile_scores {
     scoring_outcome fresh;                      // this run's call to the scorer
     long from_cache = 0, scored_now = 0;
     long held_back = 0;                         // papers the ranker pre-filter kept from the model
+    std::optional<scoring_estimate> estimate;   // estimate_only: what the scorer would have been sent
 };
 
 // Scores from the cache, then the scorer for the rest; fresh scores are cached at once, so a
@@ -115,7 +116,8 @@ struct profile_scores {
 // ranker's score and are not cached (the next votes may change them). `model_profile` is the
 // profile as the model sees it (with llm.examples in its topics).
 profile_scores score_papers(const config& cfg, scorer& sc, const profile_config& profile, const profile_config& model_profile,
-                            const std::vector<const paper*>& to_score, std::optional<state_store>& state, bool writes) {
+                            const std::vector<const paper*>& to_score, std::optional<state_store>& state, bool writes,
+                            bool estimate_only = false) {
     profile_scores out;
     const auto key = sc.cache_key(model_profile);
     if (state) out.scores = state->cached_scores(key, to_score);
@@ -132,6 +134,11 @@ profile_scores score_papers(const config& cfg, scorer& sc, const profile_config&
         out.held_back = static_cast<long>(split->held_back.size());
     }
     out.scored_now = static_cast<long>(missing.size());
+    if (estimate_only) {
+        // The built-in scorers call no model: nothing to pay.
+        out.estimate = estimate_scoring(cfg.llm, model_profile, sc.model() == "offline" || cfg.llm.plugin == "replay" ? std::vector<const paper*>{} : missing);
+        return out;
+    }
     if (!missing.empty()) out.fresh = sc.score(model_profile, missing);
     if (split) {
         for (auto& [id, s] : out.fresh.scores) s.ranker_score = split->ranker_scores.at(id);
@@ -232,8 +239,17 @@ run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_o
         try {
             const auto work = papers_for(cfg, profile, scanned, state, date_text);
             const auto model_profile = state ? with_examples(profile, *state, cfg.llm.examples) : profile;
-            auto scored = score_papers(cfg, *sc, profile, model_profile, work.to_score, state, writes);
+            auto scored = score_papers(cfg, *sc, profile, model_profile, work.to_score, state, writes, opts.estimate);
             const auto key = sc->cache_key(model_profile);
+            if (opts.estimate) {
+                profile_result pr;
+                pr.profile = profile.name;
+                pr.from_cache = scored.from_cache;
+                pr.scored_now = scored.scored_now;
+                pr.estimate = scored.estimate;
+                summary.profiles.push_back(std::move(pr));
+                continue;
+            }
 
             profile_result pr;
             pr.profile = profile.name;

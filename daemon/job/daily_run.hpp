@@ -8,6 +8,7 @@
 #include "core/dates.hpp"
 #include "core/error.hpp"
 #include "render/report.hpp"
+#include "score/estimate.hpp"
 #include "score/scorer.hpp"
 
 #include <filesystem>
@@ -24,6 +25,7 @@ struct run_options {
     std::optional<day> date;     // default: today in config.schedule.timezone
     bool dry_run = false;        // no files, no state: the reports go to `dry_run_output`
     bool stored_day_only = false;  // the day must be in the state (errc::usage otherwise): no fetch
+    bool estimate = false;       // with dry_run: estimate what scoring would cost, call no model
     std::function<void(const report& r, const std::string& markdown)> dry_run_output;
 };
 
@@ -37,6 +39,7 @@ struct profile_result {
     std::optional<incomplete_notice> incomplete;  // scoring failed for some papers (or fell back)
     bool held = false;          // the digest is held until its papers are scored (llm.on_failure "hold")
     std::vector<delivery_outcome> deliveries;  // one per channel of the profile
+    std::optional<scoring_estimate> estimate;  // run_options.estimate: the calls, tokens and dollars
 };
 
 struct run_summary {

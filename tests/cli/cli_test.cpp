@@ -271,3 +271,39 @@ TEST_CASE("check prints nothing before every check passed, exits 78 for a plugin
     CHECK(huge.exit_code == exit_code::config);
     CHECK(huge.err.find("/profiles/0/top_n: number out of range") != std::string::npos);
 }
+
+TEST_CASE("run --estimate says what a day will cost without calling the model, within 10% of what the run then bills") {
+    const auto answers = nlohmann::json::parse(read_file(test::data_dir() / "days/2025-07-23/answers.json").value());
+    test::fake_openai fake({.answers = answers, .prefix_cache = true});
+    temp_dir dir;
+    const auto offline = write_config(dir, "file://" + test::golden_feed().string(), {{"plugin", "offline"}});
+    CHECK(run_paperboy("run --estimate --config " + q(offline)).err.find("needs a stored day") != std::string::npos);
+    REQUIRE(run_paperboy("run --config " + q(offline) + " --date 2025-07-23").exit_code == 0);  // stores the day
+    const auto cfg = write_config(dir, "file://" + test::golden_feed().string(),
+                                  {{"plugin", "openai"}, {"model", "gpt-4o"}, {"base_url", fake.base_url()}, {"api_key", "sk-test"}});
+    const auto est = run_paperboy("run --estimate --config " + q(cfg) + " --date 2025-07-24");
+    INFO(est.out << est.err);
+    CHECK(est.exit_code == 0);
+    CHECK(fake.calls() == 0);
+    CHECK(est.out.find("estimate for 2025-07-23 [golden] with gpt-4o (the last stored day, as 2025-07-24 is not stored") != std::string::npos);
+    CHECK(est.out.find("papers to score: 261 (0 from the cache)") != std::string::npos);
+    const auto number_after = [&](const std::string& label) {
+        const auto at = est.out.find(label);
+        REQUIRE(at != std::string::npos);
+        return std::stod(est.out.substr(at + label.size()));
+    };
+    const double calls = number_after("calls:           "), prompt = number_after("prompt tokens:   "), cost = number_after("cost:            about $");
+    const auto check = run_paperboy("check --config " + q(cfg));
+    CHECK(check.out.find("estimate: 2025-07-23 [golden]: " + std::to_string(static_cast<int>(calls)) + " calls") != std::string::npos);
+
+    REQUIRE(run_paperboy("run --config " + q(cfg) + " --date 2025-07-23").exit_code == 0);
+    const auto report = nlohmann::json::parse(read_file(dir / "out/golden/2025-07-23.json").value());
+    CHECK(calls == fake.calls());
+    const double billed_prompt = report["stats"]["prompt_tokens"].get<double>();
+    const double billed = report["stats"]["cost_usd"].get<double>();
+    INFO("estimated " << prompt << " prompt tokens, $" << cost << "; billed " << billed_prompt << ", $" << billed);
+    CHECK(std::abs(prompt - billed_prompt) <= 0.10 * billed_prompt);
+    CHECK(std::abs(cost - billed) <= 0.10 * billed);
+    // Once scored, the same day costs nothing.
+    CHECK(run_paperboy("run --estimate --config " + q(cfg) + " --date 2025-07-23").out.find("every score is in the cache") != std::string::npos);
+}

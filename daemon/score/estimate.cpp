@@ -1,0 +1,55 @@
+#include "score/estimate.hpp"
+
+#include "score/prompt.hpp"
+
+#include <algorithm>
+
+namespace paperboy {
+namespace {
+
+long tokens_of(std::size_t chars) { return static_cast<long>((chars + 3) / 4); }
+
+long cacheable(std::size_t prefix_chars) {
+    const long t = static_cast<long>(prefix_chars / 4);
+    return t >= 1024 ? t / 128 * 128 : 0;
+}
+
+// Adds the calls of one kind: `prompts` are the user prompts, `fixed` the start they share.
+void add_calls(scoring_estimate& e, const std::string& system, const std::vector<std::string>& prompts, std::size_t fixed_user_chars) {
+    for (std::size_t i = 0; i < prompts.size(); ++i) {
+        e.usage.prompt_tokens += tokens_of(system.size() + prompts[i].size());
+        if (i > 0) e.usage.cached_tokens += cacheable(system.size() + fixed_user_chars);
+    }
+}
+
+}  // namespace
+
+scoring_estimate estimate_scoring(const llm_config& llm, const profile_config& model_profile, std::span<const paper* const> papers) {
+    scoring_estimate e;
+    e.papers = static_cast<long>(papers.size());
+    if (papers.empty()) return e;
+    const auto& system = llm.prompts.system;
+    if (llm.title_filter) {
+        std::vector<std::string> prompts;
+        const auto size = static_cast<std::size_t>(std::max(1, llm.title_batch_size));
+        for (std::size_t i = 0; i < papers.size(); i += size) {
+            prompts.push_back(title_prompt(llm.prompts, model_profile.topics, papers.subspan(i, std::min(size, papers.size() - i))));
+        }
+        e.title_calls = static_cast<long>(prompts.size());
+        add_calls(e, system, prompts, model_profile.topics.size() + std::string_view("\n\n## Papers\n\n").size());
+        e.usage.completion_tokens += e.title_calls * estimated_completion_per_title_call;
+    }
+    const auto batch = batch_size_for(papers.size(), llm.concurrency, llm.batch_size);
+    std::vector<std::string> prompts;
+    for (std::size_t i = 0; i < papers.size(); i += batch) {
+        prompts.push_back(user_prompt(llm.prompts, model_profile.topics, papers.subspan(i, std::min(batch, papers.size() - i))));
+    }
+    e.calls = static_cast<long>(prompts.size());
+    const auto tmpl = user_prompt_template(llm.prompts, model_profile.topics);
+    add_calls(e, system, prompts, tmpl.find(paper_list_placeholder));
+    e.usage.completion_tokens += e.papers * estimated_completion_per_paper;
+    e.cost = compute_cost(llm.prices, llm.model, e.usage);
+    return e;
+}
+
+}  // namespace paperboy
