@@ -50,7 +50,12 @@ struct http_options {
 /// TLS peer and host-name verification are always on.
 boost::asio::awaitable<result<http_response>> async_request(http_request req, http_options opts);
 
-/// Blocking form: runs async_request on a private io_context. Safe to call from any thread.
+/// Blocking form, on the calling thread's own io_context. Safe to call from any thread. It
+/// keeps connections alive: each thread keeps at most one idle connection per host (8 in
+/// all, each for at most 30 s) and sends its next request there, so a scorer's or a channel's
+/// workers use one connection each, not one per call. A kept connection the server closed
+/// meanwhile fails before any answer arrives; the request then goes out once more on a new
+/// connection (the server never saw it). async_request opens a connection per request.
 result<http_response> request(http_request req, http_options opts);
 
 /// The default User-Agent: "paperboy/<version> (personal arXiv digest)".

@@ -296,8 +296,29 @@ TEST_CASE("openai: after the title pre-filter, the survivors go out in full batc
         for (auto at = prompt.find("ArXiv ID: "); at != std::string::npos; at = prompt.find("ArXiv ID: ", at + 1)) ++n;
         (prompt.find("\nAbstract: ") == std::string::npos ? title_calls : abstract_calls).push_back(n);
     }
+    std::sort(title_calls.rbegin(), title_calls.rend());  // two workers: arrival order varies
     CHECK(title_calls == std::vector<std::size_t>{40, 40, 20});
     // batch_size_for(100 papers, 2 workers) = 13: 80 survivors in six full batches and the rest.
     std::sort(abstract_calls.rbegin(), abstract_calls.rend());
     CHECK(abstract_calls == std::vector<std::size_t>{13, 13, 13, 13, 13, 13, 2});
+}
+
+TEST_CASE("openai: one kept-alive connection per worker, not one per call, and a connection the server dropped is replaced unseen") {
+    fake_openai fake({.answers = golden_answers(), .delay = 20ms});
+    const auto day = golden_papers(60);
+    const auto out = score_with(llm_config_for(fake, {{"concurrency", 3}}), day.papers);
+    CHECK(out.failed.empty());
+    CHECK(fake.calls() == 12);
+    CHECK(fake.connections() <= 3);
+
+    // The server now drops every connection after two requests without saying so: the next
+    // request on it fails before any answer, and goes out again on a new connection, once.
+    fake_openai dropping({.answers = golden_answers()});
+    dropping.close_connections_after(2);
+    const auto again = score_with(llm_config_for(dropping, {{"concurrency", 1}}), day.papers);
+    CHECK(again.failed.empty());
+    CHECK(again.scores.size() == 60);
+    CHECK(dropping.calls() == 12);                 // no request was seen twice
+    CHECK(dropping.requests().size() == 12);
+    CHECK(dropping.connections() == 6);
 }

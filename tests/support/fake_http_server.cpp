@@ -29,6 +29,9 @@ struct fake_http_server::impl {
     std::vector<recorded_request> log;
     std::optional<asio::ssl::context> tls;
     std::vector<std::thread> connections;
+    std::vector<tcp::socket*> open_sockets;  // shut down on stop: a kept-alive client may never close
+    int accepted = 0;
+    int close_after = 0;  // > 0: drop a connection silently after this many requests, as servers drop idle ones
 
     void serve() {
         while (true) {
@@ -42,7 +45,17 @@ struct fake_http_server::impl {
             if (ec) continue;
             // One thread per connection, so that concurrent clients are served concurrently.
             std::lock_guard lock(mutex);
-            connections.emplace_back([this, s = std::move(socket)]() mutable { serve_connection(s); });
+            ++accepted;
+            connections.emplace_back([this, s = std::move(socket)]() mutable {
+                {
+                    std::lock_guard l(mutex);
+                    if (stopping) return;
+                    open_sockets.push_back(&s);
+                }
+                serve_connection(s);
+                std::lock_guard l(mutex);
+                std::erase(open_sockets, &s);
+            });
         }
     }
 
@@ -57,13 +70,24 @@ struct fake_http_server::impl {
         }
     }
 
+    // Requests on one connection, as long as the client keeps it alive (HTTP/1.1 keep-alive).
     template <class Stream>
     void handle(Stream& socket) {
         beast::flat_buffer buffer;
+        for (int served = 1; handle_one(socket, buffer); ++served) {
+            std::lock_guard lock(mutex);
+            if (close_after > 0 && served >= close_after) break;
+        }
+        boost::system::error_code ec;
+        beast::get_lowest_layer(socket).shutdown(tcp::socket::shutdown_both, ec);
+    }
+
+    template <class Stream>
+    bool handle_one(Stream& socket, beast::flat_buffer& buffer) {
         http::request<http::string_body> req;
         boost::system::error_code ec;
         http::read(socket, buffer, req, ec);
-        if (ec) return;
+        if (ec) return false;
         recorded_request rec{std::string(req.method_string()), std::string(req.target()), {}, req.body(),
                              std::chrono::steady_clock::now()};
         for (const auto& f : req) {
@@ -78,16 +102,17 @@ struct fake_http_server::impl {
         const auto answer = on_request(rec);
         if (answer.delay.count() > 0) {
             std::unique_lock lock(mutex);
-            if (stop_cv.wait_for(lock, answer.delay, [&] { return stopping; })) return;
+            if (stop_cv.wait_for(lock, answer.delay, [&] { return stopping; })) return false;
         }
         http::response<http::string_body> res{static_cast<http::status>(answer.status), 11};
         res.set(http::field::server, "paperboy-test");
-        res.set(http::field::connection, "close");
+        const bool again = req.keep_alive();
+        res.keep_alive(again);
         for (const auto& [name, value] : answer.headers) res.set(name, value);
         res.body() = answer.body;
         res.prepare_payload();
         http::write(socket, res, ec);
-        beast::get_lowest_layer(socket).shutdown(tcp::socket::shutdown_both, ec);
+        return !ec && again && !res.need_eof();
     }
 };
 
@@ -117,6 +142,14 @@ fake_http_server::~fake_http_server() {
         impl_->stopping = true;
     }
     impl_->stop_cv.notify_all();
+    {
+        // Connections a client keeps alive would wait for its next request forever.
+        std::lock_guard lock(impl_->mutex);
+        for (auto* s : impl_->open_sockets) {
+            boost::system::error_code ignored;
+            s->shutdown(tcp::socket::shutdown_both, ignored);
+        }
+    }
     // Wake the blocking accept with a connection of our own.
     boost::system::error_code ec;
     tcp::socket poke(impl_->io);
@@ -126,6 +159,16 @@ fake_http_server::~fake_http_server() {
 }
 
 unsigned short fake_http_server::port() const { return impl_->port; }
+
+void fake_http_server::close_connections_after(int requests) {
+    std::lock_guard lock(impl_->mutex);
+    impl_->close_after = requests;
+}
+
+int fake_http_server::connections() const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->accepted;
+}
 
 std::string fake_http_server::url(const std::string& path) const {
     return (impl_->tls ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(impl_->port) + path;

@@ -49,6 +49,11 @@ public:
     std::string url(const std::string& path) const;
     /// The requests received so far (thread-safe copy).
     std::vector<recorded_request> requests() const;
+    /// TCP connections accepted so far (a client that keeps them alive sends several requests on one).
+    int connections() const;
+    /// From now on, close each connection after this many requests, although the answer said
+    /// keep-alive (what servers do to idle connections): the client finds out on its next write.
+    void close_connections_after(int requests);
 
 private:
     fake_http_server(handler h, std::optional<tls_files> tls);

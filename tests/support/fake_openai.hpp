@@ -45,6 +45,8 @@ public:
 
     std::string base_url() const { return server_.url("/v1"); }
     std::vector<recorded_request> requests() const { return server_.requests(); }
+    int connections() const { return server_.connections(); }
+    void close_connections_after(int requests) { server_.close_connections_after(requests); }
     int calls() const { return calls_.load(); }
     int max_in_flight() const { return max_in_flight_.load(); }
     long prompt_tokens() const { return prompt_tokens_.load(); }
