@@ -1,18 +1,25 @@
-// LLM scoring throughput and prompt caching on a full day, against the fake OpenAI server.
-//   paperboy_llm_bench [DAY_DIR] [DELAY_MS]
-// Default day: ../shared/fixtures/days/2025-07-08 (1,200 papers, 783 scanned); delay 500 ms.
-// Targets (issue 3): concurrency 8 within 1.25x of ceil(calls/8) x delay; >= 30% of prompt
-// tokens from the simulated prefix cache; a second run of the same day spends zero tokens.
+// LLM scoring cost and speed on a full day, against the fake OpenAI server, with the defaults
+// (concurrency 8, the title pre-filter on, batches sized for the day).
+//   paperboy_llm_bench [DAY_DIR]
+// Default day: ../shared/fixtures/days/2025-07-08 (1,200 papers, 783 scanned). Two latency
+// models: a fixed 0.3 s a call, and 0.4 s to the first token plus the reply at 80 tokens/s.
+// Printed per model: calls, prompt and cached tokens, completion tokens, dollars at gpt-4o
+// prices, wall time and wall time over the ideal (the calls' model time spread over the
+// workers), connections opened, and whether the selection is the fixture's expected one.
+// Issue 14's reference, the Python tool on the same day and fake: 50 calls, 334,812 prompt
+// tokens, $1.06, 18 s at 0.3 s a call.
 #include "config/config.hpp"
 #include "core/files.hpp"
 #include "job/daily_run.hpp"
 #include "log/logging.hpp"
+#include "score/pricing.hpp"
 #include "support/fake_openai.hpp"
 #include "support/temp_dir.hpp"
 
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <set>
 
 using namespace paperboy;
 using nlohmann::json;
@@ -20,23 +27,22 @@ using nlohmann::json;
 namespace {
 
 struct measured {
-    double seconds = 0;
-    int calls = 0;
-    long prompt_tokens = 0;
-    long cached_tokens = 0;
-    long scanned = 0;
+    double seconds = 0, model_seconds = 0;
+    int calls = 0, connections = 0;
+    token_usage usage;
+    double usd = 0;
+    bool expected_selection = false;
     long second_run_tokens = -1;
-    int second_run_calls = -1;
 };
 
-measured run(const std::string& day_dir, int concurrency, std::chrono::milliseconds delay, bool twice) {
+measured run(const std::string& day_dir, std::chrono::milliseconds delay, double tokens_per_second, bool twice) {
     const auto answers = json::parse(read_file(day_dir + "/answers.json").value());
-    test::fake_openai fake({.answers = answers, .delay = delay, .prefix_cache = true});
+    test::fake_openai fake({.answers = answers, .delay = delay, .completion_tokens_per_second = tokens_per_second, .prefix_cache = true});
     test::temp_dir dir;
     const json cfg{
         {"arxiv", {{"categories", {"cs.LG", "cs.AI"}}, {"feed_url", "file://" + day_dir + "/feed.xml"}}},
         {"profiles", {{{"name", "bench"}, {"topics_file", std::string(PAPERBOY_SOURCE_DIR) + "/config/prompts/topics.txt"}}}},
-        {"llm", {{"plugin", "openai"}, {"model", "gpt-4o"}, {"base_url", fake.base_url()}, {"concurrency", concurrency}}},
+        {"llm", {{"plugin", "openai"}, {"model", "gpt-4o"}, {"base_url", fake.base_url()}}},
         {"plugin_dir", PAPERBOY_PLUGIN_BUILD_DIR},
         {"output", {{"dir", (dir / "out").string()}}},
         {"state", {{"path", (dir / "state.db").string()}}},
@@ -47,40 +53,56 @@ measured run(const std::string& day_dir, int concurrency, std::chrono::milliseco
     const auto start = std::chrono::steady_clock::now();
     const auto summary = run_day(c, {.date = date});
     m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    m.model_seconds = fake.model_seconds();
     m.calls = fake.calls();
-    m.prompt_tokens = summary.profiles[0].stats.usage.prompt_tokens;
-    m.cached_tokens = summary.profiles[0].stats.usage.cached_tokens;
-    m.scanned = summary.profiles[0].stats.scanned;
+    m.connections = fake.connections();
+    m.usage = summary.profiles[0].stats.usage;
+    m.usd = compute_cost(c.llm.prices, "gpt-4o", m.usage)->total_usd();
+    const auto report = json::parse(read_file(summary.profiles[0].json_path).value());
+    const auto expected = json::parse(read_file(day_dir + "/expected.json").value());
+    std::set<std::string> got, want;
+    for (const auto& p : report["papers"]) got.insert(p["id"].get<std::string>());
+    for (const auto& id : expected) want.insert(id.get<std::string>());  // the expected selection, ids in report order
+    m.expected_selection = !want.empty() && got == want;
     if (twice) {
         const long before = fake.prompt_tokens();
         run_day(c, {.date = date});
         m.second_run_tokens = fake.prompt_tokens() - before;
-        m.second_run_calls = fake.calls() - m.calls;
     }
     return m;
+}
+
+void print(const char* name, const measured& m, int concurrency) {
+    const double ideal = m.model_seconds / concurrency;
+    const double billed = static_cast<double>(m.usage.prompt_tokens - m.usage.cached_tokens) + 0.5 * static_cast<double>(m.usage.cached_tokens);
+    std::printf("%-26s %5d  %8ld  %7ld  %6ld  %8.0f  $%5.2f  %6.2f s  %5.3fx  %4d  %s\n", name, m.calls, m.usage.prompt_tokens,
+                m.usage.cached_tokens, m.usage.completion_tokens, billed, m.usd, m.seconds, m.seconds / ideal, m.connections,
+                m.expected_selection ? "yes" : "NO");
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
     const std::string day = argc > 1 ? argv[1] : std::string(PAPERBOY_SOURCE_DIR) + "/../shared/fixtures/days/2025-07-08";
-    const auto delay = std::chrono::milliseconds(argc > 2 ? std::stoi(argv[2]) : 500);
     setup_logging(spdlog::level::warn);
+    const int concurrency = llm_config{}.concurrency;
 
-    const auto c8 = run(day, 8, delay, true);
-    const auto c1 = run(day, 1, delay, false);
-    const double per_call = static_cast<double>(delay.count()) / 1000.0;
-    const double ideal8 = std::ceil(c8.calls / 8.0) * per_call;
-    const double ideal1 = c1.calls * per_call;
-
-    std::printf("day:                          %s (%ld scanned papers, %d calls of 5 papers)\n", day.c_str(), c8.scanned, c8.calls);
-    std::printf("fake latency per call:        %.3f s\n", per_call);
-    std::printf("concurrency 1:                %.2f s (ideal %.2f s, %.3fx)\n", c1.seconds, ideal1, c1.seconds / ideal1);
-    std::printf("concurrency 8:                %.2f s (ideal ceil(%d/8) x %.1f s = %.2f s, %.3fx; target <= 1.25x)\n", c8.seconds,
-                c8.calls, per_call, ideal8, c8.seconds / ideal8);
-    std::printf("prompt tokens per paper:      %.0f (%ld prompt tokens)\n", static_cast<double>(c8.prompt_tokens) / c8.scanned,
-                c8.prompt_tokens);
-    std::printf("cached share of prompt:       %.1f%% (target >= 30%%)\n", 100.0 * c8.cached_tokens / c8.prompt_tokens);
-    std::printf("second run of the same day:   %ld prompt tokens, %d calls (target 0)\n", c8.second_run_tokens, c8.second_run_calls);
+    std::printf("day: %s; defaults: concurrency %d, title pre-filter %s, batches sized for the day\n\n", day.c_str(), concurrency,
+                llm_config{}.title_filter ? "on" : "off");
+    std::printf("%-26s %5s  %8s  %7s  %6s  %8s  %6s  %8s  %6s  %4s  %s\n", "latency model", "calls", "prompt", "cached", "compl.", "billed*",
+                "gpt-4o", "wall", "/ideal", "conn", "expected selection");
+    const auto fixed = run(day, std::chrono::milliseconds(300), 0, true);
+    print("fixed 0.3 s a call", fixed, concurrency);
+    const auto rate = run(day, std::chrono::milliseconds(400), 80, false);
+    print("0.4 s + 80 tokens/s", rate, concurrency);
+    std::printf("\n* billed prompt tokens: cached ones counted at half, as OpenAI prices them.\n");
+    std::printf("Python tool on this day (issue 14): 50 calls, 334,812 prompt tokens, $1.06, 18 s at 0.3 s a call.\n");
+    std::printf("targets: wall at 0.3 s <= 3.6 s (5x faster): %.2f s; token-rate wall <= 1.25x ideal: %.3fx; billed prompt <= 284,590 "
+                "(0.85x): %.0f; one connection per worker: %d for %d workers\n",
+                fixed.seconds, rate.seconds / (rate.model_seconds / concurrency),
+                static_cast<double>(fixed.usage.prompt_tokens - fixed.usage.cached_tokens) + 0.5 * static_cast<double>(fixed.usage.cached_tokens),
+                fixed.connections, concurrency);
+    std::printf("second run of the same day: %ld prompt tokens (target 0)\n", fixed.second_run_tokens);
+    std::printf("batch mode (the Batch API): not built yet\n");
     return 0;
 }

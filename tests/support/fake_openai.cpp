@@ -100,7 +100,14 @@ scripted_response fake_openai::handle(const recorded_request& req) {
         earlier_prompts_.push_back(prompt);
     }
 
-    if (opts_.delay.count() > 0) std::this_thread::sleep_for(opts_.delay);
+    // The reply is known before the wait, so the wait can depend on its length.
+    const auto planned = answer_text(call);
+    auto wait = std::chrono::microseconds(opts_.delay);
+    if (opts_.completion_tokens_per_second > 0) {
+        wait += std::chrono::microseconds(static_cast<long long>(static_cast<double>(planned.size() / 4) / opts_.completion_tokens_per_second * 1e6));
+    }
+    if (wait.count() > 0) std::this_thread::sleep_for(wait);
+    model_micros_ += wait.count();
     // Reasoning models refuse the classic sampling parameters, as OpenAI answers them.
     const auto model = call.request.is_object() ? call.request.value("model", std::string()) : std::string();
     if (model.starts_with("gpt-5") || model.starts_with("o1") || model.starts_with("o3") || model.starts_with("o4")) {
@@ -122,7 +129,8 @@ scripted_response fake_openai::handle(const recorded_request& req) {
     }
     prompt_tokens_ += tokens;
     cached_tokens_ += cached;
-    const auto content = answer_text(call);
+    const auto& content = planned;
+    completion_tokens_ += static_cast<long>(content.size() / 4);
     return {200, completion_body(content, tokens, static_cast<long>(content.size() / 4), cached, "stop", opts_.deepseek_usage),
             {{"Content-Type", "application/json"}}};
 }

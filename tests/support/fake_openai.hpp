@@ -32,7 +32,8 @@ public:
 
     struct options {
         nlohmann::json answers = nlohmann::json::object();  // id -> {"RELEVANCE", "NOVELTY", "COMMENT"}
-        std::chrono::milliseconds delay{0};
+        std::chrono::milliseconds delay{0};                  // before every answer (time to first token)
+        double completion_tokens_per_second = 0;             // > 0: plus the reply's tokens at this rate
         bool prefix_cache = false;
         bool deepseek_usage = false;                         // report prompt_cache_hit_tokens instead
         reply_format format = reply_format::jsonl;
@@ -51,6 +52,9 @@ public:
     int max_in_flight() const { return max_in_flight_.load(); }
     long prompt_tokens() const { return prompt_tokens_.load(); }
     long cached_tokens() const { return cached_tokens_.load(); }
+    long completion_tokens() const { return completion_tokens_.load(); }
+    /// The model time of every answered call, summed (the delay and the token-rate time).
+    double model_seconds() const { return static_cast<double>(model_micros_.load()) / 1e6; }
 
     /// The normal answer to a call, in the configured format (for scripts that alter it).
     std::string answer_text(const openai_call& call) const;
@@ -64,6 +68,8 @@ private:
     options opts_;
     std::mutex mutex_;
     std::vector<std::string> earlier_prompts_;
+    std::atomic<long> completion_tokens_{0};
+    std::atomic<long long> model_micros_{0};
     std::atomic<int> calls_{0}, in_flight_{0}, max_in_flight_{0};
     std::atomic<long> prompt_tokens_{0}, cached_tokens_{0};
     fake_http_server server_;  // last: it must stop before the members above go away
