@@ -7,12 +7,14 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -224,6 +226,39 @@ inline int net_vote(const std::vector<std::pair<std::string, long>>& reactions, 
         if (dislike.contains(name)) score -= std::max(0L, count);
     }
     return score > 0 ? 1 : score < 0 ? -1 : 0;
+}
+
+/// One read of a message's reactions, as the plugins' interpret functions answer it.
+struct reaction_read {
+    pb_status status = PB_OK;
+    std::vector<std::pair<std::string, long>> reactions;
+    std::string error;
+    std::optional<long> retry_after_ms;
+};
+
+/// The votes in the reactions on a digest's one-paper messages: `papers[i]` is the paper
+/// message i alone holds ("" for none or several), `receipts[i]` its id at the service.
+/// `read(receipt)` fetches one message's reactions; a 429 (transient with a Retry-After) is
+/// waited out once per message, at most a minute; any other failure throws plugin_error.
+/// Reads are `interval_ms` apart. Answers {"votes": [{"id", "value"}], "messages_read": N}.
+template <class Read>
+std::string collect_reaction_votes(const std::vector<std::string>& papers, const reactions_request& r, long interval_ms, Read&& read) {
+    nlohmann::json votes = nlohmann::json::array();
+    std::size_t done = 0;
+    for (std::size_t i = 0; i < papers.size() && i < r.receipts.size(); ++i) {
+        if (papers[i].empty() || r.receipts[i].empty()) continue;
+        if (done > 0 && interval_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(interval_ms));
+        reaction_read a;
+        for (int attempt = 0; attempt < 2; ++attempt) {
+            a = read(r.receipts[i]);
+            if (a.status != PB_TRANSIENT || !a.retry_after_ms || attempt == 1) break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(std::min(*a.retry_after_ms, 60'000L)));
+        }
+        if (a.status != PB_OK) throw sdk::plugin_error(a.status, a.error);
+        ++done;
+        if (const int v = net_vote(a.reactions, r.like, r.dislike); v != 0) votes.push_back({{"id", papers[i]}, {"value", v}});
+    }
+    return nlohmann::json{{"votes", votes}, {"messages_read", done}}.dump();
 }
 
 }  // namespace paperboy::chat

@@ -48,12 +48,7 @@ std::vector<std::string> single_paper_messages(const std::vector<nlohmann::json>
 std::string api_base(const settings& s);
 
 /// A message's reactions from GET /channels/{channel}/messages/{id}: (emoji name, count).
-struct reactions_answer {
-    pb_status status = PB_OK;
-    std::vector<std::pair<std::string, long>> reactions;
-    std::string error;
-    std::optional<long> retry_after_ms;
-};
+using reactions_answer = chat::reaction_read;
 reactions_answer interpret_message(int http_status, std::string_view body, const nlohmann::json& headers);
 
 /// "<webhook_url>?wait=true[&thread_id=...]"

@@ -65,30 +65,21 @@ private:
         }
         const auto papers = dc::single_paper_messages(dc::build_messages(r.digest, settings_));
         const auto headers = json{{"Authorization", "Bot " + settings_.bot_token}}.dump();
-        json votes = json::array();
-        std::size_t read = 0;
-        for (std::size_t i = 0; i < papers.size() && i < r.receipts.size(); ++i) {
-            const auto& id = r.receipts[i];
-            if (papers[i].empty() || id.empty() || id.find_first_not_of("0123456789") != std::string::npos) continue;
-            dc::reactions_answer a;
-            for (int attempt = 0; attempt < 2; ++attempt) {
-                const auto res = host_.http("GET", dc::api_base(settings_) + "/channels/" + channel + "/messages/" + id, headers, "", settings_.timeout_ms);
-                if (res.status != PB_OK) throw paperboy::sdk::plugin_error(res.status, "Discord unreachable: " + redact(res.error));
-                const auto h = json::parse(res.headers_json.empty() ? std::string("{}") : res.headers_json, nullptr, false);
-                const auto hs = h.is_object() ? h : json::object();
-                a = dc::interpret_message(res.http_status, res.body, hs);
-                if (hs.value("x-ratelimit-remaining", std::string()) == "0") {
-                    const auto pause = paperboy::chat::seconds_to_ms(hs.value("x-ratelimit-reset-after", std::string("0")));
-                    if (pause) std::this_thread::sleep_for(std::chrono::milliseconds(std::min(*pause, 60'000L)));
-                }
-                if (a.status != PB_TRANSIENT || !a.retry_after_ms || attempt == 1) break;
-                std::this_thread::sleep_for(std::chrono::milliseconds(std::min(*a.retry_after_ms, 60'000L)));
+        return paperboy::chat::collect_reaction_votes(papers, r, 0, [&](const std::string& id) {
+            if (id.find_first_not_of("0123456789") != std::string::npos) throw paperboy::sdk::plugin_error(PB_INTERNAL, "a receipt is not a message id");
+            const auto res = host_.http("GET", dc::api_base(settings_) + "/channels/" + channel + "/messages/" + id, headers, "", settings_.timeout_ms);
+            if (res.status != PB_OK) throw paperboy::sdk::plugin_error(res.status, "Discord unreachable: " + redact(res.error));
+            const auto h = json::parse(res.headers_json.empty() ? std::string("{}") : res.headers_json, nullptr, false);
+            const auto hs = h.is_object() ? h : json::object();
+            auto a = dc::interpret_message(res.http_status, res.body, hs);
+            a.error = redact(a.error);
+            // An empty bucket is waited out before the next read rather than met with a 429.
+            if (hs.value("x-ratelimit-remaining", std::string()) == "0") {
+                const auto pause = paperboy::chat::seconds_to_ms(hs.value("x-ratelimit-reset-after", std::string("0")));
+                if (pause) std::this_thread::sleep_for(std::chrono::milliseconds(std::min(*pause, 60'000L)));
             }
-            if (a.status != PB_OK) throw paperboy::sdk::plugin_error(a.status, redact(a.error));
-            ++read;
-            if (const int v = paperboy::chat::net_vote(a.reactions, r.like, r.dislike); v != 0) votes.push_back({{"id", papers[i]}, {"value", v}});
-        }
-        return json{{"votes", votes}, {"messages_read", read}}.dump();
+            return a;
+        });
     }
 
     // GET on an execute-webhook URL returns the webhook object and posts nothing.

@@ -61,12 +61,7 @@ answer interpret_webhook(int http_status, std::string_view body, const nlohmann:
 /// "<api_url>/reactions.get?channel=C&timestamp=TS&full=true" (channel and ts URL-encoded).
 std::string reactions_url(const settings& s, std::string_view ts);
 
-struct reactions_answer {
-    pb_status status = PB_OK;
-    std::vector<std::pair<std::string, long>> reactions;  // (name, count)
-    std::string error;
-    std::optional<long> retry_after_ms;
-};
+using reactions_answer = chat::reaction_read;
 
 /// reactions.get's answer: {"ok": true, "message": {"reactions": [{"name", "count"}]}}; a
 /// message without reactions has none. "ratelimited" / 429 transient with Retry-After.

@@ -69,25 +69,14 @@ private:
         }
         const auto papers = sl::single_paper_messages(sl::build_messages(r.digest, settings_), r.digest, settings_);
         const auto headers = json{{"Authorization", "Bearer " + settings_.token}}.dump();
-        json votes = json::array();
-        std::size_t read = 0;
-        for (std::size_t i = 0; i < papers.size() && i < r.receipts.size(); ++i) {
-            if (papers[i].empty() || r.receipts[i].empty()) continue;
-            if (read > 0 && settings_.reactions_interval_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(settings_.reactions_interval_ms));
-            sl::reactions_answer a;
-            for (int attempt = 0; attempt < 2; ++attempt) {
-                const auto res = host_.http("GET", sl::reactions_url(settings_, r.receipts[i]), headers, "", settings_.timeout_ms);
-                if (res.status != PB_OK) throw paperboy::sdk::plugin_error(res.status, "Slack unreachable: " + redact(res.error));
-                const auto h = json::parse(res.headers_json.empty() ? std::string("{}") : res.headers_json, nullptr, false);
-                a = sl::interpret_reactions(res.http_status, res.body, h.is_object() ? h : json::object());
-                if (a.status != PB_TRANSIENT || !a.retry_after_ms || attempt == 1) break;
-                std::this_thread::sleep_for(std::chrono::milliseconds(std::min(*a.retry_after_ms, 60'000L)));
-            }
-            if (a.status != PB_OK) throw paperboy::sdk::plugin_error(a.status, redact(a.error));
-            ++read;
-            if (const int v = paperboy::chat::net_vote(a.reactions, r.like, r.dislike); v != 0) votes.push_back({{"id", papers[i]}, {"value", v}});
-        }
-        return json{{"votes", votes}, {"messages_read", read}}.dump();
+        return paperboy::chat::collect_reaction_votes(papers, r, settings_.reactions_interval_ms, [&](const std::string& ts) {
+            const auto res = host_.http("GET", sl::reactions_url(settings_, ts), headers, "", settings_.timeout_ms);
+            if (res.status != PB_OK) throw paperboy::sdk::plugin_error(res.status, "Slack unreachable: " + redact(res.error));
+            const auto h = json::parse(res.headers_json.empty() ? std::string("{}") : res.headers_json, nullptr, false);
+            auto a = sl::interpret_reactions(res.http_status, res.body, h.is_object() ? h : json::object());
+            a.error = redact(a.error);
+            return a;
+        });
     }
 
     // auth.test proves the bot token; an incoming webhook has no call that posts nothing.
