@@ -15,6 +15,7 @@
 #include "net/http_server.hpp"
 #include "feedback/vote_server.hpp"
 #include "site/site.hpp"
+#include "score/pricing.hpp"
 #include "score/scorer.hpp"
 #include "state/state_store.hpp"
 #include "core/text.hpp"
@@ -86,7 +87,12 @@ int cmd_check(const std::vector<std::string>& args) {
     std::cout << "  state:    " << cfg.state_path.string() << "\n";
     std::cout << "  schedule: " << cfg.schedule.time << " " << cfg.schedule.timezone << "\n";
     for (const auto& ch : cfg.channels) std::cout << "  channel " << ch.name << ": plugin " << ch.plugin << " loaded, settings accepted\n";
-    if (cfg.llm.plugin != "offline" && cfg.llm.plugin != "replay") print_estimate(cfg, std::nullopt, true);
+    if (cfg.llm.plugin != "offline" && cfg.llm.plugin != "replay") {
+        print_estimate(cfg, std::nullopt, true);
+        if (const auto w = retirement_warning(cfg.llm.prices, cfg.llm.model, today_in(cfg.schedule.timezone, std::chrono::system_clock::now()))) {
+            std::cout << "  warning:  " << *w << "\n";
+        }
+    }
     return probe ? probe_services(cfg) : exit_code::ok;
 }
 
@@ -135,6 +141,9 @@ int cmd_run(const std::vector<std::string>& args) {
     opts.dry_run_output = [](const report&, const std::string& markdown) { std::cout << markdown << "\n"; };
     const auto cfg = load_config(resolve_config_path(c)).value();
     if (estimate) return print_estimate(cfg, opts.date);
+    if (const auto w = retirement_warning(cfg.llm.prices, cfg.llm.model, today_in(cfg.schedule.timezone, std::chrono::system_clock::now()))) {
+        spdlog::warn("{}", *w);
+    }
     if (opts.date) {
         // Said plainly here, rather than as "the feed has not been updated yet" after a fetch.
         const auto today = today_in(cfg.schedule.timezone, std::chrono::system_clock::now());

@@ -49,7 +49,13 @@ struct price {
     double prompt_per_million = 0;
     double completion_per_million = 0;
     std::optional<double> cached_per_million;  // absent: cached tokens cost the prompt price
+    std::string shutdown;                      // the provider's announced API shutdown day (YYYY-MM-DD), or ""
 };
+
+/// When the built-in prices were last checked against the providers' pages (protocols.md 2.7).
+inline constexpr std::string_view default_prices_checked = "2026-11";
+/// What the OpenAI Batch API charges, as a share of these prices, for input and output.
+inline constexpr double batch_price_factor = 0.5;
 
 /// What a day whose scoring failed (the provider down, a key refused, the quota gone, papers
 /// left unscored) does: held until scored (up to hold_max, then sent marked incomplete), sent

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "config/config.hpp"
+#include "core/dates.hpp"
 #include "score/scorer.hpp"
 
 #include <optional>
@@ -19,6 +20,11 @@ struct run_cost {
 /// price (the report then says "unknown" rather than a made-up $0.00).
 std::optional<run_cost> compute_cost(const std::map<std::string, price>& prices, const std::string& model,
                                      const token_usage& usage);
+
+/// A warning when `model` is past, or within 30 days of, its provider's announced API
+/// shutdown (price::shutdown): "OpenAI shuts gpt-5 down on 2026-12-11, in 10 days: ...".
+/// Pure: `today` is the caller's.
+std::optional<std::string> retirement_warning(const std::map<std::string, price>& prices, const std::string& model, day today);
 
 /// "$0.06": two decimals, rounded half away from zero.
 std::string format_usd(double usd);
