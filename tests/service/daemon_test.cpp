@@ -185,7 +185,9 @@ TEST_CASE("daemon: a day whose scoring failed is held, unhealthy and counted, th
     test::fake_openai model({.answers = json::parse(read_file(test::data_dir() / "days/2025-07-23/answers.json").value()),
                              .script = [&](const test::openai_call&) -> std::optional<test::scripted_response> {
                                  if (!down) return std::nullopt;
-                                 return test::scripted_response{503, R"({"error": {"code": "server_error", "message": "overloaded"}})", {}};
+                                 // Slow to fail, so the first /healthz below comes before the run ends.
+                                 return test::scripted_response{503, R"({"error": {"code": "server_error", "message": "overloaded"}})", {},
+                                                                std::chrono::milliseconds(1500)};
                              }});
     fake_chat slack(fake_chat::kind::slack_webhook);
     temp_dir dir;
