@@ -35,7 +35,9 @@ po::options_description common_description(common_options& c);
 std::string resolve_config_path(const common_options& c);
 /// Parses a command's options; prints the help and returns false for --help, otherwise starts
 /// logging and returns true. Throws po::error on bad options.
-bool parse_command(const std::vector<std::string>& args, const po::options_description& desc, const common_options& c);
+/// `positional`, when given, names the options bare arguments fill (a paper id, a file).
+bool parse_command(const std::vector<std::string>& args, const po::options_description& desc, const common_options& c,
+                   const po::positional_options_description* positional = nullptr);
 /// One line (or two) per delivery outcome, as run and resend print them.
 void print_delivery(const delivery_outcome& d);
 

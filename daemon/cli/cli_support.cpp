@@ -154,9 +154,13 @@ static void start_logging(const common_options& c) {
     setup_logging(c.verbose ? spdlog::level::debug : c.quiet ? spdlog::level::warn : spdlog::level::info);
 }
 
-bool parse_command(const std::vector<std::string>& args, const po::options_description& desc, const common_options& c) {
+bool parse_command(const std::vector<std::string>& args, const po::options_description& desc, const common_options& c,
+                   const po::positional_options_description* positional) {
     po::variables_map vm;
-    po::store(po::command_line_parser(args).options(desc).run(), vm);
+    po::command_line_parser parser(args);
+    parser.options(desc);
+    if (positional) parser.positional(*positional);
+    po::store(parser.run(), vm);
     po::notify(vm);
     if (vm.count("help")) {
         std::cout << usage_text;

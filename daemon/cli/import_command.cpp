@@ -21,19 +21,11 @@ constexpr std::size_t max_import_bytes = std::size_t(64) << 20;
 std::vector<library_entry> look_up(const config& cfg, state_store& state, const std::vector<std::string>& ids) {
     std::vector<library_entry> out;
     std::vector<std::string> missing;
-    for (const auto& id : ids) {
-        const auto titles = state.paper_titles(std::vector<std::string>{id});
-        if (titles.empty()) missing.push_back(id);
-    }
     // Stored days have the abstract too; a paper there needs no request.
-    for (const auto& day_text : state.stored_days()) {
-        if (missing.size() == ids.size()) break;
-        const auto f = state.load_day(*parse_iso_day(day_text));
-        for (const auto& p : f->papers) {
-            if (std::find(ids.begin(), ids.end(), p.id) == ids.end()) continue;
-            if (std::any_of(out.begin(), out.end(), [&](const auto& e) { return e.key == p.id; })) continue;
-            out.push_back({p.id, p.title, p.abstract, p.id});
-        }
+    const auto stored = state.stored_papers(ids);
+    for (const auto& id : ids) {
+        if (const auto p = stored.find(id); p != stored.end()) out.push_back({id, p->second.title, p->second.abstract, id});
+        else missing.push_back(id);
     }
     if (missing.empty()) return out;
     net::http_options http;
@@ -66,14 +58,7 @@ int cmd_import(const std::vector<std::string>& args) {
     desc.add_options()("profile", po::value(&profile_name))("file", po::value(&file));
     po::positional_options_description positional;
     positional.add("file", 1);
-    po::variables_map vm;
-    po::store(po::command_line_parser(args).options(desc).positional(positional).run(), vm);
-    po::notify(vm);
-    if (vm.count("help")) {
-        std::cout << usage_text;
-        return exit_code::ok;
-    }
-    parse_command({}, desc, c);
+    if (!parse_command(args, desc, c, &positional)) return exit_code::ok;
     if (file.empty()) throw failure(make_error(errc::usage, "import needs a file: a BibTeX export (.bib), CSL-JSON (.json) or a list of arXiv ids"));
     const auto cfg = load_config(resolve_config_path(c)).value();
     const auto& profile = pick_profile(cfg, profile_name);

@@ -39,14 +39,7 @@ int cmd_explain(const std::vector<std::string>& args) {
     desc.add_options()("date", po::value(&date_text))("profile", po::value(&profile_name))("id", po::value(&ids));
     po::positional_options_description positional;
     positional.add("id", -1);
-    po::variables_map vm;
-    po::store(po::command_line_parser(args).options(desc).positional(positional).run(), vm);
-    po::notify(vm);
-    if (vm.count("help")) {
-        std::cout << usage_text;
-        return exit_code::ok;
-    }
-    parse_command({}, desc, c);  // starts logging at the chosen level
+    if (!parse_command(args, desc, c, &positional)) return exit_code::ok;
     if (date_text.empty() || ids.size() != 1) throw failure(make_error(errc::usage, "explain needs --date YYYY-MM-DD and one paper id"));
     const auto cfg = load_config(resolve_config_path(c)).value();
     const auto& profile = pick_profile(cfg, profile_name);

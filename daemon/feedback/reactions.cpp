@@ -32,8 +32,8 @@ reaction_sweep collect_reactions(const config& cfg, state_store& state, std::chr
         std::string source;
     };
     std::map<std::string, std::map<std::string, recorded_vote>> recorded;  // profile -> paper -> vote
-    for (const auto& e : state.ledger({.date = {}, .profile = {}, .channel = {}, .statuses = {delivery_status::delivered}, .ids = {}})) {
-        if (e.created_ms < since || given_up.contains(e.channel)) continue;
+    for (const auto& e : state.ledger({.date = {}, .profile = {}, .channel = {}, .statuses = {delivery_status::delivered}, .ids = {}, .created_since_ms = since})) {
+        if (given_up.contains(e.channel)) continue;
         const auto ch = std::find_if(cfg.channels.begin(), cfg.channels.end(), [&](const auto& c) { return c.name == e.channel; });
         if (ch == cfg.channels.end() || !reads_reactions(ch->plugin)) continue;
         const auto where = e.date + " [" + e.profile + "] " + e.channel;

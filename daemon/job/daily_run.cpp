@@ -136,7 +136,7 @@ profile_scores score_papers(const config& cfg, scorer& sc, const profile_config&
     out.scored_now = static_cast<long>(missing.size());
     if (estimate_only) {
         // The built-in scorers call no model: nothing to pay.
-        out.estimate = estimate_scoring(cfg.llm, model_profile, sc.model() == "offline" || cfg.llm.plugin == "replay" ? std::vector<const paper*>{} : missing);
+        out.estimate = estimate_scoring(cfg.llm, model_profile, cfg.llm.plugin == "offline" || cfg.llm.plugin == "replay" ? std::vector<const paper*>{} : missing);
         return out;
     }
     if (!missing.empty()) out.fresh = sc.score(model_profile, missing);

@@ -40,10 +40,10 @@ profile_config with_examples(const profile_config& profile, state_store& state, 
     std::reverse(votes.begin(), votes.end());
     std::vector<std::string> ids;
     for (const auto& v : votes) ids.push_back(v.paper_id);
-    const auto titles = state.paper_titles(ids);
+    const auto stored = state.stored_papers(ids);
     std::vector<voted_title> voted;
     for (const auto& v : votes) {
-        if (const auto t = titles.find(v.paper_id); t != titles.end()) voted.push_back({t->second, v.value});
+        if (const auto p = stored.find(v.paper_id); p != stored.end()) voted.push_back({p->second.title, v.value});
     }
     const auto text = few_shot_text(voted, n);
     if (text.empty()) return profile;

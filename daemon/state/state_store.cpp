@@ -66,12 +66,19 @@ void state_store::save_day(const feed& f, std::string_view source_url) {
     tx.commit();
 }
 
-std::map<std::string, std::string> state_store::paper_titles(std::span<const std::string> ids) {
-    std::map<std::string, std::string> out;
-    auto q = db_.prepare("SELECT title FROM papers WHERE id = ? ORDER BY date DESC LIMIT 1");
+std::map<std::string, paper> state_store::stored_papers(std::span<const std::string> ids) {
+    std::map<std::string, paper> out;
+    auto q = db_.prepare("SELECT version, title, abstract FROM papers WHERE id = ? ORDER BY date DESC LIMIT 1");
     for (const auto& id : ids) {
         q.bind(1, id);
-        if (q.step()) out.emplace(id, q.column_text(0));
+        if (q.step()) {
+            paper p;
+            p.id = id;
+            p.version = static_cast<int>(q.column_int(0));
+            p.title = q.column_text(1);
+            p.abstract = q.column_text(2);
+            out.emplace(id, std::move(p));
+        }
         q.reset();
     }
     return out;
@@ -351,6 +358,7 @@ std::vector<ledger_entry> state_store::ledger(const ledger_filter& f) {
     };
     if (!f.statuses.empty()) sql += " AND status IN (" + placeholders(f.statuses.size()) + ")";
     if (!f.ids.empty()) sql += " AND id IN (" + placeholders(f.ids.size()) + ")";
+    if (f.created_since_ms > 0) sql += " AND created_ms >= ?";
     sql += " ORDER BY id";
     auto q = db_.prepare(sql);
     int i = 0;
@@ -359,6 +367,7 @@ std::vector<ledger_entry> state_store::ledger(const ledger_filter& f) {
     if (f.channel) q.bind(++i, *f.channel);
     for (const auto st : f.statuses) q.bind(++i, to_string(st));
     for (const auto id : f.ids) q.bind(++i, id);
+    if (f.created_since_ms > 0) q.bind(++i, f.created_since_ms);
     std::vector<ledger_entry> out;
     while (q.step()) out.push_back(read_entry(q));
     return out;

@@ -77,6 +77,7 @@ struct ledger_filter {
     std::optional<std::string> date, profile, channel;
     std::vector<delivery_status> statuses;  // empty: any
     std::vector<std::int64_t> ids;          // empty: any
+    std::int64_t created_since_ms = 0;      // > 0: only entries made at or after (Unix ms)
 };
 
 class state_store {
@@ -134,8 +135,9 @@ public:
     std::vector<library_entry> library(std::string_view profile);
     /// Every stored announcement day, oldest first.
     std::vector<std::string> stored_days();
-    /// The titles of those of `ids` the stored days hold (the latest day's, for a paper in several).
-    std::map<std::string, std::string> paper_titles(std::span<const std::string> ids);
+    /// Those of `ids` the stored days hold, with id, version, title and abstract (the latest
+    /// day's, for a paper in several); authors and categories are not read.
+    std::map<std::string, paper> stored_papers(std::span<const std::string> ids);
 
     /// The earliest held_until of (date, profile)'s held entries, if any are held.
     std::optional<std::int64_t> hold_deadline(std::string_view date, std::string_view profile);
