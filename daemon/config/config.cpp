@@ -121,7 +121,7 @@ void read_llm(object_reader r, llm_config& l) {
         if (!t->is_boolean()) fail(r.at("title_filter"), std::string("expected true or false, got ") + t->type_name());
         l.title_filter = t->get<bool>();
     }
-    if (auto n = r.integer("title_batch_size", 1, 500)) l.title_batch_size = static_cast<int>(*n);
+    if (auto n = r.integer("title_batch_size", 0, 500)) l.title_batch_size = static_cast<int>(*n);
     if (auto c = r.number("max_cost_usd", 0)) l.max_cost_usd = *c;
     if (auto f = r.string("on_failure")) {
         if (*f == "hold") l.on_failure = scoring_failure_policy::hold;

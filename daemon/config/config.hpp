@@ -77,7 +77,7 @@ struct llm_config {
     int concurrency = 8;                       // model calls in flight at once
     int batch_size = 0;                        // papers per scoring call; 0: batch_size_for the day
     bool title_filter = true;                  // drop clearly irrelevant titles first (cheap pass)
-    int title_batch_size = 40;
+    int title_batch_size = 0;                  // titles per pre-filter call; 0: title_batch_size_for the day
     std::optional<double> max_cost_usd;        // stop scoring when a run has spent this much
     scoring_failure_policy on_failure = scoring_failure_policy::hold;  // "on_failure"; "fallback": "offline" is the old name
     std::chrono::seconds hold_max{6 * 3600};   // "hold_max_hours": how long a held day waits to be scored

@@ -15,10 +15,11 @@ long cacheable(std::size_t prefix_chars) {
 }
 
 // Adds the calls of one kind: `prompts` are the user prompts, `fixed` the start they share.
-void add_calls(scoring_estimate& e, const std::string& system, const std::vector<std::string>& prompts, std::size_t fixed_user_chars) {
+void add_calls(scoring_estimate& e, const std::string& system, const std::vector<std::string>& prompts, std::size_t fixed_user_chars,
+               bool warm) {
     for (std::size_t i = 0; i < prompts.size(); ++i) {
         e.usage.prompt_tokens += tokens_of(system.size() + prompts[i].size());
-        if (i > 0) e.usage.cached_tokens += cacheable(system.size() + fixed_user_chars);
+        if (i > 0 || warm) e.usage.cached_tokens += cacheable(system.size() + fixed_user_chars);
     }
 }
 
@@ -31,12 +32,12 @@ scoring_estimate estimate_scoring(const llm_config& llm, const profile_config& m
     const auto& system = llm.prompts.system;
     if (llm.title_filter) {
         std::vector<std::string> prompts;
-        const auto size = static_cast<std::size_t>(std::max(1, llm.title_batch_size));
+        const auto size = title_batch_size_for(papers.size(), llm.concurrency, llm.title_batch_size);
         for (std::size_t i = 0; i < papers.size(); i += size) {
             prompts.push_back(title_prompt(llm.prompts, model_profile.topics, papers.subspan(i, std::min(size, papers.size() - i))));
         }
         e.title_calls = static_cast<long>(prompts.size());
-        add_calls(e, system, prompts, model_profile.topics.size() + std::string_view("\n\n## Papers\n\n").size());
+        add_calls(e, system, prompts, user_prompt_template(llm.prompts, model_profile.topics).find(paper_list_placeholder), false);
         e.usage.completion_tokens += e.title_calls * estimated_completion_per_title_call;
     }
     const auto batch = batch_size_for(papers.size(), llm.concurrency, llm.batch_size);
@@ -46,7 +47,8 @@ scoring_estimate estimate_scoring(const llm_config& llm, const profile_config& m
     }
     e.calls = static_cast<long>(prompts.size());
     const auto tmpl = user_prompt_template(llm.prompts, model_profile.topics);
-    add_calls(e, system, prompts, tmpl.find(paper_list_placeholder));
+    // The title calls share this prefix, so after them even the first abstract call is cached.
+    add_calls(e, system, prompts, tmpl.find(paper_list_placeholder), e.title_calls > 0);
     e.usage.completion_tokens += e.papers * estimated_completion_per_paper;
     e.cost = compute_cost(llm.prices, llm.model, e.usage);
     return e;

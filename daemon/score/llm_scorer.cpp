@@ -86,7 +86,7 @@ scoring_outcome llm_scorer::score(const profile_config& profile, std::span<const
     state st{cfg_, profile, {}, {}, {}, 0, false, {}, false, {}, {}, 0, std::mt19937_64{std::random_device{}()}};
     st.batch = batch_size_for(papers.size(), static_cast<int>(instances_.size()), cfg_.batch_size);
     if (cfg_.title_filter) {
-        const auto size = static_cast<std::size_t>(cfg_.title_batch_size);
+        const auto size = title_batch_size_for(papers.size(), static_cast<int>(instances_.size()), cfg_.title_batch_size);
         for (std::size_t i = 0; i < papers.size(); i += size) {
             st.queue.push_back({job_kind::titles,
                                 {papers.begin() + static_cast<long>(i), papers.begin() + static_cast<long>(std::min(papers.size(), i + size))},

@@ -49,13 +49,21 @@ std::string user_prompt(const prompt_config& prompts, std::string_view topics, s
 std::string title_prompt(const prompt_config& prompts, std::string_view topics, std::span<const paper* const> papers) {
     std::string list;
     for (const auto* p : papers) list += (list.empty() ? "" : "\n\n") + ("ArXiv ID: " + p->id + "\nTitle: " + p->title);
-    return std::string(topics) + "\n\n## Papers\n\n" + list + "\n\n" + prompts.title_instructions;
+    auto out = user_prompt_template(prompts, topics);
+    out.resize(out.find(paper_list_placeholder));
+    return out + list + "\n\n" + prompts.title_instructions;
 }
 
 std::size_t batch_size_for(std::size_t papers, int concurrency, int configured) {
     if (configured > 0) return static_cast<std::size_t>(configured);
     const auto per_round = static_cast<std::size_t>(std::max(1, concurrency)) * 4;
     return std::clamp<std::size_t>((papers + per_round - 1) / per_round, 5, 20);
+}
+
+std::size_t title_batch_size_for(std::size_t papers, int concurrency, int configured) {
+    if (configured > 0) return static_cast<std::size_t>(configured);
+    const auto workers = static_cast<std::size_t>(std::max(1, concurrency));
+    return std::clamp<std::size_t>((papers + workers - 1) / workers, 20, 100);
 }
 
 std::string stable_hash(std::string_view text) {

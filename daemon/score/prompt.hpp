@@ -23,8 +23,9 @@ std::string user_prompt_template(const prompt_config& prompts, std::string_view 
 inline constexpr std::size_t max_prompt_authors = 4;
 std::string prompt_paper_entry(const paper& p);
 
-/// The title pre-filter's prompt: the topics, "## Papers", "ArXiv ID: ...\nTitle: ..." entries
-/// and the title instructions.
+/// The title pre-filter's prompt: the topics and criteria (the same opening as the abstract
+/// prompt, so the provider's prompt cache serves it to both passes), "## Papers",
+/// "ArXiv ID: ...\nTitle: ..." entries and the title instructions.
 std::string title_prompt(const prompt_config& prompts, std::string_view topics, std::span<const paper* const> papers);
 
 /// Papers per abstract call: `configured` when set (llm.batch_size > 0); otherwise it grows with
@@ -33,6 +34,12 @@ std::string title_prompt(const prompt_config& prompts, std::string_view topics, 
 /// 1,500 tokens) is then paid a few dozen times a day, not once per 5 papers; and 20 bounds the
 /// reply (about 1,500 tokens), beyond which models leave papers out more often.
 std::size_t batch_size_for(std::size_t papers, int concurrency, int configured);
+
+/// Titles per pre-filter call: `configured` when set (llm.title_batch_size > 0); otherwise
+/// ceil(papers / concurrency) clamped to [20, 100]: one round of calls for most days, since
+/// the abstract batches wait for it, and a title costs about 25 tokens, so 100 of them are a
+/// short prompt whose fixed part is paid 8 times a day instead of 20.
+std::size_t title_batch_size_for(std::size_t papers, int concurrency, int configured);
 
 /// The template with the placeholder replaced by the papers' entries, blank-line separated.
 std::string user_prompt(const prompt_config& prompts, std::string_view topics, std::span<const paper* const> papers);

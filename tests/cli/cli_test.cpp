@@ -174,7 +174,7 @@ TEST_CASE("run with the openai plugin reproduces the sample's 18 papers, the sec
 
     const auto first = run_paperboy("run -v --config " + q(dir / "paperboy.json") + " --date 2025-07-23");
     REQUIRE(first.exit_code == 0);
-    CHECK(fake.calls() == 23);  // 261 titles in 7 calls of 40, then batches of 17 (the day's size over 4 rounds of 4 workers)
+    CHECK(fake.calls() == 20);  // 261 titles in 4 calls (one round of 4 workers), then 16 batches of 17 (4 rounds of 4 workers)
     const auto report = nlohmann::json::parse(read_file(dir / "out/golden/2025-07-23.json").value());
     std::vector<std::string> ids;
     for (const auto& p : report["papers"]) ids.push_back(p["id"]);
@@ -191,7 +191,7 @@ TEST_CASE("run with the openai plugin reproduces the sample's 18 papers, the sec
 
     const auto second = run_paperboy("run --config " + q(dir / "paperboy.json") + " --date 2025-07-23");
     CHECK(second.exit_code == 0);
-    CHECK(fake.calls() == 23);
+    CHECK(fake.calls() == 20);
     CHECK(read_file(dir / "out/golden/2025-07-23.md").value() == md);
 
     // preview: the same topics cost nothing; trial topics pay only for the prompts they change,
@@ -204,13 +204,13 @@ TEST_CASE("run with the openai plugin reproduces the sample's 18 papers, the sec
     CHECK(same.out.find("preview of 2025-07-23 [golden]: 18 papers (the digest of that day had 18)") != std::string::npos);
     CHECK(same.out.find("18 stay, 0 enter, 0 leave") != std::string::npos);
     CHECK(same.out.find("scored: 0 now (gpt-4o), 261 from the cache; nothing was written") != std::string::npos);
-    CHECK(fake.calls() == 23);
+    CHECK(fake.calls() == 20);
     REQUIRE(write_file_atomic(dir / "trial.txt", "Diffusion models for protein design.\n").has_value());
     const auto trial = run_paperboy("preview -q --config " + q(dir / "paperboy.json") + " --date 2025-07-23 --topics " + q(dir / "trial.txt"));
     CHECK(trial.exit_code == 0);
     CHECK(trial.out.find("with the topics of ") != std::string::npos);
     CHECK(trial.out.find("scored: 261 now (gpt-4o), 0 from the cache") != std::string::npos);
-    CHECK(fake.calls() == 46);
+    CHECK(fake.calls() == 40);
     CHECK(read_file(dir / "out/golden/2025-07-23.md").value() == md);
     CHECK(read_file(dir / "state.db").value() == state_before);
     CHECK(run_paperboy("status --all --config " + q(dir / "paperboy.json")).out == status_before);

@@ -13,6 +13,30 @@ TEST_CASE("prompt: batches grow with the day and fill four rounds of the workers
     CHECK(batch_size_for(0, 0, 0) == 5);
 }
 
+TEST_CASE("prompt: title batches cover the day in one round of the workers, within 20 to 100 titles") {
+    CHECK(title_batch_size_for(783, 8, 0) == 98);   // 8 calls instead of 20 at the old fixed 40
+    CHECK(title_batch_size_for(261, 4, 0) == 66);
+    CHECK(title_batch_size_for(40, 8, 0) == 20);    // a small day: no call of 5 titles
+    CHECK(title_batch_size_for(3000, 8, 0) == 100); // a huge day: prompts stay short
+    CHECK(title_batch_size_for(783, 8, 40) == 40);  // llm.title_batch_size decides when set
+}
+
+TEST_CASE("prompt: the title pre-filter's prompt opens like the abstract prompt, so one cached prefix serves both") {
+    prompt_config prompts;
+    prompts.criteria = "Relevance criteria.";
+    prompts.instructions = "Score them.";
+    prompts.title_instructions = "List the irrelevant ones.";
+    paper p;
+    p.id = "2507.16110";
+    p.title = "A title";
+    p.abstract = "An abstract.";
+    const paper* papers[] = {&p};
+    const auto titles = title_prompt(prompts, "My topics.", papers);
+    const auto full = user_prompt(prompts, "My topics.", papers);
+    CHECK(titles == "My topics.\n\nRelevance criteria.\n\n## Papers\n\nArXiv ID: 2507.16110\nTitle: A title\n\nList the irrelevant ones.");
+    CHECK(full.starts_with("My topics.\n\nRelevance criteria.\n\n## Papers\n\nArXiv ID: 2507.16110\nTitle: A title\n"));
+}
+
 TEST_CASE("prompt: a paper's entry is compact: a long author list ends in et al., the abstract is cut at 4,000 bytes") {
     paper p;
     p.id = "2507.16110";
