@@ -229,6 +229,7 @@ int print_estimate(const config& cfg, std::optional<day> date, bool brief) {
         std::cout << "  papers to score: " << e.papers << " (" << p.from_cache << " from the cache)\n";
         std::cout << "  calls:           " << e.title_calls + e.calls;
         if (e.title_calls > 0) std::cout << " (" << e.title_calls << " title pre-filter, " << e.calls << " abstracts)";
+        if (cfg.llm.batch_mode) std::cout << "; the abstracts through the Batch API, at half the price";
         std::cout << "\n  prompt tokens:   " << e.usage.prompt_tokens << " (" << e.usage.cached_tokens << " of them cached)\n";
         std::cout << "  completion:      about " << e.usage.completion_tokens << " tokens\n";
         std::cout << "  cost:            " << (e.cost ? "about " + format_usd(e.cost->total_usd()) : "unknown: no price for " + cfg.llm.model + " (llm.prices)")

@@ -145,6 +145,13 @@ void read_llm(object_reader r, llm_config& l) {
         if (builtin_scorer(l.plugin)) fail(r.at("examples"), "few-shot examples are for a language model; the built-in ranker learns from the votes directly");
         l.examples = static_cast<int>(*n);
     }
+    if (auto m = r.string("mode")) {
+        if (*m == "batch") l.batch_mode = true;
+        else if (*m != "sync") fail(r.at("mode"), "must be \"sync\" (a call per batch, now) or \"batch\" (the provider's Batch API, half the price)");
+        if (l.batch_mode && builtin_scorer(l.plugin)) fail(r.at("mode"), "the Batch API is a language model provider's; the built-in scorers make no calls");
+    }
+    if (auto n = r.number("batch_max_wait_minutes", 0.001, 1440)) l.batch_max_wait = std::chrono::seconds(static_cast<long long>(*n * 60));
+    if (auto n = r.number("batch_poll_seconds", 0.01, 3600)) l.batch_poll = std::chrono::milliseconds(static_cast<long long>(*n * 1000));
     if (const auto* t = r.find("teach_ranker")) {
         if (!t->is_boolean()) fail(r.at("teach_ranker"), std::string("expected true or false, got ") + t->type_name());
         l.teach_ranker = t->get<bool>();

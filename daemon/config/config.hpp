@@ -86,6 +86,9 @@ struct llm_config {
     int max_paper_retries = 2;                 // later batches for papers a reply left out
     std::optional<prefilter_config> prefilter; // the ranker's top papers only go to the model
     int examples = 0;                          // few-shot: up to this many voted titles in the prompt
+    bool batch_mode = false;                   // "mode": "batch": abstracts through the provider's Batch API
+    std::chrono::seconds batch_max_wait{3600}; // "batch_max_wait_minutes": then cancelled, the rest scored now
+    std::chrono::milliseconds batch_poll{30'000};  // "batch_poll_seconds": the first wait between polls (grows to 4x)
     bool teach_ranker = true;                  // the model's scores train the ranker too (teacher's pupil)
     nlohmann::json plugin_settings = nlohmann::json::object();  // the plugin's own keys (with "model")
 };

@@ -46,10 +46,16 @@ scoring_estimate estimate_scoring(const llm_config& llm, const profile_config& m
         prompts.push_back(user_prompt(llm.prompts, model_profile.topics, papers.subspan(i, std::min(batch, papers.size() - i))));
     }
     e.calls = static_cast<long>(prompts.size());
+    const auto before_abstracts = e.usage;
     const auto tmpl = user_prompt_template(llm.prompts, model_profile.topics);
     // The title calls share this prefix, so after them even the first abstract call is cached.
     add_calls(e, system, prompts, tmpl.find(paper_list_placeholder), e.title_calls > 0);
     e.usage.completion_tokens += e.papers * estimated_completion_per_paper;
+    if (llm.batch_mode) {  // the abstract calls are bought through the Batch API
+        e.usage.batch_prompt_tokens = e.usage.prompt_tokens - before_abstracts.prompt_tokens;
+        e.usage.batch_completion_tokens = e.usage.completion_tokens - before_abstracts.completion_tokens;
+        e.usage.batch_cached_tokens = e.usage.cached_tokens - before_abstracts.cached_tokens;
+    }
     e.cost = compute_cost(llm.prices, llm.model, e.usage);
     return e;
 }

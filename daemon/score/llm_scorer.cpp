@@ -1,6 +1,7 @@
 #include "score/llm_scorer.hpp"
 
 #include "plugin/retry_policy.hpp"
+#include "score/llm_batch.hpp"
 #include "score/offline_scorer.hpp"
 #include "score/pricing.hpp"
 #include "score/prompt.hpp"
@@ -12,6 +13,7 @@
 #include <algorithm>
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <random>
 #include <set>
@@ -66,8 +68,8 @@ struct llm_scorer::state {
     }
 };
 
-llm_scorer::llm_scorer(llm_config cfg, std::vector<std::unique_ptr<plugin_instance>> instances)
-    : cfg_(std::move(cfg)), instances_(std::move(instances)) {}
+llm_scorer::llm_scorer(llm_config cfg, std::vector<std::unique_ptr<plugin_instance>> instances, state_store* store)
+    : cfg_(std::move(cfg)), instances_(std::move(instances)), state_(store) {}
 
 llm_scorer::~llm_scorer() = default;
 
@@ -93,6 +95,8 @@ scoring_outcome llm_scorer::score(const profile_config& profile, std::span<const
                                 0});
             ++st.title_jobs_left;
         }
+    } else if (cfg_.batch_mode) {
+        st.kept.assign(papers.begin(), papers.end());
     } else {
         st.push_abstract_batches({papers.begin(), papers.end()}, 0);
     }
@@ -122,7 +126,7 @@ scoring_outcome llm_scorer::score(const profile_config& profile, std::span<const
         }
     };
 
-    auto account = [&](const json& answer) {
+    auto account = [&](const json& answer, bool batch) {
         token_usage u;
         if (answer.contains("usage") && answer["usage"].is_object()) {
             const auto& j = answer["usage"];
@@ -130,11 +134,76 @@ scoring_outcome llm_scorer::score(const profile_config& profile, std::span<const
             u.completion_tokens = j.value("completion_tokens", 0L);
             u.cached_tokens = j.value("cached_tokens", 0L);
         }
+        if (batch) u = {u.prompt_tokens, u.completion_tokens, u.cached_tokens, u.prompt_tokens, u.completion_tokens, u.cached_tokens};
         st.out.usage += u;
         if (const auto cost = compute_cost(cfg_.prices, cfg_.model, u)) st.spent_usd += cost->total_usd();
         if (cfg_.max_cost_usd && st.spent_usd >= *cfg_.max_cost_usd && !st.stop) {
             st.stop = true;
             st.stop_reason = "Scoring stopped at the cost cap (" + format_usd(*cfg_.max_cost_usd) + ")";
+        }
+    };
+
+    // What an answer (or the final error) of job `j` means; with st.mutex held.
+    auto apply = [&](job& j, const std::set<std::string>& ids, result<json>& answer, bool batch) {
+        if (!answer && answer.error().code == errc::config_invalid) {
+            // The model refused a parameter the configuration sends: no retry, no hold
+            // can fix that, only the configuration can.
+            if (!st.config_problem) st.config_problem = answer.error();
+            st.stop = true;
+            st.cv.notify_all();
+            return;
+        }
+        if (j.kind == job_kind::titles) --st.title_jobs_left;
+        if (!answer) {
+            if (!st.stop) {
+                st.stop = true;
+                st.provider_failed = true;
+                st.stop_reason = "The model provider failed: " + answer.error().detail;
+            }
+            for (const auto* p : j.papers) st.out.failed.push_back(p->id);
+            st.cv.notify_all();
+            return;
+        }
+        account(*answer, batch);
+        const auto content = answer->value("content", std::string());
+        if (j.kind == job_kind::titles) {
+            const auto dropped = parse_id_list_reply(content, ids);
+            std::vector<const paper*> keep;
+            for (const auto* p : j.papers) {
+                if (dropped && std::find(dropped->begin(), dropped->end(), p->id) != dropped->end()) {
+                    st.out.scores[p->id] = {1, 1, "Dropped by the title pre-filter."};
+                } else {
+                    keep.push_back(p);
+                }
+            }
+            if (!dropped) spdlog::warn("[{}] title pre-filter answer unreadable; keeping all {} titles", cfg_.plugin, j.papers.size());
+            // Survivors wait for full batches; the last title answer sends the remainder.
+            st.kept.insert(st.kept.end(), keep.begin(), keep.end());
+            if (cfg_.batch_mode) return;  // the survivors go to the Batch API together
+            const auto full = st.title_jobs_left == 0 ? st.kept.size() : st.kept.size() / st.batch * st.batch;
+            st.push_abstract_batches({st.kept.begin(), st.kept.begin() + static_cast<long>(full)}, 0);
+            st.kept.erase(st.kept.begin(), st.kept.begin() + static_cast<long>(full));
+        } else {
+            auto parsed = parse_score_reply(content, ids);
+            if (parsed.too_large) {
+                spdlog::warn("[{}] a reply of {} bytes is over the {} byte cap; its {} papers go to a later batch", cfg_.plugin,
+                             content.size(), max_reply_bytes, j.papers.size());
+            }
+            if (parsed.ignored_ids > 0) spdlog::debug("[{}] ignored {} ids not in the batch", cfg_.plugin, parsed.ignored_ids);
+            std::vector<const paper*> missing;
+            for (const auto* p : j.papers) {
+                if (auto it = parsed.scores.find(p->id); it != parsed.scores.end()) st.out.scores[p->id] = std::move(it->second);
+                else missing.push_back(p);
+            }
+            if (!missing.empty()) {
+                if (j.round < cfg_.max_paper_retries) {
+                    spdlog::debug("[{}] {} papers missing from a reply (finish_reason {}); retrying them", cfg_.plugin,
+                                  missing.size(), answer->value("finish_reason", std::string()));
+                    st.push_abstract_batches(std::move(missing), j.round + 1);
+                } else {
+                    for (const auto* p : missing) st.out.failed.push_back(p->id);
+                }
+            }
         }
     };
 
@@ -157,74 +226,58 @@ scoring_outcome llm_scorer::score(const profile_config& profile, std::span<const
 
             std::lock_guard lock(st.mutex);
             --st.in_flight;
-            if (!answer && answer.error().code == errc::config_invalid) {
-                // The model refused a parameter the configuration sends: no retry, no hold
-                // can fix that, only the configuration can.
-                if (!st.config_problem) st.config_problem = answer.error();
-                st.stop = true;
-                st.cv.notify_all();
-                continue;
-            }
-            if (j.kind == job_kind::titles) --st.title_jobs_left;
-            if (!answer) {
-                if (!st.stop) {
-                    st.stop = true;
-                    st.provider_failed = true;
-                    st.stop_reason = "The model provider failed: " + answer.error().detail;
-                }
-                for (const auto* p : j.papers) st.out.failed.push_back(p->id);
-                st.cv.notify_all();
-                continue;
-            }
-            account(*answer);
-            const auto content = answer->value("content", std::string());
-            if (j.kind == job_kind::titles) {
-                const auto dropped = parse_id_list_reply(content, ids);
-                std::vector<const paper*> keep;
-                for (const auto* p : j.papers) {
-                    if (dropped && std::find(dropped->begin(), dropped->end(), p->id) != dropped->end()) {
-                        st.out.scores[p->id] = {1, 1, "Dropped by the title pre-filter."};
-                    } else {
-                        keep.push_back(p);
-                    }
-                }
-                if (!dropped) spdlog::warn("[{}] title pre-filter answer unreadable; keeping all {} titles", cfg_.plugin, j.papers.size());
-                // Survivors wait for full batches; the last title answer sends the remainder.
-                st.kept.insert(st.kept.end(), keep.begin(), keep.end());
-                const auto full = st.title_jobs_left == 0 ? st.kept.size() : st.kept.size() / st.batch * st.batch;
-                st.push_abstract_batches({st.kept.begin(), st.kept.begin() + static_cast<long>(full)}, 0);
-                st.kept.erase(st.kept.begin(), st.kept.begin() + static_cast<long>(full));
-            } else {
-                auto parsed = parse_score_reply(content, ids);
-                if (parsed.too_large) {
-                    spdlog::warn("[{}] a reply of {} bytes is over the {} byte cap; its {} papers go to a later batch", cfg_.plugin,
-                                 content.size(), max_reply_bytes, j.papers.size());
-                }
-                if (parsed.ignored_ids > 0) spdlog::debug("[{}] ignored {} ids not in the batch", cfg_.plugin, parsed.ignored_ids);
-                std::vector<const paper*> missing;
-                for (const auto* p : j.papers) {
-                    if (auto it = parsed.scores.find(p->id); it != parsed.scores.end()) st.out.scores[p->id] = std::move(it->second);
-                    else missing.push_back(p);
-                }
-                if (!missing.empty()) {
-                    if (j.round < cfg_.max_paper_retries) {
-                        spdlog::debug("[{}] {} papers missing from a reply (finish_reason {}); retrying them", cfg_.plugin,
-                                      missing.size(), answer->value("finish_reason", std::string()));
-                        st.push_abstract_batches(std::move(missing), j.round + 1);
-                    } else {
-                        for (const auto* p : missing) st.out.failed.push_back(p->id);
-                    }
-                }
-            }
+            apply(j, ids, answer, false);
             st.cv.notify_all();
         }
     };
 
-    std::vector<std::thread> threads;
-    // Every instance gets a worker even when the first queue is short: title batches turn
-    // into many abstract batches later.
-    for (auto& inst : instances_) threads.emplace_back(worker, std::ref(*inst));
-    for (auto& t : threads) t.join();
+    auto run_workers = [&] {
+        std::vector<std::thread> threads;
+        // Every instance gets a worker even when the first queue is short: title batches turn
+        // into many abstract batches later.
+        for (auto& inst : instances_) threads.emplace_back(worker, std::ref(*inst));
+        for (auto& t : threads) t.join();
+    };
+    run_workers();
+
+    if (cfg_.batch_mode && !st.stop && !st.kept.empty()) {
+        // The abstracts go to the Batch API at once; what it does not answer in time is
+        // scored now, by the workers, like papers a reply left out.
+        // In the day's order, not the title answers' arrival order: the same day makes the same
+        // batch, so a restart finds it by its key.
+        std::map<const paper*, std::size_t> position;
+        for (std::size_t i = 0; i < papers.size(); ++i) position[papers[i]] = i;
+        std::sort(st.kept.begin(), st.kept.end(), [&](const paper* a, const paper* b) { return position[a] < position[b]; });
+        std::vector<job> jobs;
+        std::vector<batch_request_entry> requests;
+        const auto size = batch_size_for(st.kept.size(), static_cast<int>(instances_.size()), cfg_.batch_size);
+        std::string all_prompts = cfg_.model + "\x1f" + cfg_.prompts.system;
+        for (std::size_t i = 0; i < st.kept.size(); i += size) {
+            job j{job_kind::abstracts, {st.kept.begin() + static_cast<long>(i), st.kept.begin() + static_cast<long>(std::min(st.kept.size(), i + size))}, 0};
+            requests.push_back({"r" + std::to_string(jobs.size()), cfg_.prompts.system, user_prompt(cfg_.prompts, profile.topics, j.papers)});
+            all_prompts += "\x1f" + requests.back().user;
+            jobs.push_back(std::move(j));
+        }
+        st.kept.clear();
+        auto run = run_llm_batch(*instances_.front(), state_, "llm-batch/" + stable_hash(all_prompts), requests, cfg_);
+        {
+            std::lock_guard lock(st.mutex);
+            for (std::size_t i = 0; i < jobs.size(); ++i) {
+                std::set<std::string> ids;
+                for (const auto* p : jobs[i].papers) ids.insert(p->id);
+                if (auto it = run.answers.find(requests[i].custom_id); it != run.answers.end()) {
+                    result<json> answer(boost::system::in_place_value, std::move(it->second));
+                    apply(jobs[i], ids, answer, true);
+                } else {
+                    st.queue.push_back(std::move(jobs[i]));
+                }
+            }
+            st.out.notes.push_back(run.note.empty() ? "Scored through the Batch API at half the price (" + std::to_string(requests.size()) +
+                                                          " requests" + (run.resumed ? ", resumed after a restart" : "") + ")."
+                                                    : run.note);
+        }
+        if (!st.queue.empty()) run_workers();
+    }
 
     if (st.config_problem) {
         auto e = *st.config_problem;

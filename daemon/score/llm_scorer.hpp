@@ -17,7 +17,8 @@ std::string llm_request_json(std::string_view system, std::string_view user, boo
 class llm_scorer final : public scorer {
 public:
     /// One worker per instance: `instances.size()` calls run in parallel.
-    llm_scorer(llm_config cfg, std::vector<std::unique_ptr<plugin_instance>> instances);
+    /// `state` (may be null) keeps a Batch API job across restarts (llm.mode "batch").
+    llm_scorer(llm_config cfg, std::vector<std::unique_ptr<plugin_instance>> instances, state_store* state = nullptr);
     ~llm_scorer() override;
 
     std::string model() const override { return cfg_.model; }
@@ -30,6 +31,8 @@ public:
     /// event is a note in the outcome, and `problem` says what the channels must tell. A model
     /// that refuses a configured parameter (400 unsupported_parameter) throws
     /// failure(errc::config_invalid) naming the key ("/llm/temperature: ...").
+    /// With llm.mode "batch" the abstracts (after a synchronous title pre-filter, which is
+    /// cheap and quick) go through run_llm_batch; what it leaves unanswered is scored as usual.
     scoring_outcome score(const profile_config& profile, std::span<const paper* const> papers) override;
     prompt_disclosure disclose(const profile_config& profile) const override;
 
@@ -37,6 +40,7 @@ private:
     struct state;
     llm_config cfg_;
     std::vector<std::unique_ptr<plugin_instance>> instances_;
+    state_store* state_ = nullptr;
 };
 
 }  // namespace paperboy

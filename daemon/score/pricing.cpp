@@ -10,11 +10,18 @@ std::optional<run_cost> compute_cost(const std::map<std::string, price>& prices,
     const auto it = prices.find(model);
     if (it == prices.end()) return std::nullopt;
     const auto& p = it->second;
-    const double cached = static_cast<double>(usage.cached_tokens);
-    const double uncached = static_cast<double>(usage.prompt_tokens - usage.cached_tokens);
-    run_cost c;
-    c.prompt_usd = (uncached * p.prompt_per_million + cached * p.cached_per_million.value_or(p.prompt_per_million)) / 1e6;
-    c.completion_usd = static_cast<double>(usage.completion_tokens) * p.completion_per_million / 1e6;
+    const auto at_list_price = [&](const token_usage& u) {
+        const double cached = static_cast<double>(u.cached_tokens);
+        const double uncached = static_cast<double>(u.prompt_tokens - u.cached_tokens);
+        run_cost c;
+        c.prompt_usd = (uncached * p.prompt_per_million + cached * p.cached_per_million.value_or(p.prompt_per_million)) / 1e6;
+        c.completion_usd = static_cast<double>(u.completion_tokens) * p.completion_per_million / 1e6;
+        return c;
+    };
+    auto c = at_list_price(usage);
+    const auto batch = at_list_price(usage.batch_part());
+    c.prompt_usd -= (1 - batch_price_factor) * batch.prompt_usd;
+    c.completion_usd -= (1 - batch_price_factor) * batch.completion_usd;
     return c;
 }
 

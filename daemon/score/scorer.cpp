@@ -52,7 +52,7 @@ std::unique_ptr<scorer> make_scorer(const llm_config& llm, const std::optional<s
                                     const std::filesystem::path& config_file, state_store* state) {
     if (llm.plugin == "offline") return std::make_unique<ranker_scorer>(state);
     if (llm.plugin == "replay") return std::make_unique<replay_scorer>(llm);
-    return std::make_unique<llm_scorer>(llm, llm_instances(llm, plugin_dir, config_file, llm.concurrency));
+    return std::make_unique<llm_scorer>(llm, llm_instances(llm, plugin_dir, config_file, llm.concurrency), state);
 }
 
 }  // namespace paperboy

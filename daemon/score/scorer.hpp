@@ -29,13 +29,22 @@ struct token_usage {
     long prompt_tokens = 0;        // including cached_tokens
     long completion_tokens = 0;
     long cached_tokens = 0;
+    // The part of the above bought through the Batch API (at batch_price_factor).
+    long batch_prompt_tokens = 0;
+    long batch_completion_tokens = 0;
+    long batch_cached_tokens = 0;
 
     token_usage& operator+=(const token_usage& o) {
         prompt_tokens += o.prompt_tokens;
         completion_tokens += o.completion_tokens;
         cached_tokens += o.cached_tokens;
+        batch_prompt_tokens += o.batch_prompt_tokens;
+        batch_completion_tokens += o.batch_completion_tokens;
+        batch_cached_tokens += o.batch_cached_tokens;
         return *this;
     }
+    /// The batch part alone, as a usage of its own.
+    token_usage batch_part() const { return {batch_prompt_tokens, batch_completion_tokens, batch_cached_tokens, 0, 0, 0}; }
 };
 
 struct scoring_outcome {

@@ -57,6 +57,8 @@ CREATE TABLE IF NOT EXISTS delivered_papers(
 CREATE TABLE IF NOT EXISTS library(
   profile TEXT NOT NULL, key TEXT NOT NULL, title TEXT NOT NULL, abstract TEXT NOT NULL, arxiv_id TEXT NOT NULL,
   source TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY(profile, key));
+CREATE TABLE IF NOT EXISTS llm_batches(
+  key TEXT PRIMARY KEY, batch_id TEXT NOT NULL, submitted_ms INTEGER NOT NULL, requests INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS votes(
   profile TEXT NOT NULL, paper_id TEXT NOT NULL, date TEXT NOT NULL, vote INTEGER NOT NULL CHECK(vote IN (-1, 1)),
   source TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY(profile, paper_id));

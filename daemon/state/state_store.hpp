@@ -99,6 +99,20 @@ public:
     /// Adds `spent` to what (date, profile, scorer) has cost so far and returns the new total.
     token_usage add_usage(day date, std::string_view profile, std::string_view scorer_key, const token_usage& spent);
 
+    /// A Batch API job in flight, by a key naming exactly what it scores (model, prompts):
+    /// a restart finds it and polls it again instead of paying for a second one.
+    struct llm_batch {
+        std::string batch_id;
+        std::int64_t submitted_ms = 0;
+        int requests = 0;
+    };
+    std::optional<llm_batch> find_llm_batch(std::string_view key);
+    void save_llm_batch(std::string_view key, const llm_batch& b);
+    /// A finished job stays: polling it again returns the same answers for free, so a crash
+    /// after the answers came and before the scores were saved costs nothing. Jobs submitted
+    /// before `older_than_ms` go (a batch runs at most 24 hours).
+    void purge_llm_batches(std::int64_t older_than_ms);
+
     std::int64_t begin_run(day date, std::string_view profile);
     void finish_run(const run_record& r);
 

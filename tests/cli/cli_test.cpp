@@ -296,6 +296,16 @@ TEST_CASE("run --estimate says what a day will cost without calling the model, w
     const auto check = run_paperboy("check --config " + q(cfg));
     CHECK(check.out.find("estimate: 2025-07-23 [golden]: " + std::to_string(static_cast<int>(calls)) + " calls") != std::string::npos);
 
+    // In batch mode the abstracts cost half: the title pre-filter stays at the list price.
+    const auto batch_cfg = write_config(dir, "file://" + test::golden_feed().string(),
+                                        {{"plugin", "openai"}, {"model", "gpt-4o"}, {"base_url", fake.base_url()}, {"api_key", "sk-test"}, {"mode", "batch"}});
+    const auto batch_est = run_paperboy("run --estimate --config " + q(batch_cfg) + " --date 2025-07-23").out;
+    CHECK(batch_est.find("abstracts); the abstracts through the Batch API, at half the price") != std::string::npos);
+    const auto batch_cost = std::stod(batch_est.substr(batch_est.find("cost:            about $") + 24));
+    CHECK(batch_cost > 0.5 * cost);
+    CHECK(batch_cost < 0.6 * cost);
+    write_config(dir, "file://" + test::golden_feed().string(), {{"plugin", "openai"}, {"model", "gpt-4o"}, {"base_url", fake.base_url()}, {"api_key", "sk-test"}});
+
     REQUIRE(run_paperboy("run --config " + q(cfg) + " --date 2025-07-23").exit_code == 0);
     const auto report = nlohmann::json::parse(read_file(dir / "out/golden/2025-07-23.json").value());
     CHECK(calls == fake.calls());

@@ -5,6 +5,7 @@
 #include "job/daily_run.hpp"
 #include "support/fake_openai.hpp"
 #include "support/fixtures.hpp"
+#include "support/scoring_fixtures.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -16,38 +17,11 @@ using test::scripted_response;
 
 namespace {
 
-const std::string secret_key = "sk-secret-test-key-0123456789";
-
-json golden_answers() { return json::parse(read_file(test::data_dir() / "days/2025-07-23/answers.json").value()); }
-
-struct day_papers {
-    feed f;
-    std::vector<const paper*> papers;  // scanned, without the author match, the first `n`
-};
-
-day_papers golden_papers(std::size_t n) {
-    day_papers d{parse_feed(read_file(test::golden_feed()).value()).value(), {}};
-    for (const auto* p : scan(d.f, {announce_type::new_submission, announce_type::cross_list})) {
-        if (p->id != "2507.16110" && d.papers.size() < n) d.papers.push_back(p);
-    }
-    return d;
-}
-
-config llm_config_for(const fake_openai& fake, json extra = json::object()) {
-    json llm{{"plugin", "openai"}, {"model", "gpt-4o"}, {"base_url", fake.base_url()}, {"api_key", secret_key},
-             {"concurrency", 1}, {"batch_size", 5}, {"title_filter", false}, {"retry_delay_ms", 10}, {"max_attempts", 3}};
-    llm.update(extra);
-    const json cfg{{"arxiv", {{"categories", {"cs.LG"}}}},
-                   {"profiles", {{{"name", "p"}, {"topics_file", (test::source_dir() / "config/prompts/topics.txt").string()}}}},
-                   {"llm", llm},
-                   {"plugin_dir", PAPERBOY_PLUGIN_BUILD_DIR}};
-    return parse_config(cfg.dump(), "/").value();
-}
-
-scoring_outcome score_with(const config& cfg, const std::vector<const paper*>& papers) {
-    auto scorer = make_scorer(cfg.llm, cfg.plugin_dir);
-    return scorer->score(cfg.profiles[0], papers);
-}
+using test::golden_answers;
+using test::golden_papers;
+using test::llm_config_for;
+using test::score_with;
+using test::secret_key;
 
 scripted_response error_response(unsigned status, const std::string& code, const std::string& message,
                                  std::vector<std::pair<std::string, std::string>> headers = {}) {

@@ -84,10 +84,14 @@ struct fake_http_server::impl {
 
     template <class Stream>
     bool handle_one(Stream& socket, beast::flat_buffer& buffer) {
-        http::request<http::string_body> req;
+        // Beast's default request limit is 1 MB; a Batch API upload of a big day is larger
+        // (the real service takes 200 MB).
+        http::request_parser<http::string_body> parser;
+        parser.body_limit(256u * 1024 * 1024);
         boost::system::error_code ec;
-        http::read(socket, buffer, req, ec);
+        http::read(socket, buffer, parser, ec);
         if (ec) return false;
+        auto req = parser.release();
         recorded_request rec{std::string(req.method_string()), std::string(req.target()), {}, req.body(),
                              std::chrono::steady_clock::now()};
         for (const auto& f : req) {

@@ -60,30 +60,22 @@ std::string fake_openai::answer_text(const openai_call& call) const {
     }
 }
 
-scripted_response fake_openai::handle(const recorded_request& req) {
-    openai_call call;
-    call.index = calls_++;
-    const int now = ++in_flight_;
-    for (int seen = max_in_flight_.load(); now > seen && !max_in_flight_.compare_exchange_weak(seen, now);) {
-    }
-    struct leave {
-        std::atomic<int>& n;
-        ~leave() { --n; }
-    } guard{in_flight_};
-
-    call.request = json::parse(req.body, nullptr, false);
+fake_openai::answered fake_openai::answer_request(const json& request, int index) {
+    answered a;
+    a.call.index = index;
+    a.call.request = request;
     std::string prompt;
-    if (call.request.is_object() && call.request.contains("messages")) {
-        for (const auto& m : call.request["messages"]) prompt += m.value("content", "");
+    if (request.is_object() && request.contains("messages") && request["messages"].is_array()) {
+        for (const auto& m : request["messages"]) {
+            if (m.is_object() && m.contains("content") && m["content"].is_string()) prompt += m["content"].get<std::string>();
+        }
     }
     static const std::regex id_line(R"(ArXiv ID: (\S+))");
     for (auto it = std::sregex_iterator(prompt.begin(), prompt.end(), id_line); it != std::sregex_iterator(); ++it) {
-        call.ids.push_back((*it)[1]);
+        a.call.ids.push_back((*it)[1]);
     }
-    call.titles_only = !call.ids.empty() && prompt.find("\nAbstract: ") == std::string::npos;
-
-    const long tokens = static_cast<long>((prompt.size() + 3) / 4);
-    long cached = 0;
+    a.call.titles_only = !a.call.ids.empty() && prompt.find("\nAbstract: ") == std::string::npos;
+    a.prompt = static_cast<long>((prompt.size() + 3) / 4);
     {
         std::lock_guard lock(mutex_);
         if (opts_.prefix_cache) {
@@ -95,16 +87,31 @@ scripted_response fake_openai::handle(const recorded_request& req) {
                 best = std::max(best, k);
             }
             const long shared = static_cast<long>(best / 4);
-            if (shared >= 1024) cached = shared / 128 * 128;
+            if (shared >= 1024) a.cached = shared / 128 * 128;
         }
         earlier_prompts_.push_back(prompt);
     }
+    a.content = answer_text(a.call);
+    a.completion = static_cast<long>(a.content.size() / 4);
+    return a;
+}
+
+scripted_response fake_openai::handle(const recorded_request& req) {
+    if (!req.target.ends_with("/chat/completions")) return handle_batch_api(req);
+    const int now = ++in_flight_;
+    for (int seen = max_in_flight_.load(); now > seen && !max_in_flight_.compare_exchange_weak(seen, now);) {
+    }
+    struct leave {
+        std::atomic<int>& n;
+        ~leave() { --n; }
+    } guard{in_flight_};
 
     // The reply is known before the wait, so the wait can depend on its length.
-    const auto planned = answer_text(call);
+    auto a = answer_request(json::parse(req.body, nullptr, false), calls_++);
+    const auto& call = a.call;
     auto wait = std::chrono::microseconds(opts_.delay);
     if (opts_.completion_tokens_per_second > 0) {
-        wait += std::chrono::microseconds(static_cast<long long>(static_cast<double>(planned.size() / 4) / opts_.completion_tokens_per_second * 1e6));
+        wait += std::chrono::microseconds(static_cast<long long>(static_cast<double>(a.completion) / opts_.completion_tokens_per_second * 1e6));
     }
     if (wait.count() > 0) std::this_thread::sleep_for(wait);
     model_micros_ += wait.count();
@@ -127,11 +134,10 @@ scripted_response fake_openai::handle(const recorded_request& req) {
     if (opts_.script) {
         if (auto scripted = opts_.script(call)) return *scripted;
     }
-    prompt_tokens_ += tokens;
-    cached_tokens_ += cached;
-    const auto& content = planned;
-    completion_tokens_ += static_cast<long>(content.size() / 4);
-    return {200, completion_body(content, tokens, static_cast<long>(content.size() / 4), cached, "stop", opts_.deepseek_usage),
+    prompt_tokens_ += a.prompt;
+    cached_tokens_ += a.cached;
+    completion_tokens_ += a.completion;
+    return {200, completion_body(a.content, a.prompt, a.completion, a.cached, "stop", opts_.deepseek_usage),
             {{"Content-Type", "application/json"}}};
 }
 

@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -40,6 +41,12 @@ public:
         std::set<std::string> title_drops;                   // ids the title pre-filter rules out
         /// Return a response to override the normal answer for this call.
         std::function<std::optional<scripted_response>(const openai_call&)> script;
+        /// The Batch API: each poll moves a batch one status on (validating, in_progress,
+        /// finalizing) to `batch_end`: "completed", "failed" (at validation), "expired" (the
+        /// first half of the requests answered, the rest in the error file) or "never" (stays
+        /// in_progress, until cancelled: then "cancelled" with nothing answered).
+        std::string batch_end = "completed";
+        std::set<std::string> batch_error_ids;  // custom_ids answered in the error file (a 500 each)
     };
 
     explicit fake_openai(options opts);
@@ -53,6 +60,17 @@ public:
     long prompt_tokens() const { return prompt_tokens_.load(); }
     long cached_tokens() const { return cached_tokens_.load(); }
     long completion_tokens() const { return completion_tokens_.load(); }
+    // The Batch API as seen by the fake.
+    void set_batch_end(std::string end) {
+        std::lock_guard lock(batch_mutex_);
+        opts_.batch_end = std::move(end);
+    }
+    int files_uploaded() const { return files_uploaded_.load(); }
+    int batches_created() const { return batches_created_.load(); }
+    int batch_polls() const { return batch_polls_.load(); }
+    int batches_cancelled() const { return batches_cancelled_.load(); }
+    long batch_prompt_tokens() const { return batch_prompt_tokens_.load(); }
+
     /// The model time of every answered call, summed (the delay and the token-rate time).
     double model_seconds() const { return static_cast<double>(model_micros_.load()) / 1e6; }
 
@@ -64,9 +82,30 @@ public:
 
 private:
     scripted_response handle(const recorded_request& req);
+    scripted_response handle_batch_api(const recorded_request& req);
+    // Usage and content of one chat completion request (no wait): the shared part of a
+    // synchronous call and a batch line.
+    struct answered {
+        long prompt = 0, cached = 0, completion = 0;
+        std::string content;
+        openai_call call;
+    };
+    answered answer_request(const nlohmann::json& request, int index);
+
+    struct batch {
+        std::string id, input_file, output_file, error_file;
+        int step = 0;  // 0 validating, 1 in_progress, 2 finalizing, 3 the end
+        bool cancel_requested = false;
+        std::string status = "validating";
+    };
+    std::map<std::string, std::string> files_;  // id -> content
+    std::map<std::string, batch> batches_;
+    std::atomic<int> files_uploaded_{0}, batches_created_{0}, batch_polls_{0}, batches_cancelled_{0};
+    std::atomic<long> batch_prompt_tokens_{0};
 
     options opts_;
     std::mutex mutex_;
+    std::mutex batch_mutex_;  // the Batch API state; taken before mutex_, never after
     std::vector<std::string> earlier_prompts_;
     std::atomic<long> completion_tokens_{0};
     std::atomic<long long> model_micros_{0};

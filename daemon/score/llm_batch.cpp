@@ -1,0 +1,135 @@
+#include "score/llm_batch.hpp"
+
+#include "core/dates.hpp"
+#include "state/state_store.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <thread>
+
+namespace paperboy {
+using nlohmann::json;
+
+std::chrono::milliseconds batch_poll_wait(int polls_done, std::chrono::milliseconds first) {
+    if (polls_done < 3) return first;
+    const int doublings = std::min(2, (polls_done - 3) / 3 + 1);
+    return first * (1 << doublings);
+}
+
+bool batch_overdue(std::int64_t submitted_ms, std::chrono::seconds max_wait, std::int64_t now_ms) {
+    return now_ms - submitted_ms >= std::chrono::duration_cast<std::chrono::milliseconds>(max_wait).count();
+}
+
+namespace {
+
+std::int64_t now_ms() { return unix_ms(std::chrono::system_clock::now()); }
+
+struct call_answer {
+    bool ok = false;
+    bool transient = false;
+    json answer;
+    std::string message;
+};
+
+call_answer call(plugin_instance& inst, const json& request) {
+    const auto r = inst.call(request.dump(-1, ' ', false, json::error_handler_t::replace));
+    call_answer a;
+    if (r.status == PB_OK) {
+        a.answer = json::parse(r.output, nullptr, false);
+        a.ok = a.answer.is_object();
+        if (!a.ok) a.message = "the plugin's answer is not JSON";
+        a.transient = true;
+        return a;
+    }
+    a.transient = r.status == PB_TRANSIENT;
+    a.message = r.message;
+    return a;
+}
+
+}  // namespace
+
+batch_run run_llm_batch(plugin_instance& inst, state_store* state, const std::string& key, const std::vector<batch_request_entry>& requests,
+                        const llm_config& cfg) {
+    batch_run out;
+    const auto total = requests.size();
+    std::optional<state_store::llm_batch> job;
+    if (state) job = state->find_llm_batch(key);
+    if (job) {
+        out.resumed = true;
+        spdlog::info("[{}] resuming batch {} of {} requests", cfg.plugin, job->batch_id, job->requests);
+    } else {
+        json submit{{"schema", 1}, {"kind", "batch_submit"}, {"requests", json::array()}};
+        for (const auto& r : requests) submit["requests"].push_back({{"custom_id", r.custom_id}, {"system", r.system}, {"user", r.user}});
+        call_answer a;
+        for (int attempt = 1; attempt <= cfg.max_attempts; ++attempt) {
+            a = call(inst, submit);
+            if (a.ok || !a.transient) break;
+            std::this_thread::sleep_for(cfg.retry_delay * attempt);
+        }
+        const auto id = a.ok ? a.answer.value("batch_id", std::string()) : std::string();
+        if (id.empty()) {
+            out.note = "The Batch API refused the batch (" + (a.ok ? std::string("no batch id") : a.message) + "); the papers were scored at the normal price.";
+            spdlog::warn("[{}] {}", cfg.plugin, out.note);
+            return out;
+        }
+        job = state_store::llm_batch{id, now_ms(), static_cast<int>(total)};
+        if (state) {
+            state->purge_llm_batches(now_ms() - 48LL * 3600 * 1000);
+            state->save_llm_batch(key, *job);
+        }
+        spdlog::info("[{}] submitted batch {} ({} requests); polling up to {} min", cfg.plugin, id, total, cfg.batch_max_wait.count() / 60);
+    }
+    out.batch_id = job->batch_id;
+
+    bool cancelled = false;
+    int failures = 0;
+    std::string status, error;
+    for (int polls = 0;; ++polls) {
+        if (!cancelled && batch_overdue(job->submitted_ms, cfg.batch_max_wait, now_ms())) {
+            // Out of time: cancel, then take what it finished (a cancelled batch returns it).
+            const auto c = call(inst, {{"schema", 1}, {"kind", "batch_cancel"}, {"batch_id", job->batch_id}});
+            spdlog::warn("[{}] batch {} not done after {} min; cancelled ({})", cfg.plugin, job->batch_id, cfg.batch_max_wait.count() / 60,
+                         c.ok ? c.answer.value("status", std::string()) : c.message);
+            cancelled = true;
+            polls = 0;
+        }
+        const auto p = call(inst, {{"schema", 1}, {"kind", "batch_poll"}, {"batch_id", job->batch_id}});
+        if (!p.ok) {
+            // A poll that fails repeatedly (or for good) ends the wait: the rest is scored now.
+            if (!p.transient || ++failures >= cfg.max_attempts || (cancelled && polls >= 10)) {
+                error = p.message;
+                break;
+            }
+        } else {
+            failures = 0;
+            status = p.answer.value("status", std::string());
+            if (p.answer.value("finished", false)) {
+                error = p.answer.value("error", std::string());
+                if (p.answer.contains("results") && p.answer["results"].is_array()) {
+                    for (const auto& r : p.answer["results"]) {
+                        if (!r.is_object() || r.contains("error")) continue;
+                        const auto id = r.value("custom_id", std::string());
+                        if (std::any_of(requests.begin(), requests.end(), [&](const auto& q) { return q.custom_id == id; })) out.answers[id] = r;
+                    }
+                }
+                break;
+            }
+            if (cancelled && polls >= 10) break;  // a cancel that never settles: stop waiting
+        }
+        std::this_thread::sleep_for(cancelled ? std::min(cfg.batch_poll, std::chrono::milliseconds(5'000)) : batch_poll_wait(polls, cfg.batch_poll));
+    }
+
+    const auto answered = out.answers.size();
+    if (answered < total) {
+        out.note = "The Batch API answered " + std::to_string(answered) + " of " + std::to_string(total) + " requests (batch " +
+                   (status.empty() ? std::string("unreachable") : status) + (error.empty() ? "" : ": " + error) +
+                   "); the rest were scored at the normal price.";
+        spdlog::warn("[{}] {}", cfg.plugin, out.note);
+    } else {
+        spdlog::info("[{}] batch {} completed: {} requests answered", cfg.plugin, job->batch_id, answered);
+    }
+    return out;
+}
+
+}  // namespace paperboy

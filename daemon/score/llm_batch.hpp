@@ -1,0 +1,50 @@
+// Scoring through a provider's Batch API (llm.mode "batch"; protocols.md 2.6): submit every
+// request at once, poll until the batch ends or llm.batch_max_wait passes, then cancel it.
+// What the batch did not answer is the caller's to score synchronously, so a slow batch
+// delays the digest by at most batch_max_wait and never loses a paper. The job lives in the
+// state database while it runs: a restart polls the same batch instead of paying twice.
+#pragma once
+
+#include "config/config.hpp"
+#include "plugin/loader.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace paperboy {
+
+class state_store;
+
+/// The wait before poll number `polls_done` + 1: `first` for the first three polls, then
+/// doubling up to 4 x `first` (batches take minutes to hours: no need to ask every second).
+std::chrono::milliseconds batch_poll_wait(int polls_done, std::chrono::milliseconds first);
+
+/// Whether a batch submitted at `submitted_ms` has run out of time at `now_ms`.
+bool batch_overdue(std::int64_t submitted_ms, std::chrono::seconds max_wait, std::int64_t now_ms);
+
+struct batch_request_entry {
+    std::string custom_id;
+    std::string system;
+    std::string user;
+};
+
+struct batch_run {
+    std::map<std::string, nlohmann::json> answers;  // custom_id -> the plugin's answer (content, usage)
+    std::string note;      // what happened, for the report ("the batch expired: 3 of 40 requests ...")
+    bool resumed = false;  // an earlier process had submitted it
+    std::string batch_id;
+};
+
+/// Runs `requests` as one batch through `inst` (an LLM plugin speaking the batch kinds).
+/// `key` names the job (a hash of the model and every prompt); `state` may be null (nothing
+/// to resume then). Never throws for the provider: a batch that cannot be submitted, fails,
+/// expires or runs over time returns the answers it has, and a note.
+batch_run run_llm_batch(plugin_instance& inst, state_store* state, const std::string& key, const std::vector<batch_request_entry>& requests,
+                        const llm_config& cfg);
+
+}  // namespace paperboy

@@ -1,0 +1,160 @@
+// llm.mode "batch" against the fake's Batch API: the happy path at half the price, each way a
+// batch can end short (expired, failed, error lines, over time), and a restart mid-poll.
+#include "score/llm_batch.hpp"
+#include "score/pricing.hpp"
+#include "state/state_store.hpp"
+#include "support/child_process.hpp"
+#include "support/process.hpp"
+#include "support/scoring_fixtures.hpp"
+#include "support/temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <thread>
+
+using namespace paperboy;
+using namespace std::chrono_literals;
+using nlohmann::json;
+using test::fake_openai;
+
+namespace {
+
+const json batch_settings{{"mode", "batch"}, {"batch_poll_seconds", 0.01}};
+
+int chat_calls(const fake_openai& fake) {
+    int n = 0;
+    for (const auto& r : fake.requests()) n += r.target == "/v1/chat/completions";
+    return n;
+}
+
+void check_all_scored(const scoring_outcome& out, const test::day_papers& day) {
+    CHECK(out.failed.empty());
+    const auto answers = test::golden_answers();
+    for (const auto* p : day.papers) {
+        INFO(p->id);
+        REQUIRE(out.scores.contains(p->id));
+        CHECK(out.scores.at(p->id).relevance == answers[p->id]["RELEVANCE"].get<int>());
+    }
+}
+
+}  // namespace
+
+TEST_CASE("batch mode: the abstracts go to the Batch API in one upload, are polled to completion, and cost half") {
+    fake_openai fake({.answers = test::golden_answers(), .prefix_cache = true});
+    const auto day = test::golden_papers(40);
+    const auto out = test::score_with(test::llm_config_for(fake, batch_settings), day.papers);
+    check_all_scored(out, day);
+    CHECK(fake.files_uploaded() == 1);
+    CHECK(fake.batches_created() == 1);
+    CHECK(fake.batch_polls() == 3);  // in_progress, finalizing, completed
+    CHECK(chat_calls(fake) == 0);
+    CHECK(out.usage.prompt_tokens == fake.prompt_tokens());
+    CHECK(out.usage.batch_prompt_tokens == out.usage.prompt_tokens);
+    const auto prices = default_prices();
+    token_usage list = out.usage;
+    list.batch_prompt_tokens = list.batch_completion_tokens = list.batch_cached_tokens = 0;
+    CHECK(compute_cost(prices, "gpt-4o", out.usage)->total_usd() == Approx(compute_cost(prices, "gpt-4o", list)->total_usd() * batch_price_factor));
+    REQUIRE(out.notes.size() == 1);
+    CHECK(out.notes[0] == "Scored through the Batch API at half the price (8 requests).");
+
+    // The upload: multipart, purpose=batch, one chat-completion request per line with a unique custom_id.
+    const auto upload = fake.requests().front();
+    CHECK(upload.target == "/v1/files");
+    CHECK(upload.headers.at("authorization") == "Bearer " + test::secret_key);
+    CHECK(upload.headers.at("content-type").starts_with("multipart/form-data; boundary="));
+    CHECK(upload.body.find("\"custom_id\":\"r7\"") != std::string::npos);
+    CHECK(upload.body.find("\"url\":\"/v1/chat/completions\"") != std::string::npos);
+}
+
+TEST_CASE("batch mode: an expired batch's answers are used and the rest is scored now, and the note says so") {
+    fake_openai fake({.answers = test::golden_answers(), .batch_end = "expired"});
+    const auto day = test::golden_papers(40);
+    const auto out = test::score_with(test::llm_config_for(fake, batch_settings), day.papers);
+    check_all_scored(out, day);
+    CHECK(chat_calls(fake) == 4);
+    CHECK(out.usage.batch_prompt_tokens > 0);
+    CHECK(out.usage.batch_prompt_tokens < out.usage.prompt_tokens);
+    REQUIRE(out.notes.size() == 1);
+    CHECK(out.notes[0] == "The Batch API answered 4 of 8 requests (batch expired); the rest were scored at the normal price.");
+    CHECK(out.problem.empty());  // every paper was scored: the digest is complete
+}
+
+TEST_CASE("batch mode: a batch that fails validation, or lines in its error file, are scored synchronously") {
+    const auto day = test::golden_papers(40);
+    SECTION("failed") {
+        fake_openai fake({.answers = test::golden_answers(), .batch_end = "failed"});
+        const auto out = test::score_with(test::llm_config_for(fake, batch_settings), day.papers);
+        check_all_scored(out, day);
+        CHECK(chat_calls(fake) == 8);
+        CHECK(out.notes.at(0) == "The Batch API answered 0 of 8 requests (batch failed: The batch failed validation.); the rest were scored at the normal price.");
+    }
+    SECTION("error lines") {
+        fake_openai fake({.answers = test::golden_answers(), .batch_error_ids = {"r0", "r5"}});
+        const auto out = test::score_with(test::llm_config_for(fake, batch_settings), day.papers);
+        check_all_scored(out, day);
+        CHECK(chat_calls(fake) == 2);
+    }
+}
+
+TEST_CASE("batch mode: a batch not done within batch_max_wait is cancelled and its papers are scored now") {
+    fake_openai fake({.answers = test::golden_answers(), .batch_end = "never"});
+    const auto day = test::golden_papers(20);
+    auto settings = batch_settings;
+    settings["batch_max_wait_minutes"] = 0.005;  // 0.3 s
+    const auto start = std::chrono::steady_clock::now();
+    const auto out = test::score_with(test::llm_config_for(fake, settings), day.papers);
+    CHECK(std::chrono::steady_clock::now() - start < 5s);
+    check_all_scored(out, day);
+    CHECK(fake.batches_cancelled() == 1);
+    CHECK(chat_calls(fake) == 4);
+    CHECK(out.notes.at(0) == "The Batch API answered 0 of 4 requests (batch cancelled); the rest were scored at the normal price.");
+}
+
+TEST_CASE("batch mode: a run killed while it polls resumes the same batch on restart and pays once") {
+    fake_openai fake({.answers = test::golden_answers(), .prefix_cache = true, .batch_end = "never"});
+    test::temp_dir dir;
+    const json cfg{
+        {"arxiv", {{"categories", {"cs.LG", "cs.AI"}}, {"feed_url", "file://" + test::golden_feed().string()}}},
+        {"profiles", {{{"name", "golden"}, {"topics_file", (test::source_dir() / "config/prompts/topics.txt").string()}, {"authors", {"Yoshua Bengio"}}}}},
+        {"llm", {{"plugin", "openai"}, {"model", "gpt-4o"}, {"base_url", fake.base_url()}, {"concurrency", 4}, {"retry_delay_ms", 10},
+                 {"mode", "batch"}, {"batch_poll_seconds", 0.05}}},
+        {"plugin_dir", PAPERBOY_PLUGIN_BUILD_DIR},
+        {"output", {{"dir", (dir / "out").string()}}},
+        {"state", {{"path", (dir / "state.db").string()}}},
+    };
+    REQUIRE(write_file_atomic(dir / "paperboy.json", cfg.dump(2)).has_value());
+    {
+        test::child_process run({test::paperboy_binary().string(), "run", "--config", (dir / "paperboy.json").string(), "--date", "2025-07-23"}, {},
+                                (dir / "first.log").string());
+        const auto deadline = std::chrono::steady_clock::now() + 20s;
+        while (fake.batch_polls() < 3 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(10ms);
+        REQUIRE(fake.batch_polls() >= 3);
+        run.signal(SIGKILL);
+        CHECK(run.wait() == 128 + SIGKILL);
+    }
+    CHECK(fake.batches_created() == 1);
+    CHECK_FALSE(std::filesystem::exists(dir / "out/golden/2025-07-23.md"));
+
+    fake.set_batch_end("completed");
+    const auto second = test::run_paperboy("run -v --config '" + (dir / "paperboy.json").string() + "' --date 2025-07-23");
+    INFO(second.err);
+    REQUIRE(second.exit_code == 0);
+    CHECK(second.err.find("resuming batch batch_1") != std::string::npos);
+    CHECK(fake.files_uploaded() == 1);
+    CHECK(fake.batches_created() == 1);
+    const auto report = json::parse(read_file(dir / "out/golden/2025-07-23.json").value());
+    std::vector<std::string> ids;
+    for (const auto& p : report["papers"]) ids.push_back(p["id"]);
+    CHECK(ids == test::expected_golden_order());
+    CHECK(read_file(dir / "out/golden/2025-07-23.md").value().find("Scored through the Batch API at half the price") != std::string::npos);
+}
+
+TEST_CASE("batch mode: polls start at batch_poll_seconds and slow to four times that, and the wait is measured from submission") {
+    CHECK(batch_poll_wait(0, 30s) == 30s);
+    CHECK(batch_poll_wait(2, 30s) == 30s);
+    CHECK(batch_poll_wait(3, 30s) == 60s);
+    CHECK(batch_poll_wait(6, 30s) == 120s);
+    CHECK(batch_poll_wait(100, 30s) == 120s);
+    CHECK_FALSE(batch_overdue(1'000, 60s, 60'999));
+    CHECK(batch_overdue(1'000, 60s, 61'000));
+}
