@@ -115,11 +115,17 @@ void read_llm(object_reader r, llm_config& l) {
     l.prompts.criteria = r.string("criteria").value_or(std::string(builtin_prompts::criteria));
     l.prompts.instructions = r.string("instructions").value_or(std::string(builtin_prompts::instructions));
     l.prompts.title_instructions = r.string("title_instructions").value_or(std::string(builtin_prompts::title_instructions));
+    if (auto n = r.integer("prompt_authors", 0, 50)) l.prompts.authors = static_cast<int>(*n);
     if (auto n = r.integer("concurrency", 1, 64)) l.concurrency = static_cast<int>(*n);
     if (auto n = r.integer("batch_size", 0, 100)) l.batch_size = static_cast<int>(*n);
     if (const auto* t = r.find("title_filter")) {
         if (!t->is_boolean()) fail(r.at("title_filter"), std::string("expected true or false, got ") + t->type_name());
         l.title_filter = t->get<bool>();
+    }
+    if (auto m = r.string("title_model")) {
+        if (builtin_scorer(l.plugin)) fail(r.at("title_model"), "the title pre-filter is a language model's; the built-in scorers have none");
+        if (m->empty() || m->size() > 200 || m->find_first_of(" \t\r\n\"") != std::string::npos) fail(r.at("title_model"), "expected a model id such as \"gpt-4o-mini\"");
+        l.title_model = *m;
     }
     if (auto n = r.integer("title_batch_size", 0, 500)) l.title_batch_size = static_cast<int>(*n);
     if (auto c = r.number("max_cost_usd", 0)) l.max_cost_usd = *c;

@@ -43,6 +43,7 @@ struct prompt_config {
     std::string criteria;           // "criteria" / "criteria_file"
     std::string instructions;       // "instructions" / "instructions_file"
     std::string title_instructions; // "title_instructions" / "title_instructions_file"
+    int authors = 0;                // "prompt_authors": names per paper the model sees (0: none)
 };
 
 struct price {
@@ -77,6 +78,7 @@ struct llm_config {
     int concurrency = 8;                       // model calls in flight at once
     int batch_size = 0;                        // papers per scoring call; 0: batch_size_for the day
     bool title_filter = true;                  // drop clearly irrelevant titles first (cheap pass)
+    std::string title_model;                   // a cheaper model for the title pre-filter; "": llm.model
     int title_batch_size = 0;                  // titles per pre-filter call; 0: title_batch_size_for the day
     std::optional<double> max_cost_usd;        // stop scoring when a run has spent this much
     scoring_failure_policy on_failure = scoring_failure_policy::hold;  // "on_failure"; "fallback": "offline" is the old name

@@ -23,9 +23,10 @@ namespace paperboy {
 using nlohmann::json;
 using std::chrono::milliseconds;
 
-std::string llm_request_json(std::string_view system, std::string_view user, bool structured) {
-    return json{{"schema", 1}, {"system", system}, {"user", user}, {"structured", structured}}.dump(
-        -1, ' ', false, json::error_handler_t::replace);
+std::string llm_request_json(std::string_view system, std::string_view user, bool structured, std::string_view model) {
+    json r{{"schema", 1}, {"system", system}, {"user", user}, {"structured", structured}};
+    if (!model.empty()) r["model"] = model;
+    return r.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 namespace {
@@ -76,8 +77,9 @@ llm_scorer::~llm_scorer() = default;
 std::string llm_scorer::cache_key(const profile_config& profile) const {
     return "llm/" + cfg_.plugin + "/" + cfg_.model + "/" +
            stable_hash(cfg_.prompts.system + "\x1f" + user_prompt_template(cfg_.prompts, profile.topics) +
-                       (cfg_.title_filter ? "\x1f" + cfg_.prompts.title_instructions : std::string()) +
-                       (cfg_.plugin_settings.value("structured_output", false) ? "\x1fstructured" : ""));
+                       (cfg_.title_filter ? "\x1f" + cfg_.prompts.title_instructions + cfg_.title_model : std::string()) +
+                       (cfg_.plugin_settings.value("structured_output", false) ? "\x1fstructured" : "") +
+                       (cfg_.prompts.authors > 0 ? "\x1f" "authors " + std::to_string(cfg_.prompts.authors) : std::string()));
 }
 
 prompt_disclosure llm_scorer::disclose(const profile_config& profile) const {
@@ -102,8 +104,8 @@ scoring_outcome llm_scorer::score(const profile_config& profile, std::span<const
     }
 
     // One model call with retries; returns the plugin's answer or the final error.
-    auto call_model = [&](plugin_instance& inst, const std::string& system, const std::string& user) -> result<json> {
-        const auto request = llm_request_json(system, user, false);
+    auto call_model = [&](plugin_instance& inst, const std::string& system, const std::string& user, const std::string& model) -> result<json> {
+        const auto request = llm_request_json(system, user, false, model);
         for (int attempt = 1;; ++attempt) {
             auto r = inst.call(request);
             if (r.status == PB_OK) {
@@ -126,7 +128,7 @@ scoring_outcome llm_scorer::score(const profile_config& profile, std::span<const
         }
     };
 
-    auto account = [&](const json& answer, bool batch) {
+    auto account = [&](const json& answer, bool batch, bool by_title_model) {
         token_usage u;
         if (answer.contains("usage") && answer["usage"].is_object()) {
             const auto& j = answer["usage"];
@@ -135,8 +137,9 @@ scoring_outcome llm_scorer::score(const profile_config& profile, std::span<const
             u.cached_tokens = j.value("cached_tokens", 0L);
         }
         if (batch) u = {u.prompt_tokens, u.completion_tokens, u.cached_tokens, u.prompt_tokens, u.completion_tokens, u.cached_tokens};
+        if (by_title_model) u = {u.prompt_tokens, u.completion_tokens, u.cached_tokens, 0, 0, 0, u.prompt_tokens, u.completion_tokens, u.cached_tokens};
         st.out.usage += u;
-        if (const auto cost = compute_cost(cfg_.prices, cfg_.model, u)) st.spent_usd += cost->total_usd();
+        if (const auto cost = compute_cost(cfg_.prices, cfg_.model, u, cfg_.title_model)) st.spent_usd += cost->total_usd();
         if (cfg_.max_cost_usd && st.spent_usd >= *cfg_.max_cost_usd && !st.stop) {
             st.stop = true;
             st.stop_reason = "Scoring stopped at the cost cap (" + format_usd(*cfg_.max_cost_usd) + ")";
@@ -164,7 +167,7 @@ scoring_outcome llm_scorer::score(const profile_config& profile, std::span<const
             st.cv.notify_all();
             return;
         }
-        account(*answer, batch);
+        account(*answer, batch, j.kind == job_kind::titles && !cfg_.title_model.empty());
         const auto content = answer->value("content", std::string());
         if (j.kind == job_kind::titles) {
             const auto dropped = parse_id_list_reply(content, ids);
@@ -222,7 +225,7 @@ scoring_outcome llm_scorer::score(const profile_config& profile, std::span<const
             for (const auto* p : j.papers) ids.insert(p->id);
             const auto user = j.kind == job_kind::titles ? title_prompt(cfg_.prompts, profile.topics, j.papers)
                                                          : user_prompt(cfg_.prompts, profile.topics, j.papers);
-            auto answer = call_model(inst, cfg_.prompts.system, user);
+            auto answer = call_model(inst, cfg_.prompts.system, user, j.kind == job_kind::titles ? cfg_.title_model : std::string());
 
             std::lock_guard lock(st.mutex);
             --st.in_flight;

@@ -11,8 +11,9 @@
 
 namespace paperboy {
 
-/// The request a plugin gets for one call (schema 1).
-std::string llm_request_json(std::string_view system, std::string_view user, bool structured);
+/// The request a plugin gets for one call (schema 1); a non-empty `model` (llm.title_model)
+/// replaces the plugin's configured one for this call.
+std::string llm_request_json(std::string_view system, std::string_view user, bool structured, std::string_view model = {});
 
 class llm_scorer final : public scorer {
 public:

@@ -6,7 +6,19 @@
 namespace paperboy {
 
 std::optional<run_cost> compute_cost(const std::map<std::string, price>& prices, const std::string& model,
-                                     const token_usage& usage) {
+                                     const token_usage& usage, const std::string& title_model) {
+    const auto title = usage.title_part();
+    if (!title_model.empty() && title_model != model && (title.prompt_tokens > 0 || title.completion_tokens > 0)) {
+        auto rest = usage;
+        rest.prompt_tokens -= title.prompt_tokens;
+        rest.completion_tokens -= title.completion_tokens;
+        rest.cached_tokens -= title.cached_tokens;
+        rest.title_prompt_tokens = rest.title_completion_tokens = rest.title_cached_tokens = 0;
+        const auto main = compute_cost(prices, model, rest);
+        const auto titles = compute_cost(prices, title_model, title);
+        if (!main || !titles) return std::nullopt;
+        return run_cost{main->prompt_usd + titles->prompt_usd, main->completion_usd + titles->completion_usd};
+    }
     const auto it = prices.find(model);
     if (it == prices.end()) return std::nullopt;
     const auto& p = it->second;

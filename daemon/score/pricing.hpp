@@ -18,8 +18,10 @@ struct run_cost {
 
 /// The cost of `usage` with `model`'s price from `prices`; nullopt when the model has no
 /// price (the report then says "unknown" rather than a made-up $0.00).
+/// The batch part costs batch_price_factor of the list price; the title part is priced at
+/// `title_model` (llm.title_model; nullopt too when it has no price).
 std::optional<run_cost> compute_cost(const std::map<std::string, price>& prices, const std::string& model,
-                                     const token_usage& usage);
+                                     const token_usage& usage, const std::string& title_model = {});
 
 /// A warning when `model` is past, or within 30 days of, its provider's announced API
 /// shutdown (price::shutdown): "OpenAI shuts gpt-5 down on 2026-12-11, in 10 days: ...".

@@ -16,7 +16,7 @@ std::string user_prompt_template(const prompt_config& prompts, std::string_view 
     return out;
 }
 
-std::string prompt_paper_entry(const paper& p) {
+std::string prompt_paper_entry(const paper& p, int max_authors) {
     constexpr std::size_t abstract_cutoff = 4000;
     std::string_view abstract = p.abstract;
     if (abstract.size() > abstract_cutoff) {
@@ -25,20 +25,21 @@ std::string prompt_paper_entry(const paper& p) {
         abstract = abstract.substr(0, cut);
     }
     std::string authors;
-    const auto shown = p.authors.size() > max_prompt_authors + 1 ? max_prompt_authors : p.authors.size();
-    for (std::size_t i = 0; i < shown; ++i) {
-        if (!authors.empty()) authors += ", ";
-        authors += p.authors[i];
+    if (max_authors > 0 && !p.authors.empty()) {
+        const auto limit = static_cast<std::size_t>(max_authors);
+        const auto shown = p.authors.size() > limit + 1 ? limit : p.authors.size();
+        for (std::size_t i = 0; i < shown; ++i) authors += (i == 0 ? "" : ", ") + p.authors[i];
+        if (shown < p.authors.size()) authors += " et al.";
+        authors = "\nAuthors: " + authors;
     }
-    if (shown < p.authors.size()) authors += " et al.";
-    return "ArXiv ID: " + p.id + "\nTitle: " + p.title + "\nAuthors: " + authors + "\nAbstract: " + std::string(abstract);
+    return "ArXiv ID: " + p.id + "\nTitle: " + p.title + authors + "\nAbstract: " + std::string(abstract);
 }
 
 std::string user_prompt(const prompt_config& prompts, std::string_view topics, std::span<const paper* const> papers) {
     std::string list;
     for (const auto* p : papers) {
         if (!list.empty()) list += "\n\n";
-        list += prompt_paper_entry(*p);
+        list += prompt_paper_entry(*p, prompts.authors);
     }
     auto tmpl = user_prompt_template(prompts, topics);
     const auto pos = tmpl.find(paper_list_placeholder);

@@ -16,12 +16,12 @@ inline constexpr std::string_view paper_list_placeholder = "[PAPER LIST HERE]";
 /// topics, criteria, "## Papers", the placeholder and the instructions, joined by blank lines.
 std::string user_prompt_template(const prompt_config& prompts, std::string_view topics);
 
-/// One paper as the model sees it: "ArXiv ID: ...\nTitle: ...\nAuthors: a, b\nAbstract: ..."
-/// (abstract cut at 4,000 bytes on a UTF-8 boundary; more than `max_prompt_authors` authors
-/// become the first ones and "et al.": a long collaboration list says nothing about the topic
-/// and was a tenth of some prompts).
-inline constexpr std::size_t max_prompt_authors = 4;
-std::string prompt_paper_entry(const paper& p);
+/// One paper as the model sees it: "ArXiv ID: ...\nTitle: ...\nAbstract: ..." (abstract cut at
+/// 4,000 bytes on a UTF-8 boundary). With `authors` > 0 (llm.prompt_authors) an "Authors:" line
+/// too, more than `authors` + 1 names becoming the first ones and "et al.". By default the model
+/// sees no names: it judges relevance and novelty from the text, paperboy itself matches the
+/// authors a profile follows, and the names were 3% of a day's prompt tokens.
+std::string prompt_paper_entry(const paper& p, int authors = 0);
 
 /// The title pre-filter's prompt: the topics and criteria (the same opening as the abstract
 /// prompt, so the provider's prompt cache serves it to both passes), "## Papers",

@@ -33,6 +33,10 @@ struct token_usage {
     long batch_prompt_tokens = 0;
     long batch_completion_tokens = 0;
     long batch_cached_tokens = 0;
+    // The part of the above spent by llm.title_model on the title pre-filter (at its price).
+    long title_prompt_tokens = 0;
+    long title_completion_tokens = 0;
+    long title_cached_tokens = 0;
 
     token_usage& operator+=(const token_usage& o) {
         prompt_tokens += o.prompt_tokens;
@@ -41,10 +45,15 @@ struct token_usage {
         batch_prompt_tokens += o.batch_prompt_tokens;
         batch_completion_tokens += o.batch_completion_tokens;
         batch_cached_tokens += o.batch_cached_tokens;
+        title_prompt_tokens += o.title_prompt_tokens;
+        title_completion_tokens += o.title_completion_tokens;
+        title_cached_tokens += o.title_cached_tokens;
         return *this;
     }
     /// The batch part alone, as a usage of its own.
-    token_usage batch_part() const { return {batch_prompt_tokens, batch_completion_tokens, batch_cached_tokens, 0, 0, 0}; }
+    token_usage batch_part() const { return {batch_prompt_tokens, batch_completion_tokens, batch_cached_tokens}; }
+    /// The title model's part alone.
+    token_usage title_part() const { return {title_prompt_tokens, title_completion_tokens, title_cached_tokens}; }
 };
 
 struct scoring_outcome {

@@ -127,19 +127,21 @@ void state_store::save_scores(std::string_view scorer_key, std::span<const paper
 
 token_usage state_store::add_usage(day date, std::string_view profile, std::string_view scorer_key,
                                    const token_usage& spent) {
-    // The Batch API's share is kept in a row of its own (key + "/batch"): it is priced apart.
     sqlite::transaction tx(db_);
     auto up = db_.prepare(
         "INSERT INTO usage(date, profile, scorer_key, prompt_tokens, completion_tokens, cached_tokens) VALUES(?, ?, ?, ?, ?, ?) "
         "ON CONFLICT(date, profile, scorer_key) DO UPDATE SET prompt_tokens = prompt_tokens + excluded.prompt_tokens, "
         "completion_tokens = completion_tokens + excluded.completion_tokens, cached_tokens = cached_tokens + excluded.cached_tokens");
     auto q = db_.prepare("SELECT prompt_tokens, completion_tokens, cached_tokens FROM usage WHERE date = ? AND profile = ? AND scorer_key = ?");
+    // Three rows: the main model at list price, its Batch API part, and the title model's part.
     const auto batch = spent.batch_part();
-    const token_usage sync{spent.prompt_tokens - batch.prompt_tokens, spent.completion_tokens - batch.completion_tokens,
-                           spent.cached_tokens - batch.cached_tokens};
-    const std::string batch_key = std::string(scorer_key) + "/batch";
+    const auto title = spent.title_part();
+    const token_usage sync{spent.prompt_tokens - batch.prompt_tokens - title.prompt_tokens,
+                           spent.completion_tokens - batch.completion_tokens - title.completion_tokens,
+                           spent.cached_tokens - batch.cached_tokens - title.cached_tokens};
+    const std::string batch_key = std::string(scorer_key) + "/batch", title_key = std::string(scorer_key) + "/title";
     token_usage total;
-    for (const auto& [key, part] : {std::pair<std::string_view, const token_usage&>{scorer_key, sync}, {batch_key, batch}}) {
+    for (const auto& [key, part] : {std::pair<std::string_view, const token_usage&>{scorer_key, sync}, {batch_key, batch}, {title_key, title}}) {
         if (key == scorer_key || part.prompt_tokens > 0 || part.completion_tokens > 0) {
             up.bind(1, date_key(date)).bind(2, profile).bind(3, key);
             up.bind(4, static_cast<std::int64_t>(part.prompt_tokens)).bind(5, static_cast<std::int64_t>(part.completion_tokens));
@@ -147,9 +149,10 @@ token_usage state_store::add_usage(day date, std::string_view profile, std::stri
         }
         q.bind(1, date_key(date)).bind(2, profile).bind(3, key);
         if (q.step()) {
-            token_usage row{q.column_int(0), q.column_int(1), q.column_int(2)};
-            if (key == batch_key) row = {row.prompt_tokens, row.completion_tokens, row.cached_tokens, row.prompt_tokens, row.completion_tokens, row.cached_tokens};
+            const token_usage row{q.column_int(0), q.column_int(1), q.column_int(2)};
             total += row;
+            if (key == batch_key) total += {0, 0, 0, row.prompt_tokens, row.completion_tokens, row.cached_tokens};
+            if (key == title_key) total += {0, 0, 0, 0, 0, 0, row.prompt_tokens, row.completion_tokens, row.cached_tokens};
         }
         q.reset();
     }

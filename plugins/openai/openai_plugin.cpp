@@ -1,7 +1,8 @@
 // ABI glue for the openai plugin: config in, one chat completion per call out.
 //
 // Call protocol (request_json, schema 1):
-//   {"schema": 1, "system": "...", "user": "...", "structured": false}
+//   {"schema": 1, "system": "...", "user": "...", "structured": false, "model": "..."}
+// ("model", optional: this call's model instead of the configured one, for llm.title_model)
 // Answer on success:
 //   {"content": "...", "finish_reason": "stop", "model": "...",
 //    "usage": {"prompt_tokens": N, "completion_tokens": N, "cached_tokens": N}}
@@ -52,9 +53,15 @@ public:
             throw paperboy::sdk::plugin_error(PB_INTERNAL, "unsupported request (expected schema 1 with a user prompt)");
         }
         const bool structured = req.value("structured", false) || settings_.structured_output;
-        const auto body = oa::build_request(settings_, req.value("system", std::string()), req["user"].get<std::string>(), structured);
-        const auto res = host_.http("POST", oa::endpoint(settings_), oa::request_headers(settings_).dump(), body.dump(),
-                                    settings_.timeout_ms);
+        auto s = settings_;
+        if (req.contains("model")) {  // llm.title_model: a cheaper model for this call
+            if (!req["model"].is_string() || req["model"].get<std::string>().empty() || req["model"].get<std::string>().size() > 200) {
+                throw paperboy::sdk::plugin_error(PB_INTERNAL, "the request's model is not a model id");
+            }
+            s.model = req["model"].get<std::string>();
+        }
+        const auto body = oa::build_request(s, req.value("system", std::string()), req["user"].get<std::string>(), structured);
+        const auto res = host_.http("POST", oa::endpoint(s), oa::request_headers(s).dump(), body.dump(), s.timeout_ms);
         if (res.status != PB_OK) throw paperboy::sdk::plugin_error(res.status, redact(res.error));
         const auto headers = json::parse(res.headers_json.empty() ? std::string("{}") : res.headers_json, nullptr, false);
         auto outcome = oa::interpret_response(res.http_status, res.body, headers.is_object() ? headers : json::object());

@@ -3,6 +3,7 @@
 #include "arxiv/feed_parser.hpp"
 #include "core/files.hpp"
 #include "job/daily_run.hpp"
+#include "score/pricing.hpp"
 #include "support/fake_openai.hpp"
 #include "support/fixtures.hpp"
 #include "support/scoring_fixtures.hpp"
@@ -295,4 +296,36 @@ TEST_CASE("openai: one kept-alive connection per worker, not one per call, and a
     CHECK(dropping.calls() == 12);                 // no request was seen twice
     CHECK(dropping.requests().size() == 12);
     CHECK(dropping.connections() == 6);
+}
+
+TEST_CASE("openai: llm.title_model reads the titles, llm.model the abstracts, and each part is priced at its model") {
+    fake_openai fake({.answers = golden_answers()});
+    const auto day = golden_papers(40);
+    const auto cfg = llm_config_for(fake, {{"title_filter", true}, {"title_model", "gpt-4o-mini"}});
+    const auto out = score_with(cfg, day.papers);
+    CHECK(out.failed.empty());
+    long title_tokens = 0;
+    int title_calls = 0, abstract_calls = 0;
+    for (const auto& r : fake.requests()) {
+        const auto body = json::parse(r.body);
+        const bool titles = body["messages"].back()["content"].get<std::string>().find("\nAbstract: ") == std::string::npos;
+        CHECK(body["model"] == (titles ? "gpt-4o-mini" : "gpt-4o"));
+        (titles ? title_calls : abstract_calls) += 1;
+        std::string prompt;
+        for (const auto& m : body["messages"]) prompt += m["content"].get<std::string>();
+        if (titles) title_tokens += static_cast<long>((prompt.size() + 3) / 4);
+    }
+    CHECK(title_calls == 1);
+    CHECK(abstract_calls == 8);
+    CHECK(out.usage.title_prompt_tokens == title_tokens);
+    const auto prices = default_prices();
+    auto abstracts = out.usage;
+    abstracts.prompt_tokens -= out.usage.title_prompt_tokens;
+    abstracts.completion_tokens -= out.usage.title_completion_tokens;
+    abstracts.cached_tokens -= out.usage.title_cached_tokens;
+    abstracts.title_prompt_tokens = abstracts.title_completion_tokens = abstracts.title_cached_tokens = 0;
+    const double expected = compute_cost(prices, "gpt-4o", abstracts)->total_usd() + compute_cost(prices, "gpt-4o-mini", out.usage.title_part())->total_usd();
+    CHECK(compute_cost(prices, "gpt-4o", out.usage, "gpt-4o-mini")->total_usd() == Approx(expected));
+    CHECK(compute_cost(prices, "gpt-4o", out.usage, "gpt-4o-mini")->total_usd() < compute_cost(prices, "gpt-4o", out.usage)->total_usd());
+    CHECK(compute_cost(prices, "gpt-4o", out.usage, "no-such-model") == std::nullopt);  // unknown, never a made-up $0
 }

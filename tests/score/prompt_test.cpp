@@ -37,17 +37,18 @@ TEST_CASE("prompt: the title pre-filter's prompt opens like the abstract prompt,
     CHECK(full.starts_with("My topics.\n\nRelevance criteria.\n\n## Papers\n\nArXiv ID: 2507.16110\nTitle: A title\n"));
 }
 
-TEST_CASE("prompt: a paper's entry is compact: a long author list ends in et al., the abstract is cut at 4,000 bytes") {
+TEST_CASE("prompt: a paper's entry is compact: no names unless asked, a long author list ends in et al., the abstract is cut at 4,000 bytes") {
     paper p;
     p.id = "2507.16110";
     p.title = "A title";
     p.authors = {"A One", "B Two", "C Three", "D Four", "E Five", "F Six", "G Seven"};
     p.abstract = std::string(5000, 'x');
-    const auto e = prompt_paper_entry(p);
+    CHECK(prompt_paper_entry(p) == "ArXiv ID: 2507.16110\nTitle: A title\nAbstract: " + std::string(4000, 'x'));
+    const auto e = prompt_paper_entry(p, 4);
     CHECK(e.starts_with("ArXiv ID: 2507.16110\nTitle: A title\nAuthors: A One, B Two, C Three, D Four et al.\nAbstract: xxx"));
     CHECK(e.size() == std::string_view("ArXiv ID: 2507.16110\nTitle: A title\nAuthors: A One, B Two, C Three, D Four et al.\nAbstract: ").size() + 4000);
     p.authors.resize(5);  // five names are shown whole: "et al." would save nothing
-    CHECK(prompt_paper_entry(p).find("Authors: A One, B Two, C Three, D Four, E Five\n") != std::string::npos);
+    CHECK(prompt_paper_entry(p, 4).find("Authors: A One, B Two, C Three, D Four, E Five\n") != std::string::npos);
 }
 
 TEST_CASE("prompt: the fixed part comes first and is the same for every batch, so the provider's prompt cache serves it") {
