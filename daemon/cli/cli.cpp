@@ -167,6 +167,10 @@ int cmd_run(const std::vector<std::string>& args) {
         for (const auto& p : summary.profiles) {
             std::cout << "paperboy: " << date << " [" << p.profile << "]: " << p.stats.selected << " of " << p.stats.scanned
                       << " papers selected";
+            if (p.stats.usage.prompt_tokens > 0) {
+                std::cout << ", " << (p.stats.cost ? format_usd(p.stats.cost->total_usd()) : std::string("cost unknown")) << " for "
+                          << p.stats.usage.prompt_tokens + p.stats.usage.completion_tokens << " tokens";
+            }
             if (p.stats.failed > 0) std::cout << ", " << p.stats.failed << " could not be scored";
             if (p.held) std::cout << " (HELD: not delivered until they are)";
             else if (p.incomplete) std::cout << " (delivered marked INCOMPLETE)";

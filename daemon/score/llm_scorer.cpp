@@ -4,13 +4,17 @@
 #include "score/llm_batch.hpp"
 #include "score/offline_scorer.hpp"
 #include "score/pricing.hpp"
+#include "score/progress.hpp"
 #include "score/prompt.hpp"
 #include "score/reply_parser.hpp"
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdio>
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -58,6 +62,10 @@ struct llm_scorer::state {
     std::size_t batch = 5;  // batch_size_for the day
     std::vector<const paper*> kept;  // title pre-filter survivors not yet in a batch
     int title_jobs_left = 0;
+    int answered_calls = 0;
+    int shown_tenth = 0;
+    bool progress_on_terminal = false;
+    std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
 
     void push_abstract_batches(std::vector<const paper*> papers, int round) {
         const auto size = round == 0 ? batch : std::min<std::size_t>(batch, 10);
@@ -210,6 +218,26 @@ scoring_outcome llm_scorer::score(const profile_config& profile, std::span<const
         }
     };
 
+    // One line per tenth of the papers; on a terminal one line rewritten in place. With st.mutex held.
+    st.progress_on_terminal = ::isatty(STDERR_FILENO) == 1;
+    auto show_progress = [&] {
+        ++st.answered_calls;
+        if (!spdlog::default_logger()->should_log(spdlog::level::info)) return;
+        const auto cost = compute_cost(cfg_.prices, cfg_.model, st.out.usage, cfg_.title_model);
+        scoring_progress p{std::min(papers.size(), st.out.scores.size() + st.out.failed.size()), papers.size(), st.answered_calls, st.out.usage,
+                           cost ? std::optional<double>(cost->total_usd()) : std::nullopt,
+                           std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - st.start)};
+        if (st.progress_on_terminal) {
+            std::fprintf(stderr, "\r%s\x1b[K", progress_text(p).c_str());
+            std::fflush(stderr);
+            return;
+        }
+        if (const int tenth = progress_tenth(p.done, p.total); tenth > st.shown_tenth) {
+            st.shown_tenth = tenth;
+            spdlog::info("[{}] {}", cfg_.plugin, progress_text(p));
+        }
+    };
+
     auto worker = [&](plugin_instance& inst) {
         while (true) {
             job j;
@@ -230,6 +258,7 @@ scoring_outcome llm_scorer::score(const profile_config& profile, std::span<const
             std::lock_guard lock(st.mutex);
             --st.in_flight;
             apply(j, ids, answer, false);
+            show_progress();
             st.cv.notify_all();
         }
     };
@@ -271,6 +300,7 @@ scoring_outcome llm_scorer::score(const profile_config& profile, std::span<const
                 if (auto it = run.answers.find(requests[i].custom_id); it != run.answers.end()) {
                     result<json> answer(boost::system::in_place_value, std::move(it->second));
                     apply(jobs[i], ids, answer, true);
+                    show_progress();
                 } else {
                     st.queue.push_back(std::move(jobs[i]));
                 }
@@ -282,6 +312,7 @@ scoring_outcome llm_scorer::score(const profile_config& profile, std::span<const
         if (!st.queue.empty()) run_workers();
     }
 
+    if (st.progress_on_terminal && st.answered_calls > 0 && spdlog::default_logger()->should_log(spdlog::level::info)) std::fputc('\n', stderr);
     if (st.config_problem) {
         auto e = *st.config_problem;
         e.detail = "/llm/" + e.detail + " (model " + cfg_.model + ")";

@@ -175,6 +175,13 @@ TEST_CASE("run with the openai plugin reproduces the sample's 18 papers, the sec
     const auto first = run_paperboy("run -v --config " + q(dir / "paperboy.json") + " --date 2025-07-23");
     REQUIRE(first.exit_code == 0);
     CHECK(fake.calls() == 20);  // 261 titles in 4 calls (one round of 4 workers), then 16 batches of 17 (4 rounds of 4 workers)
+    // Progress: a line per tenth of the papers, and the dollars in the summary.
+    int progress_lines = 0;
+    for (auto at = first.err.find("[openai] scoring: "); at != std::string::npos; at = first.err.find("[openai] scoring: ", at + 1)) ++progress_lines;
+    CHECK(progress_lines >= 5);
+    CHECK(progress_lines <= 10);
+    CHECK(first.err.find("[openai] scoring: 100% (261 of 261 papers), 20 calls, ") != std::string::npos);
+    CHECK(first.out.find("paperboy: 2025-07-23 [golden]: 18 of 262 papers selected, $0.") != std::string::npos);
     const auto report = nlohmann::json::parse(read_file(dir / "out/golden/2025-07-23.json").value());
     std::vector<std::string> ids;
     for (const auto& p : report["papers"]) ids.push_back(p["id"]);
