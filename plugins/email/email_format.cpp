@@ -113,7 +113,7 @@ std::string papers_phrase(std::size_t n) {
 
 std::string badge(const std::string& text, const char* bg, const char* fg) {
     return std::string("<span style=\"display:inline-block;padding:2px 9px;margin:0 4px 4px 0;border-radius:10px;background:") + bg +
-           ";color:" + fg + ";font-size:12px;font-weight:600;line-height:18px;\">" + html_escape(text) + "</span>";
+           ";color:" + fg + ";font-size:12px;font-weight:600;line-height:18px;\">" + html_escape(text) + "</span>\n";
 }
 
 const char* relevance_colour(int v) { return v >= 9 ? "#d1fae5" : v >= 7 ? "#e0ecff" : "#f1f5f9"; }
@@ -133,7 +133,7 @@ std::vector<std::string> settings::recipients() const {
 settings parse_settings(std::string_view config_json) {
     const auto j = chat::config_object(config_json,
                                        {"smtp_url", "tls", "username", "password", "from", "to", "cc", "bcc", "reply_to", "subject",
-                                        "ca", "connect_timeout_seconds", "attach_markdown", "send_empty"},
+                                        "ca", "connect_timeout_seconds", "attach_markdown", "send_empty", "max_html_bytes"},
                                        "email");
     settings s;
     chat::read_common(j, s, 100'000);
@@ -192,6 +192,13 @@ settings parse_settings(std::string_view config_json) {
         if (!ms) throw std::invalid_argument("connect_timeout_seconds: expected a number of seconds above 0 and at most 3600");
         s.connect_timeout_ms = *ms;
     }
+    if (j.contains("max_html_bytes")) {
+        const auto& v = j["max_html_bytes"];
+        if (!v.is_number_unsigned() || (v.get<std::size_t>() != 0 && v.get<std::size_t>() < 20'000) || v.get<std::size_t>() > 10'000'000) {
+            throw std::invalid_argument("max_html_bytes: expected 0 (no budget) or a size from 20000 to 10000000 bytes (Gmail clips at about 102000)");
+        }
+        s.max_html_bytes = v.get<std::size_t>();
+    }
     for (const auto& [key, member] : {std::pair{"attach_markdown", &s.attach_markdown}, std::pair{"send_empty", &s.send_empty}}) {
         if (!j.contains(key)) continue;
         if (!j[key].is_boolean()) throw std::invalid_argument(std::string(key) + ": expected true or false");
@@ -243,11 +250,62 @@ std::string render_text(const json& digest, const settings& s) {
         out += "\n\n" + std::to_string(digest["papers"].size() - papers.size()) + " more papers are in the full report.\n";
     }
     out += "\n-- \nSent by paperboy for the profile \"" + str(digest, "profile") + "\".\n";
+    return wrap_lines(out, 72);
+}
+
+std::string whole_sentences(std::string_view text, std::size_t limit) {
+    if (text.size() <= limit) return std::string(text);
+    std::size_t end = 0;
+    for (std::size_t i = 0; i + 1 < text.size() && i < limit; ++i) {
+        const char c = text[i];
+        if ((c == '.' || c == '?' || c == '!') && text[i + 1] == ' ') end = i + 1;
+    }
+    return std::string(text.substr(0, end));
+}
+
+std::string wrap_lines(std::string_view text, std::size_t width) {
+    std::string out;
+    while (!text.empty()) {
+        const auto nl = text.find('\n');
+        std::string line(text.substr(0, nl));
+        text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+        // Continuation lines align with the text: under a paper's title ("12. "), or at the
+        // line's own indent.
+        auto first_word = line.find_first_not_of(' ');
+        if (first_word == 0) {
+            const auto digits = line.find_first_not_of("0123456789");
+            if (digits != std::string::npos && digits > 0 && line.compare(digits, 2, ". ") == 0) first_word = digits + 2;
+        }
+        const std::string indent(first_word == std::string::npos ? 0 : first_word, ' ');
+        while (line != "-- ") {
+            // The last space that keeps the line within the width; else the first one after a
+            // word longer than the width (a URL), which stays whole.
+            std::size_t cut = std::string::npos, chars = 0;
+            for (std::size_t i = 0; i < line.size(); ++i) {
+                if ((static_cast<unsigned char>(line[i]) & 0xC0) != 0x80) ++chars;
+                if (line[i] == ' ' && i > indent.size() && chars - 1 <= width) cut = i;
+                if (chars > width + 1) break;
+            }
+            if (chars <= width) break;
+            if (cut == std::string::npos) cut = line.find(' ', indent.size() + 1);
+            if (cut == std::string::npos) break;
+            out += line.substr(0, cut);
+            out += '\n';
+            line = indent + line.substr(cut + 1);
+        }
+        out += line;
+        if (nl != std::string_view::npos) out += '\n';
+    }
     return out;
 }
 
-std::string render_html(const json& digest, const settings& s) {
-    const auto papers = papers_to_send(digest, s);
+namespace {
+
+// The HTML with abstracts cut to `abstract_limit` bytes of whole sentences (npos: whole) and
+// at most `paper_limit` papers.
+std::string render_html_sized(const json& digest, const settings& s, std::size_t abstract_limit, std::size_t paper_limit) {
+    auto papers = papers_to_send(digest, s);
+    if (papers.size() > paper_limit) papers.resize(paper_limit);
     const auto date = long_date(str(digest, "date"));
     const auto headline = papers_phrase(digest["papers"].size());
     std::string h;
@@ -314,8 +372,17 @@ std::string render_html(const json& digest, const settings& s) {
                  html_escape(c) + "</div>\n";
         }
         if (s.abstract_chars > 0) {
-            h += "<div style=\"margin-top:10px;font-size:14px;line-height:1.55;color:#1f2937;\">" +
-                 html_escape(chat::truncate(str(p, "abstract"), s.abstract_chars)) + "</div>\n";
+            const auto abstract = chat::truncate(str(p, "abstract"), s.abstract_chars);
+            const auto shown = abstract_limit == std::string::npos ? abstract : whole_sentences(abstract, abstract_limit);
+            h += "<div style=\"margin-top:10px;font-size:14px;line-height:1.55;color:#1f2937;\">" + html_escape(shown);
+            if (shown.size() < abstract.size()) {
+                const auto rest = web_url(digest).empty() ? url : web_url(digest);
+                if (!rest.empty()) {
+                    h += std::string(shown.empty() ? "" : " ") + "<a href=\"" + html_escape(rest) + "\" style=\"color:#1d4ed8;\">" +
+                         (shown.empty() ? "Abstract" : "The whole abstract") + (web_url(digest).empty() ? " on arXiv" : " in the archive") + "</a>";
+                }
+            }
+            h += "</div>\n";
         }
         if (const auto up = vote_link(p, "vote_up_url"), down = vote_link(p, "vote_down_url"); !up.empty() && !down.empty()) {
             h += "<div style=\"margin-top:10px;font-size:13px;\"><a href=\"" + html_escape(up) +
@@ -333,6 +400,57 @@ std::string render_html(const json& digest, const settings& s) {
          html_escape(str(digest, "profile")) + "&rdquo;. Scores and comments are a language model&rsquo;s judgement.</td></tr>\n";
     h += "</table>\n</td></tr>\n</table>\n</body>\n</html>\n";
     return h;
+}
+
+}  // namespace
+
+std::string list_headers(const json& digest, const settings& s) {
+    // RFC 2919 List-Id and RFC 2369 List-Unsubscribe: what mail providers expect of bulk mail.
+    // Only [a-z0-9-] of the profile name reaches the header; the rest is the sender's domain.
+    std::string label;
+    for (const char c : str(digest, "profile")) {
+        const char l = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+        if ((l >= 'a' && l <= 'z') || (l >= '0' && l <= '9') || l == '-') label += l;
+        if (label.size() >= 40) break;
+    }
+    if (label.empty()) label = "digest";
+    const auto domain = s.from.addr.substr(s.from.addr.find('@') + 1);
+    std::string h = "List-Id: paperboy " + label + " <" + label + ".paperboy." + domain + ">\r\n";
+    h += "List-Unsubscribe: <mailto:" + s.from.addr + "?subject=unsubscribe%20" + label + ">\r\n";
+    return h;
+}
+
+std::string render_html(const json& digest, const settings& s) {
+    constexpr auto all = std::string::npos;
+    // As received: every line ends in CRLF on the wire.
+    const auto fits = [&](const std::string& html) {
+        return html.size() + static_cast<std::size_t>(std::count(html.begin(), html.end(), '\n')) <= s.max_html_bytes;
+    };
+    auto h = render_html_sized(digest, s, all, all);
+    if (s.max_html_bytes == 0 || fits(h)) return h;
+    std::size_t longest = 0;
+    for (const auto& p : digest["papers"]) longest = std::max(longest, str(p, "abstract").size());
+    // The longest abstract length that fits: the size only grows with it.
+    std::size_t lo = 0, hi = longest;
+    auto best = render_html_sized(digest, s, 0, all);
+    if (fits(best)) {
+        while (lo < hi) {
+            const auto mid = lo + (hi - lo + 1) / 2;
+            auto candidate = render_html_sized(digest, s, mid, all);
+            if (fits(candidate)) {
+                lo = mid;
+                best = std::move(candidate);
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return best;
+    }
+    for (auto n = papers_to_send(digest, s).size(); n > 1; --n) {
+        best = render_html_sized(digest, s, 0, n - 1);
+        if (fits(best)) break;
+    }
+    return best;
 }
 
 std::string message_id(const json& digest, const settings& s) {
@@ -357,6 +475,7 @@ std::string build_message(const json& digest, const settings& s, std::chrono::sy
     m += "MIME-Version: 1.0\r\n";
     // RFC 3834: automatic mail; also keeps vacation responders quiet.
     m += "Auto-Submitted: auto-generated\r\n";
+    m += list_headers(digest, s);
     m += "X-Auto-Response-Suppress: All\r\n";
     const bool attach = s.attach_markdown && digest.contains("markdown") && digest["markdown"].is_string();
     if (attach) {

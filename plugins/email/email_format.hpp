@@ -35,6 +35,7 @@ struct settings : chat::common_settings {
     std::uint32_t connect_timeout_ms = 30'000;
     bool attach_markdown = false;
     bool send_empty = false;           // a day without selected papers sends nothing unless set
+    std::size_t max_html_bytes = 95'000;  // Gmail hides what follows ~102 KB of HTML; 0: no budget
 
     /// Every envelope recipient (to, cc, bcc), each address once, in that order.
     std::vector<std::string> recipients() const;
@@ -51,18 +52,32 @@ settings parse_settings(std::string_view config_json);
 std::string render_subject(const std::string& subject_template, const nlohmann::json& digest);
 
 /// The plain-text alternative: header lines, notes, then each paper (title, authors, scores,
-/// comment, links, abstract).
+/// comment, links, abstract); lines wrapped at 72 columns (a URL longer than that stays whole).
 std::string render_text(const nlohmann::json& digest, const settings& s);
 
 /// The HTML alternative: a table-based layout with inline styles only (what Gmail, Outlook and
 /// Apple Mail render alike). Every text from the digest is HTML-escaped; links go only to
-/// https://arxiv.org/ and to the digest's http(s) web_url.
+/// https://arxiv.org/ and to the digest's http(s) web_url. Over `max_html_bytes`, abstracts are
+/// shortened to whole sentences (the longest length that fits, the same for every paper) with a
+/// link to the rest (the archive page, else arXiv); if even no abstract fits, the last papers
+/// are left to the archive ("N more papers ...").
 std::string render_html(const nlohmann::json& digest, const settings& s);
+
+/// The whole sentences of `text` that fit in `limit` bytes ("" when the first does not).
+std::string whole_sentences(std::string_view text, std::size_t limit);
+
+/// Every line longer than `width` characters broken at spaces, continuation lines indented
+/// like the line they continue; a word longer than the width (a URL) is not broken.
+std::string wrap_lines(std::string_view text, std::size_t width);
 
 /// "<paperboy.2025-07-23.<16 hex>@from-domain>": the same for one (date, profile, channel,
 /// delivery_key), so a retried delivery carries the Message-ID of the first attempt and mail
 /// systems that deduplicate on it (Gmail does) show it once.
 std::string message_id(const nlohmann::json& digest, const settings& s);
+
+/// "List-Id: paperboy <profile> <<profile>.paperboy.<from domain>>" and a mailto:
+/// List-Unsubscribe to the sender, CRLF-terminated; only [a-z0-9-] of the profile name is used.
+std::string list_headers(const nlohmann::json& digest, const settings& s);
 
 /// The complete message, CRLF line ends, 7-bit, lines of at most 78 characters.
 std::string build_message(const nlohmann::json& digest, const settings& s, std::chrono::system_clock::time_point now);

@@ -248,3 +248,18 @@ TEST_CASE("email: each paper carries the host's signed vote links, and only http
     CHECK(html.find("More like this") != html.rfind("More like this") + 1);  // present
     CHECK(html.find("javascript:") == std::string::npos);
 }
+
+TEST_CASE("email text: abstracts shorten to whole sentences, lines wrap at 72 columns under their own indent") {
+    CHECK(whole_sentences("One. Two? Three! Four.", 100) == "One. Two? Three! Four.");
+    CHECK(whole_sentences("One. Two? Three! Four.", 12) == "One. Two?");
+    CHECK(whole_sentences("A sentence with e.g. inside. Next.", 27) == "A sentence with e.g.");  // a known limit: abbreviations end sentences
+    CHECK(whole_sentences("No sentence end in reach", 10).empty());
+
+    const std::string long_line = "   " + std::string(30, 'a') + " " + std::string(30, 'b') + " " + std::string(30, 'c');
+    CHECK(wrap_lines(long_line + "\n", 72) == "   " + std::string(30, 'a') + " " + std::string(30, 'b') + "\n   " + std::string(30, 'c') + "\n");
+    CHECK(wrap_lines("12. " + std::string(40, 't') + " " + std::string(40, 'u'), 72) == "12. " + std::string(40, 't') + "\n    " + std::string(40, 'u'));
+    const std::string url = "   https://arxiv.org/abs/" + std::string(80, '9');
+    CHECK(wrap_lines(url, 72) == url);  // a URL stays whole
+    CHECK(wrap_lines("-- \nsig", 72) == "-- \nsig");
+    CHECK(wrap_lines("É" + std::string(69, 'x') + " y", 72) == "É" + std::string(69, 'x') + " y");  // 72 characters, more bytes
+}
