@@ -43,7 +43,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (start < head_end && !line.empty() && line[0] != ' ' && line[0] != '\t') {
             const auto name = line.substr(0, line.find(':'));
             static const std::set<std::string_view> allowed{"Date", "From", "To", "Cc", "Reply-To", "Subject", "Message-ID", "MIME-Version",
-                                                            "Auto-Submitted", "X-Auto-Response-Suppress", "Content-Type"};
+                                                            "Auto-Submitted", "X-Auto-Response-Suppress", "List-Id", "List-Unsubscribe", "Content-Type"};
             if (!allowed.contains(name)) std::abort();  // paper text started a header
         }
         start = end + 2;
