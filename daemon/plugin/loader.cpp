@@ -150,6 +150,7 @@ std::vector<fs::path> plugin_search_path(const std::optional<fs::path>& plugin_d
     if (!ec) {
         dirs.push_back(exe.parent_path() / "plugins");
         dirs.push_back(exe.parent_path().parent_path() / "plugins");
+        dirs.push_back(exe.parent_path().parent_path() / "lib/paperboy/plugins");  // <prefix>/bin/paperboy
     }
     dirs.emplace_back(PAPERBOY_PLUGIN_INSTALL_DIR);
     return dirs;

@@ -42,9 +42,11 @@ private:
     std::filesystem::path path_;
 };
 
+
 /// Where plugins are looked for, first match wins: `plugin_dir` from the config (when set), the
-/// "plugins" folder next to the running binary and beside its parent (the build tree), and the
-/// install location (<libdir>/paperboy/plugins).
+/// "plugins" folder next to the running binary and beside its parent (the build tree),
+/// <binary>/../lib/paperboy/plugins (an installed tree, wherever it was moved), and the install
+/// location (<prefix>/lib/paperboy/plugins).
 std::vector<std::filesystem::path> plugin_search_path(const std::optional<std::filesystem::path>& plugin_dir);
 
 /// The file for plugin `name` ([a-z0-9_]+, "<name>.so") in `dirs`. When it is nowhere:
