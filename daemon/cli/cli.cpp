@@ -300,6 +300,7 @@ int cli_main(int argc, char** argv) {
         if (command == "explain") return cmd_explain(args);
         if (command == "preview") return cmd_preview(args);
         if (command == "import") return cmd_import(args);
+        if (command == "init") return cmd_init(args);
         std::cerr << "paperboy: unknown command '" << command << "' (see paperboy --help)\n";
         return exit_code::usage;
     } catch (const po::error& e) {

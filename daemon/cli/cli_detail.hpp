@@ -52,6 +52,7 @@ const profile_config& pick_profile(const config& cfg, const std::string& name);
 int print_estimate(const config& cfg, std::optional<day> date, bool brief = false);
 
 int cmd_import(const std::vector<std::string>& args);
+int cmd_init(const std::vector<std::string>& args);
 int cmd_explain(const std::vector<std::string>& args);
 int cmd_preview(const std::vector<std::string>& args);
 

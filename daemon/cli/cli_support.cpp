@@ -22,6 +22,11 @@ interests, writes a personalised digest, delivers it by email, Slack or Discord,
 a browsable web archive of past digests.
 
 Commands:
+  init      Write a starter paperboy.json and topics.txt (--dir DIR, default
+            here): on a terminal it asks for the categories, your interests,
+            an email address or a Slack/Discord webhook and the schedule; with
+            flags it asks nothing; otherwise it writes the defaults (the
+            built-in ranker, the digest as files). It never overwrites a file.
   run       Make the digest for one announcement day now, deliver it to the
             profile's channels, then exit.
   daemon    Run as a service: each announcement day at schedule.time, catch up
@@ -66,6 +71,13 @@ Options for every command:
   -c, --config FILE    Configuration file (JSON). Default: $PAPERBOY_CONFIG.
   -v, --verbose        Log debug details.
   -q, --quiet          Log warnings and errors only.
+Options for init:
+  --dir DIR            Where to write (default: the current folder).
+  --categories "A B"   arXiv categories (default "cs.LG cs.AI").
+  --interests TEXT     Your research interests, comma-separated.
+  --email ADDR --smtp-url URL   Deliver by email (smtp://host:587 or smtps://host:465).
+  --slack-webhook URL, --discord-webhook URL   Deliver to a chat channel.
+  --time HH:MM --timezone TZ    When the daemon runs (default 08:00 UTC).
 Options for check:
   --probe              Probe the model and channel endpoints (see above).
 Options for send-test and resend:

@@ -47,7 +47,7 @@ json parse_strict(std::string_view text) {
             case json::parse_event_t::key: {
                 auto& f = stack.back();
                 f.key = parsed.get<std::string>();
-                if (!f.keys.insert(f.key).second) problem = pointer() + ": given twice; keep one (JSON objects have unique keys)";
+                if (!f.key.starts_with("//") && !f.keys.insert(f.key).second) problem = pointer() + ": given twice; keep one (JSON objects have unique keys)";
                 break;
             }
             case json::parse_event_t::value:
@@ -70,6 +70,18 @@ json parse_strict(std::string_view text) {
         throw config_error{"/: not valid JSON: " + what};
     }
     if (problem) throw config_error{*problem};
+    // Keys that start with "//" are comments, in any object: gone before anyone reads the tree.
+    const auto strip = [](auto& self, json& j) -> void {
+        if (j.is_object()) {
+            for (auto it = j.begin(); it != j.end();) {
+                if (it.key().starts_with("//")) it = j.erase(it);
+                else self(self, *it++);
+            }
+        } else if (j.is_array()) {
+            for (auto& e : j) self(self, e);
+        }
+    };
+    strip(strip, root);
     return root;
 }
 

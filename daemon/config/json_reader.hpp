@@ -29,6 +29,7 @@ struct config_error {
 /// Parses JSON text, refusing what nlohmann would accept silently or throw on: a key given
 /// twice in one object ("/llm/model: given twice"), numbers outside a double's range (1e400),
 /// and nesting deeper than 64. Throws config_error.
+/// Keys starting with "//" are comments: removed from every object of the result.
 nlohmann::json parse_strict(std::string_view text);
 
 /// `value` with ${VAR} expanded from the environment ("$${" is a literal "${"); an unset
