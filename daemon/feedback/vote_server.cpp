@@ -46,7 +46,7 @@ net::served serve_site(const config& cfg, const net::inbound_request& req) {
     if (req.method != "GET" && req.method != "HEAD") return text(405, "method not allowed\n");
     std::vector<std::string> profiles;
     for (const auto& p : cfg.profiles) profiles.push_back(p.name);
-    return serve_archive(cfg.output_dir, profiles, req.path);
+    return serve_archive(cfg.output_dir, profiles, req.path, req.if_none_match, req.if_modified_since);
 }
 
 }  // namespace paperboy

@@ -56,7 +56,8 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
         if (target.empty() || target.front() != '/' || target.size() > 1024 || !printable) return {400, "text/plain; charset=utf-8", "bad request\n"};
         const auto q = target.find('?');
         return handler({std::string(req.method_string()), target.substr(0, q), q == std::string::npos ? std::string() : target.substr(q + 1),
-                        req.body()});
+                        req.body(), std::string(req[http::field::if_none_match].substr(0, 256)),
+                        std::string(req[http::field::if_modified_since].substr(0, 64))});
     }
 
     // Closes the oldest idle connection, of `peer` only when given; false when none is idle.
@@ -121,7 +122,9 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
             http::response<http::string_body> res{static_cast<http::status>(s.status), req.version()};
             res.set(http::field::server, "paperboy");
             res.set(http::field::content_type, s.content_type);
-            res.set(http::field::cache_control, "no-store");
+            res.set(http::field::cache_control, s.etag.empty() && s.last_modified.empty() ? "no-store" : "no-cache");
+            if (!s.etag.empty()) res.set(http::field::etag, s.etag);
+            if (!s.last_modified.empty()) res.set(http::field::last_modified, s.last_modified);
             res.set("X-Content-Type-Options", "nosniff");
             res.body() = req.method() == http::verb::head ? std::string() : s.body;
             res.prepare_payload();

@@ -18,6 +18,9 @@ struct served {
     unsigned status = 200;
     std::string content_type = "text/plain; charset=utf-8";
     std::string body;
+    // For files a client may keep: revalidated (Cache-Control: no-cache) instead of no-store.
+    std::string etag;           // "\"<hex>\"", or "" for none
+    std::string last_modified;  // an HTTP-date, or ""
 };
 
 struct inbound_request {
@@ -25,6 +28,8 @@ struct inbound_request {
     std::string path;    // the target before '?', not decoded
     std::string query;   // after '?', not decoded
     std::string body;    // POST only, at most max_body_bytes
+    std::string if_none_match;      // the request's If-None-Match, as sent
+    std::string if_modified_since;  // the request's If-Modified-Since, as sent
 };
 
 /// A POST body larger than this is refused with 413.

@@ -110,6 +110,16 @@ bool write_if_changed(const fs::path& path, const std::string& content, site_res
 
 std::string atom_date(const std::string& date) { return date + "T05:00:00Z"; }
 
+// The lower-case host of "https://host[:port]/path" (no port: tag: authorities are names), or "".
+std::string atom_authority(const std::string& url) {
+    const auto scheme = url.find("://");
+    if (scheme == std::string::npos) return {};
+    auto host = url.substr(scheme + 3, url.find_first_of(":/?#", scheme + 3) - scheme - 3);
+    for (auto& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const bool ok = !host.empty() && std::all_of(host.begin(), host.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.'; });
+    return ok ? host : std::string();
+}
+
 }  // namespace
 
 std::string day_page_url(const std::string& public_url, const std::string& profile, const std::string& date) {
@@ -287,15 +297,23 @@ site_result build_site(const fs::path& profile_dir, const std::string& profile, 
     std::string base = public_url;
     while (!base.empty() && base.back() == '/') base.pop_back();
     const auto link = [&](const std::string& page) { return base.empty() ? page : base + "/" + profile + "/" + page; };
+    // RFC 4151 tag: URIs from the public URL's host, unique across installations and stable as
+    // long as that host serves the archive; without a public URL only a local urn is possible.
+    const auto host = atom_authority(base);
+    const auto feed_id = host.empty() ? "urn:paperboy:" + profile
+                                      : "tag:" + host + "," + (dates.empty() ? std::string("2025") : dates.front().substr(0, 4)) + ":paperboy/" + profile;
+    const auto entry_id = [&](const std::string& d) { return host.empty() ? "urn:paperboy:" + profile + ":" + d : "tag:" + host + "," + d + ":paperboy/" + profile; };
     std::string atom = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<title>paperboy · " + esc(profile) +
-                       "</title>\n<id>urn:paperboy:" + esc(profile) + "</id>\n<link rel=\"alternate\" href=\"" + esc(link("index.html")) + "\"/>\n<updated>" +
-                       (dates.empty() ? std::string("1970-01-01T00:00:00Z") : atom_date(dates.back())) + "</updated>\n<author><name>paperboy</name></author>\n";
+                       "</title>\n<id>" + esc(feed_id) + "</id>\n<link rel=\"alternate\" href=\"" + esc(link("index.html")) + "\"/>\n" +
+                       (base.empty() ? std::string() : "<link rel=\"self\" type=\"application/atom+xml\" href=\"" + esc(link("atom.xml")) + "\"/>\n") +
+                       "<updated>" + (dates.empty() ? std::string("1970-01-01T00:00:00Z") : atom_date(dates.back())) +
+                       "</updated>\n<author><name>paperboy</name></author>\n";
     for (std::size_t k = 0; k < dates.size() && k < 30; ++k) {
         const auto& d = dates[dates.size() - 1 - k];
         const auto& rep = reports[d];
         std::string summary;
         for (const auto& p : rep["papers"]) summary += "<li>" + esc(str(p, "title")) + "</li>";
-        atom += "<entry>\n<title>" + std::to_string(rep["papers"].size()) + " papers for " + d + "</title>\n<id>urn:paperboy:" + esc(profile) + ":" + d +
+        atom += "<entry>\n<title>" + std::to_string(rep["papers"].size()) + " papers for " + d + "</title>\n<id>" + esc(entry_id(d)) +
                 "</id>\n<link rel=\"alternate\" href=\"" + esc(link(d + ".html")) + "\"/>\n<updated>" + atom_date(d) +
                 "</updated>\n<content type=\"html\">" + esc("<ol>" + summary + "</ol>") + "</content>\n</entry>\n";
     }

@@ -23,8 +23,11 @@ std::filesystem::path make_site() {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     static const auto root = make_site();
     const std::string path(reinterpret_cast<const char*>(data), size);
-    const auto r = paperboy::serve_archive(root, {"lab"}, path);
-    if (r.status != 200 && r.status != 400 && r.status != 404) std::abort();
+    // The same bytes as the path and as the client's cache headers.
+    const auto r = paperboy::serve_archive(root, {"lab"}, path, path, path);
+    if (r.status != 200 && r.status != 304 && r.status != 400 && r.status != 404) std::abort();
+    if (r.status == 304 && !r.body.empty()) std::abort();
+    if (const auto t = paperboy::parse_http_date(path); t && paperboy::http_date(*t).size() != 29) std::abort();
     if (r.body.find("SECRET") != std::string::npos) std::abort();  // a file outside the site was read
     return 0;
 }

@@ -80,6 +80,15 @@ TEST_CASE("archive: only the pages that change are rewritten, rebuild-site regen
     const auto atom = read_file(site / "atom.xml").value();
     CHECK(atom.find("<entry>") != std::string::npos);
     CHECK(atom.find("<link rel=\"alternate\" href=\"2025-07-23.html\"/>") != std::string::npos);
+    CHECK(atom.find("<id>urn:paperboy:golden:2025-07-23</id>") != std::string::npos);  // no public URL: a local id
+    CHECK(atom.find("rel=\"self\"") == std::string::npos);
+    // With a public URL: tag: ids unique across installations, and the feed's own address.
+    build_site(dir / "out/golden", "golden", "https://Digest.Example.org:8443/papers/");
+    const auto published = read_file(site / "atom.xml").value();
+    CHECK(published.find("<id>tag:digest.example.org,2025:paperboy/golden</id>") != std::string::npos);
+    CHECK(published.find("<id>tag:digest.example.org,2025-07-23:paperboy/golden</id>") != std::string::npos);
+    CHECK(published.find("<link rel=\"self\" type=\"application/atom+xml\" href=\"https://Digest.Example.org:8443/papers/golden/atom.xml\"/>") !=
+          std::string::npos);
 }
 
 TEST_CASE("archive: served by paperboy serve and browsed with headless Chromium, traversal is refused") {
@@ -186,4 +195,25 @@ TEST_CASE("archive: served by paperboy serve and browsed with headless Chromium,
     CHECK(status("/golden/state.db") == 404);
     CHECK(status("/nobody/index.html") == 404);
     CHECK(status("/golden/site/index.html") == 404);
+
+    // A reader's feed client asks again every hour: an unchanged file is a 304 without a body.
+    const auto get = [&](const std::string& path, std::vector<std::pair<std::string, std::string>> headers) {
+        auto r = net::request({.method = "GET", .url = "http://127.0.0.1:" + port + path, .headers = std::move(headers), .body = {}},
+                              {.step_timeout = 5s, .total_timeout = 5s, .body_limit = 1 << 22, .max_redirects = 0, .user_agent = {}, .ca_file = {}});
+        REQUIRE(r.has_value());
+        return *r;
+    };
+    const auto header = [](const net::http_response& r, const std::string& name) { return r.header(name); };
+    const auto first = get("/golden/atom.xml", {});
+    REQUIRE(first.status == 200);
+    const auto etag = header(first, "etag"), modified = header(first, "last-modified");
+    CHECK(etag.size() == 18);
+    CHECK(modified.ends_with(" GMT"));
+    CHECK(header(first, "cache-control") == "no-cache");
+    const auto again = get("/golden/atom.xml", {{"If-None-Match", etag}});
+    CHECK(again.status == 304);
+    CHECK(again.body.empty());
+    CHECK(get("/golden/atom.xml", {{"If-Modified-Since", modified}}).status == 304);
+    CHECK(get("/golden/atom.xml", {{"If-None-Match", "\"0000000000000000\""}}).status == 200);
+    CHECK(get("/golden/atom.xml", {{"If-Modified-Since", "Mon, 01 Jan 2001 00:00:00 GMT"}}).status == 200);
 }
