@@ -227,7 +227,7 @@ int print_estimate(const config& cfg, std::optional<day> date, bool brief) {
         if (!p.estimate) continue;
         const auto& e = *p.estimate;
         if (brief) {
-            std::cout << "  estimate: " << date_text << " [" << p.profile << "]: " << e.title_calls + e.calls << " calls, "
+            std::cout << "  estimate: " << date_text << " [" << p.profile << "]: " << e.title_calls + e.calls + e.tldr_calls << " calls, "
                       << e.usage.prompt_tokens << " prompt tokens, " << (e.cost ? format_usd(e.cost->total_usd()) : std::string("cost unknown"))
                       << " (paperboy run --estimate for details)\n";
             continue;
@@ -239,8 +239,10 @@ int print_estimate(const config& cfg, std::optional<day> date, bool brief) {
             continue;
         }
         std::cout << "  papers to score: " << e.papers << " (" << p.from_cache << " from the cache)\n";
-        std::cout << "  calls:           " << e.title_calls + e.calls;
-        if (e.title_calls > 0) std::cout << " (" << e.title_calls << " title pre-filter, " << e.calls << " abstracts)";
+        std::cout << "  calls:           " << e.title_calls + e.calls + e.tldr_calls;
+        if (e.title_calls > 0 || e.tldr_calls > 0) {
+            std::cout << " (" << e.title_calls << " title pre-filter, " << e.calls << " abstracts" << (e.tldr_calls > 0 ? ", " + std::to_string(e.tldr_calls) + " TL;DR" : std::string()) << ")";
+        }
         if (cfg.llm.batch_mode) std::cout << "; the abstracts through the Batch API, at half the price";
         std::cout << "\n  prompt tokens:   " << e.usage.prompt_tokens << " (" << e.usage.cached_tokens << " of them cached)\n";
         std::cout << "  completion:      about " << e.usage.completion_tokens << " tokens\n";

@@ -294,6 +294,14 @@ result<config> parse_config(std::string_view json_text, const fs::path& base_dir
         if (const auto* rep = r.find("report")) {
             object_reader o(*rep, "/report", base_dir);
             if (auto n = o.integer("near_misses", 0, 50)) c.near_misses = static_cast<int>(*n);
+            if (const auto* t = o.find("tldr")) {
+                if (!t->is_boolean()) fail("/report/tldr", std::string("expected true or false, got ") + t->type_name());
+                c.tldr = t->get<bool>();
+            }
+            if (auto l = o.string("language")) {
+                if (l->empty() || l->size() > 40 || l->find_first_of("\r\n\"{}") != std::string::npos) fail("/report/language", "expected a language name such as \"German\"");
+                c.language = *l;
+            }
             o.finish();
         }
         if (const auto* out = r.find("output")) {

@@ -142,6 +142,8 @@ struct config {
     std::optional<std::string> server_listen;  // "server.listen", e.g. "127.0.0.1:8421"
     std::string public_url;                    // "server.public_url": where the archive is reachable; messages link to it
     std::optional<std::filesystem::path> plugin_dir;  // searched before the default plugin folders
+    bool tldr = true;                          // "report.tldr": a model's TL;DR of each selected paper (with an LLM)
+    std::string language = "English";          // "report.language": the TL;DRs' language
     int near_misses = 0;                       // "report.near_misses": the next N papers under the cut-offs, listed apart
     feedback_config feedback;
 };

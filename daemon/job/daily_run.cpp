@@ -1,4 +1,5 @@
 #include "job/daily_run.hpp"
+#include "job/summaries.hpp"
 
 #include "site/site.hpp"
 
@@ -136,7 +137,9 @@ profile_scores score_papers(const config& cfg, scorer& sc, const profile_config&
     out.scored_now = static_cast<long>(missing.size());
     if (estimate_only) {
         // The built-in scorers call no model: nothing to pay.
-        out.estimate = estimate_scoring(cfg.llm, model_profile, cfg.llm.plugin == "offline" || cfg.llm.plugin == "replay" ? std::vector<const paper*>{} : missing);
+        const bool builtin = cfg.llm.plugin == "offline" || cfg.llm.plugin == "replay";
+        const std::size_t tldrs = cfg.tldr && !builtin ? static_cast<std::size_t>(profile.top_n > 0 ? profile.top_n : 20) : 0;
+        out.estimate = estimate_scoring(cfg.llm, model_profile, builtin ? std::vector<const paper*>{} : missing, tldrs);
         return out;
     }
     if (!missing.empty()) out.fresh = sc.score(model_profile, missing);
@@ -275,6 +278,14 @@ run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_o
             r.incomplete = notice_for(scored, r.stats.failed);
             r.papers = select_papers(profile, work.author_matches, work.matched_names, work.to_score, scored.scores);
             r.stats.selected = static_cast<long>(r.papers.size());
+            if (cfg.tldr && writes) {
+                const auto spent = add_tldrs(*sc, cfg.language, r.papers, state ? &*state : nullptr);
+                if (spent.prompt_tokens > 0 || spent.completion_tokens > 0) {
+                    if (state) r.stats.usage = state->add_usage(summary.date, profile.name, key, spent);
+                    else r.stats.usage += spent;
+                    r.stats.cost = compute_cost(cfg.llm.prices, r.model, r.stats.usage, cfg.llm.title_model);
+                }
+            }
             r.near_misses = near_misses(work.to_score, scored.scores, r.papers, cfg.near_misses);
             pr.stats = r.stats;
             pr.incomplete = r.incomplete;

@@ -52,6 +52,7 @@ nlohmann::ordered_json report_to_json(const report& r) {
             {"url", p.abs_url()},
         };
         if (s.author_match) entry["matched_author"] = s.matched_author;
+        if (!s.tldr.empty()) entry["tldr"] = s.tldr;
         if (s.score && s.score->ranker_score) entry["ranker_score"] = std::round(*s.score->ranker_score * 1e4) / 1e4;
         papers.push_back(std::move(entry));
     }

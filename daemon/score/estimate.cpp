@@ -25,7 +25,8 @@ void add_calls(scoring_estimate& e, const std::string& system, const std::vector
 
 }  // namespace
 
-scoring_estimate estimate_scoring(const llm_config& llm, const profile_config& model_profile, std::span<const paper* const> papers) {
+scoring_estimate estimate_scoring(const llm_config& llm, const profile_config& model_profile, std::span<const paper* const> papers,
+                                  std::size_t tldr_papers) {
     scoring_estimate e;
     e.papers = static_cast<long>(papers.size());
     if (papers.empty()) return e;
@@ -57,6 +58,14 @@ scoring_estimate estimate_scoring(const llm_config& llm, const profile_config& m
         e.usage.batch_prompt_tokens = e.usage.prompt_tokens - before_abstracts.prompt_tokens;
         e.usage.batch_completion_tokens = e.usage.completion_tokens - before_abstracts.completion_tokens;
         e.usage.batch_cached_tokens = e.usage.cached_tokens - before_abstracts.cached_tokens;
+    }
+    if (tldr_papers > 0) {
+        const auto n = std::min(tldr_papers, papers.size());
+        std::size_t chars = 0;
+        for (const auto* p : papers) chars += p->title.size() + p->abstract.size() + 40;
+        e.tldr_calls = static_cast<long>((n + 9) / 10);
+        e.usage.prompt_tokens += tokens_of(chars / papers.size() * n) + e.tldr_calls * 110;
+        e.usage.completion_tokens += static_cast<long>(n) * estimated_completion_per_tldr;
     }
     e.cost = compute_cost(llm.prices, llm.model, e.usage, llm.title_model);
     return e;

@@ -36,6 +36,10 @@ public:
     /// cheap and quick) go through run_llm_batch; what it leaves unanswered is scored as usual.
     scoring_outcome score(const profile_config& profile, std::span<const paper* const> papers) override;
     prompt_disclosure disclose(const profile_config& profile) const override;
+    /// Ten papers a call, the calls in parallel on the workers; a failed call leaves its
+    /// papers without a TL;DR (a warning, not a degraded digest: the abstract is still there).
+    summaries summarize(std::span<const paper* const> papers, const std::string& language) override;
+    std::string summary_key(const std::string& language) const override;
 
 private:
     struct state;

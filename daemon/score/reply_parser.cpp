@@ -162,6 +162,32 @@ parsed_reply parse_score_reply(std::string_view text, const std::set<std::string
     return out;
 }
 
+std::map<std::string, std::string> parse_tldr_reply(std::string_view text, const std::set<std::string>& batch) {
+    std::map<std::string, std::string> out;
+    if (text.size() > max_reply_bytes) return out;
+    const auto values = embedded_json_values(text);
+    std::vector<const json*> items;
+    for (const auto& v : values) collect(v, items, 0);
+    for (const auto* item : items) {
+        const auto id = normalise_id((*item)["ARXIVID"]);
+        const auto it = item->find("TLDR");
+        if (!batch.contains(id) || it == item->end() || !it->is_string()) continue;
+        // One line, no control characters, cut on a UTF-8 boundary.
+        std::string line;
+        for (const char c : it->get<std::string>()) line += static_cast<unsigned char>(c) < 0x20 || c == 0x7f ? ' ' : c;
+        const auto first = line.find_first_not_of(' ');
+        if (first == std::string::npos) continue;
+        line = line.substr(first, line.find_last_not_of(' ') - first + 1);
+        if (line.size() > max_tldr_bytes) {
+            auto cut = max_tldr_bytes;
+            while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;
+            line = line.substr(0, cut) + "\xE2\x80\xA6";
+        }
+        out.insert_or_assign(id, std::move(line));
+    }
+    return out;
+}
+
 std::optional<std::vector<std::string>> parse_id_list_reply(std::string_view text, const std::set<std::string>& batch) {
     if (text.size() > max_reply_bytes) return std::nullopt;
     for (const auto& a : embedded_json_values(text)) {

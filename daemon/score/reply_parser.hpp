@@ -41,6 +41,14 @@ parsed_reply parse_score_reply(std::string_view text, const std::set<std::string
 /// (or the reply is over max_reply_bytes).
 std::optional<std::vector<std::string>> parse_id_list_reply(std::string_view text, const std::set<std::string>& batch);
 
+/// A TL;DR is cut to this many bytes (two sentences fit; a model that writes an essay does not).
+inline constexpr std::size_t max_tldr_bytes = 400;
+
+/// The TL;DRs of a summary answer: objects {"ARXIVID", "TLDR"} in any of the shapes
+/// parse_score_reply reads, limited to `batch`, each made one line without control characters
+/// and cut to max_tldr_bytes.
+std::map<std::string, std::string> parse_tldr_reply(std::string_view text, const std::set<std::string>& batch);
+
 /// Every JSON object or array embedded in `text`, in order: the maximal balanced bracket spans
 /// (outside strings) that parse, and inside a span that does not parse, its own spans. Only
 /// spans at most max_reply_depth deep are considered (deeper nesting is read from its inner

@@ -94,6 +94,23 @@ public:
 
     /// The prompt as it is (or would be) sent, for the report.
     virtual prompt_disclosure disclose(const profile_config& profile) const = 0;
+
+    /// One- or two-sentence summaries (TL;DRs) of `papers` in `language`, by id, and what they
+    /// cost; papers it could not summarise are absent. Scorers without a model write none.
+    struct summaries {
+        std::map<std::string, std::string> tldr;
+        token_usage usage;
+    };
+    virtual summaries summarize(std::span<const paper* const> papers, const std::string& language) {
+        (void)papers;
+        (void)language;
+        return {};
+    }
+    /// Keys the TL;DR cache: changes with the model and the summary prompt.
+    virtual std::string summary_key(const std::string& language) const {
+        (void)language;
+        return {};
+    }
 };
 
 /// The scorer named by `llm.plugin`: "offline" and "replay" are built in; any other name is an

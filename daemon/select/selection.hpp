@@ -17,6 +17,7 @@ struct selected_paper {
     bool author_match = false;
     std::string matched_author;          // the followed name, when author_match
     std::optional<paper_score> score;    // nullopt for author matches (never sent to a scorer)
+    std::string tldr;                    // a model's one- or two-sentence summary (report.tldr), or ""
 };
 
 /// Author matches first (in arXiv-id order), then scored papers whose relevance and novelty

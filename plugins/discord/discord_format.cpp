@@ -76,7 +76,11 @@ json paper_embed(const json& p, const settings& s) {
         description += "\n*" + cut(comment, 500) + "*";
     }
     const auto used = chat::length(description) + 2;
-    if (s.abstract_chars > 0 && used + 1 < max_description) {
+    // A TL;DR (report.tldr) reads in seconds; the abstract stays in email and the archive.
+    const auto tldr = p.contains("tldr") && p["tldr"].is_string() ? p["tldr"].get<std::string>() : std::string();
+    if (!tldr.empty() && used + 12 < max_description) {
+        description += "\n\n**TL;DR:** " + cut(tldr, max_description - used - 12);
+    } else if (s.abstract_chars > 0 && used + 1 < max_description) {
         description += "\n\n" + cut(p["abstract"].get<std::string>(), std::min(s.abstract_chars, max_description - used));
     }
     json e{{"title", title},

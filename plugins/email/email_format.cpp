@@ -244,6 +244,7 @@ std::string render_text(const json& digest, const settings& s) {
         if (const auto c = str(p, "comment"); !c.empty() && !p.value("author_match", false)) out += "   " + c + "\n";
         if (p.value("author_match", false) && p.contains("matched_author")) out += "   Followed author: " + str(p, "matched_author") + "\n";
         out += "   " + arxiv_link(p, "url") + "  (PDF: " + arxiv_link(p, "pdf_url") + ")\n";
+        if (const auto tldr = str(p, "tldr"); !tldr.empty()) out += "   TL;DR: " + tldr + "\n";
         if (s.abstract_chars > 0) out += "\n   " + chat::truncate(str(p, "abstract"), s.abstract_chars) + "\n";
     }
     if (papers.size() < digest["papers"].size()) {
@@ -370,6 +371,10 @@ std::string render_html_sized(const json& digest, const settings& s, std::size_t
             h += "<div style=\"margin-top:10px;padding:8px 12px;background:#f8fafc;border-left:3px solid #93c5fd;font-size:14px;"
                  "line-height:1.45;font-style:italic;color:#374151;\">" +
                  html_escape(c) + "</div>\n";
+        }
+        if (const auto tldr = str(p, "tldr"); !tldr.empty()) {
+            h += "<div style=\"margin-top:10px;font-size:14px;line-height:1.5;color:#111827;\"><strong>TL;DR:</strong> " + html_escape(tldr) +
+                 "</div>\n";
         }
         if (s.abstract_chars > 0) {
             const auto abstract = chat::truncate(str(p, "abstract"), s.abstract_chars);

@@ -83,7 +83,10 @@ std::string paper_text(const json& p, const settings& s) {
     }
     const auto used = chat::length(text) + 1;
     const auto room = used < max_section_text ? max_section_text - used : 0;
-    if (s.abstract_chars > 0 && room > 1) text += "\n" + cut(p["abstract"].get<std::string>(), std::min(s.abstract_chars, room));
+    // A TL;DR (report.tldr) reads in seconds; the abstract stays in email and the archive.
+    const auto tldr = p.contains("tldr") && p["tldr"].is_string() ? p["tldr"].get<std::string>() : std::string();
+    if (!tldr.empty() && room > 8) text += "\n*TL;DR:* " + cut(tldr, room - 8);
+    else if (s.abstract_chars > 0 && room > 1) text += "\n" + cut(p["abstract"].get<std::string>(), std::min(s.abstract_chars, room));
     return text;
 }
 

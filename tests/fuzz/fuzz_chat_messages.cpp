@@ -35,7 +35,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (int i = 0; i < n; ++i) {
         papers.push_back({{"rank", i + 1}, {"id", in.ConsumeBool() ? in.ConsumeRandomLengthString(20) : "2507.1" + std::to_string(1000 + i)},
                           {"title", in.ConsumeRandomLengthString(600)}, {"authors", {in.ConsumeRandomLengthString(200)}},
-                          {"abstract", in.ConsumeRandomLengthString(5000)}, {"comment", in.ConsumeRandomLengthString(800)},
+                          {"abstract", in.ConsumeRandomLengthString(5000)}, {"tldr", in.ConsumeRandomLengthString(400)}, {"comment", in.ConsumeRandomLengthString(800)},
                           {"relevance", 9}, {"novelty", 8}, {"author_match", in.ConsumeBool()}});
     }
     nlohmann::json digest{{"schema", 1}, {"date", "2025-07-23"}, {"profile", "lab"}, {"model", "m"}, {"stats", {{"scanned", 10}}}, {"papers", papers}};

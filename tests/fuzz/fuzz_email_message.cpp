@@ -17,7 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (int i = 0; i < n; ++i) {
         papers.push_back({{"rank", i + 1}, {"id", "2507.0000" + std::to_string(i)}, {"title", in.ConsumeRandomLengthString(300)},
                           {"authors", {in.ConsumeRandomLengthString(60), in.ConsumeRandomLengthString(60)}},
-                          {"abstract", in.ConsumeRandomLengthString(2000)}, {"comment", in.ConsumeRandomLengthString(300)},
+                          {"abstract", in.ConsumeRandomLengthString(2000)}, {"tldr", in.ConsumeRandomLengthString(400)}, {"comment", in.ConsumeRandomLengthString(300)},
                           {"relevance", in.ConsumeIntegralInRange(1, 10)}, {"novelty", in.ConsumeIntegralInRange(1, 10)},
                           {"author_match", in.ConsumeBool()}, {"url", "https://arxiv.org/abs/2507.0000" + std::to_string(i)},
                           {"pdf_url", in.ConsumeBool() ? std::string("javascript:alert(1)") : "https://arxiv.org/pdf/2507.0000" + std::to_string(i)}});

@@ -22,5 +22,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             if (!batch.contains(id)) std::abort();
         }
     }
+    for (const auto& [id, tldr] : paperboy::parse_tldr_reply(text, batch)) {
+        if (!batch.contains(id) || tldr.empty() || tldr.size() > paperboy::max_tldr_bytes + 3) std::abort();
+        for (const unsigned char c : tldr) {
+            if (c < 0x20 || c == 0x7f) std::abort();
+        }
+    }
     return 0;
 }

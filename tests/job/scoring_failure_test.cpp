@@ -183,6 +183,7 @@ TEST_CASE("prefilter: only the ranker's top half goes to the model, the rest is 
     for (const auto& r : w.model.requests()) {
         const auto body = json::parse(r.body);
         const auto prompt = body["messages"].back()["content"].get<std::string>();
+        if (prompt.find("Write a TL;DR") != std::string::npos) continue;  // the selected papers' summaries
         for (auto pos = prompt.find("ArXiv ID: "); pos != std::string::npos; pos = prompt.find("ArXiv ID: ", pos + 1)) {
             sent.insert(prompt.substr(pos + 10, prompt.find('\n', pos) - pos - 10));
         }

@@ -43,8 +43,14 @@ struct world {
 TEST_CASE("llm.examples: the titles the reader liked and disliked open every prompt, and a new vote is a new prompt") {
     world w;
     REQUIRE(run_day(w.make_config({{"examples", 4}}), {.date = golden_day}).profiles.size() == 1);
-    const int first = w.model.calls();
-    CHECK(w.model.requests().back().body.find("Papers this reader liked") == std::string::npos);  // no votes yet
+    // Scoring calls only: the selected papers' TL;DRs are cached by paper, not by prompt.
+    const auto scoring_calls = [&] {
+        int n = 0;
+        for (const auto& r : w.model.requests()) n += r.body.find("Write a TL;DR") == std::string::npos;
+        return n;
+    };
+    const int first = scoring_calls();
+    for (const auto& r : w.model.requests()) CHECK(r.body.find("Papers this reader liked") == std::string::npos);  // no votes yet
 
     std::string liked, disliked;
     {
@@ -58,8 +64,12 @@ TEST_CASE("llm.examples: the titles the reader liked and disliked open every pro
     }
     REQUIRE_FALSE(liked.empty());
     const auto again = run_day(w.make_config({{"examples", 4}}), {.date = golden_day});
-    CHECK(w.model.calls() == 2 * first);  // the prompt changed: nothing came from the cache
-    const auto body = json::parse(w.model.requests().back().body);
+    CHECK(scoring_calls() == 2 * first);  // the prompt changed: nothing came from the cache
+    std::string last_scoring;
+    for (const auto& r : w.model.requests()) {
+        if (r.body.find("Write a TL;DR") == std::string::npos) last_scoring = r.body;
+    }
+    const auto body = json::parse(last_scoring);
     const auto prompt = body["messages"].back()["content"].get<std::string>();
     const auto examples = prompt.find("## Papers this reader liked\n- " + text::clean_line(liked, 200) +
                                       "\n\n## Papers this reader did not want\n- " + text::clean_line(disliked, 200));

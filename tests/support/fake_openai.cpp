@@ -29,6 +29,11 @@ std::string fake_openai::completion_body(const std::string& content, long prompt
 std::string fake_openai::answer_text(const openai_call& call) const {
     // The title pre-filter is answered as a careful model would: drop nothing it cannot rule out
     // (options.title_drops lists what it may rule out).
+    if (call.summaries) {  // report.tldr's pass: one summary per paper
+        std::string lines;
+        for (const auto& id : call.ids) lines += json{{"ARXIVID", id}, {"TLDR", "Summary of " + id + "."}}.dump() + "\n";
+        return lines;
+    }
     if (call.titles_only) {
         json dropped = json::array();
         for (const auto& id : call.ids) {
@@ -75,6 +80,7 @@ fake_openai::answered fake_openai::answer_request(const json& request, int index
         a.call.ids.push_back((*it)[1]);
     }
     a.call.titles_only = !a.call.ids.empty() && prompt.find("\nAbstract: ") == std::string::npos;
+    a.call.summaries = prompt.find("Write a TL;DR for each paper") != std::string::npos;
     a.prompt = static_cast<long>((prompt.size() + 3) / 4);
     {
         std::lock_guard lock(mutex_);

@@ -24,6 +24,7 @@ struct openai_call {
     int index = 0;                       // 0-based order of arrival
     std::vector<std::string> ids;        // "ArXiv ID:" lines of the user prompt
     bool titles_only = false;            // a title pre-filter call (no "Abstract:" in the prompt)
+    bool summaries = false;              // a TL;DR call (report.tldr): answered with "Summary of <id>."
     nlohmann::json request;              // the parsed body
 };
 

@@ -96,3 +96,14 @@ TEST_CASE("discord: with a bot token each paper is its own message, and a messag
     CHECK(interpret_message(403, R"({"message": "Missing Access", "code": 50001})", json::object()).status == PB_PERMANENT);
     CHECK(interpret_message(429, R"({"message": "limited", "retry_after": 0.5})", json::object()).retry_after_ms == 500);
 }
+
+TEST_CASE("discord: a paper's TLDR replaces its abstract, and @everyone in it pings nobody") {
+    const auto s = parse_settings(R"({"webhook_url": "https://discord.com/api/webhooks/1/x"})");
+    auto digest = digest_with(1, 300);
+    digest["papers"][0]["tldr"] = "Faster @everyone **training**.";
+    const auto messages = build_messages(digest, s);
+    const std::string description = messages[0]["embeds"][0]["description"];
+    CHECK(description.find("**TL;DR:** ") != std::string::npos);
+    CHECK(description.find(std::string(300, 'a')) == std::string::npos);
+    CHECK(description.find("@everyone") == std::string::npos);
+}

@@ -127,3 +127,13 @@ TEST_CASE("slack: with reactions each paper is its own thread reply, and reactio
     CHECK(paperboy::chat::net_vote({{"-1", 1}, {"eyes", 9}}, like, dislike) == -1);
     CHECK(paperboy::chat::net_vote({{"+1", -5}}, like, dislike) == 0);
 }
+
+TEST_CASE("slack: a paper's TLDR replaces its abstract, escaped like any model text") {
+    const auto s = parse_settings(R"({"webhook_url": "https://hooks.slack.com/services/T/B/x"})");
+    auto digest = digest_with(2, 20);
+    digest["papers"][0]["tldr"] = "It <!channel> beats the baseline & more.";
+    const auto text = build_messages(digest, s).messages[0].dump();
+    CHECK(text.find("*TL;DR:* It &lt;!channel&gt; beats the baseline &amp; more.") != std::string::npos);
+    CHECK(text.find(std::string(20, 'a')) != std::string::npos);  // the second paper, without a TL;DR, keeps its abstract
+    CHECK(text.find("<!channel>") == std::string::npos);
+}
