@@ -67,15 +67,5 @@ std::size_t title_batch_size_for(std::size_t papers, int concurrency, int config
     return std::clamp<std::size_t>((papers + workers - 1) / workers, 20, 100);
 }
 
-std::string stable_hash(std::string_view text) {
-    std::uint64_t h = 1469598103934665603ULL;
-    for (const unsigned char c : text) {
-        h ^= c;
-        h *= 1099511628211ULL;
-    }
-    char buf[17];
-    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-    return buf;
-}
 
 }  // namespace paperboy

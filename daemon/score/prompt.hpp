@@ -4,6 +4,7 @@
 
 #include "arxiv/paper.hpp"
 #include "config/config.hpp"
+#include "core/hash.hpp"
 
 #include <span>
 #include <string>
@@ -44,7 +45,5 @@ std::size_t title_batch_size_for(std::size_t papers, int concurrency, int config
 /// The template with the placeholder replaced by the papers' entries, blank-line separated.
 std::string user_prompt(const prompt_config& prompts, std::string_view topics, std::span<const paper* const> papers);
 
-/// FNV-1a 64-bit hash as 16 hex digits; used for cache keys, not for security.
-std::string stable_hash(std::string_view text);
 
 }  // namespace paperboy

@@ -1,6 +1,7 @@
 #include "site/archive_server.hpp"
 
 #include "core/files.hpp"
+#include "core/hash.hpp"
 #include "core/text.hpp"
 
 #include <algorithm>
@@ -19,16 +20,6 @@ bool safe_name(const std::string& n) {
 
 net::served not_found() { return {404, "text/plain; charset=utf-8", "not found\n"}; }
 
-std::string content_hash(std::string_view text) {
-    std::uint64_t h = 1469598103934665603ULL;
-    for (const unsigned char c : text) {
-        h ^= c;
-        h *= 1099511628211ULL;
-    }
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "\"%016llx\"", static_cast<unsigned long long>(h));
-    return buf;
-}
 
 // Whether an If-None-Match list ("a", W/"b", or *) names `etag`.
 bool matches(const std::string& if_none_match, const std::string& etag) {
@@ -97,7 +88,7 @@ net::served serve_archive(const std::filesystem::path& output_dir, const std::ve
     const auto file = output_dir / segments[0] / "site" / name;
     auto content = read_file(file);
     if (!content) return not_found();
-    net::served out{200, type, {}, content_hash(*content), {}};
+    net::served out{200, type, {}, "\"" + stable_hash(*content) + "\"", {}};
     std::error_code ec;
     const auto mtime = std::filesystem::last_write_time(file, ec);
     std::int64_t modified = 0;
