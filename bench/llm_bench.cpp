@@ -36,7 +36,7 @@ struct measured {
 };
 
 measured run(const std::string& day_dir, std::chrono::milliseconds delay, double tokens_per_second, bool twice, bool batch = false,
-             const std::string& title_model = {}) {
+             const std::string& title_model = {}, bool tldr = false) {
     const auto answers = json::parse(read_file(day_dir + "/answers.json").value());
     test::fake_openai fake({.answers = answers, .delay = delay, .completion_tokens_per_second = tokens_per_second, .prefix_cache = true});
     test::temp_dir dir;
@@ -54,6 +54,8 @@ measured run(const std::string& day_dir, std::chrono::milliseconds delay, double
         with_mode["llm"]["batch_poll_seconds"] = 0.01;
     }
     if (!title_model.empty()) with_mode["llm"]["title_model"] = title_model;
+    // Scoring as issue 14 measures it; the TL;DR pass over the selection is measured apart.
+    with_mode["report"] = {{"tldr", tldr}};
     const auto c = parse_config(with_mode.dump(), dir.path()).value();
     const auto date = parse_iso_day(day_dir.substr(day_dir.size() - 10));
     measured m;
@@ -117,5 +119,10 @@ int main(int argc, char** argv) {
     std::printf("batch mode: %.3f of the Python tool's $1.06 (target <= 0.45); its wall time is the title pass and the polls: a real batch takes "
                 "minutes to hours, bounded by llm.batch_max_wait_minutes\n", batch.usd / 1.06);
     std::printf("batch mode with llm.title_model gpt-4o-mini for the title pass: %.3f of $1.06\n", mini.usd / 1.06);
+    const auto with_tldr = run(day, std::chrono::milliseconds(300), 0, false, false, {}, true);
+    std::printf("report.tldr (on by default) adds %d calls, %ld prompt + %ld completion tokens, $%.3f for the %s selection\n",
+                with_tldr.calls - fixed.calls, with_tldr.usage.prompt_tokens - fixed.usage.prompt_tokens,
+                with_tldr.usage.completion_tokens - fixed.usage.completion_tokens, with_tldr.usd - fixed.usd,
+                with_tldr.expected_selection ? "48-paper" : "day's");
     return 0;
 }
