@@ -40,8 +40,7 @@ scoring_estimate estimate_scoring(const llm_config& llm, const profile_config& m
         e.title_calls = static_cast<long>(prompts.size());
         add_calls(e, system, prompts, user_prompt_template(llm.prompts, model_profile.topics).find(paper_list_placeholder), false);
         e.usage.completion_tokens += e.title_calls * estimated_completion_per_title_call;
-        if (!llm.title_model.empty()) e.usage = {e.usage.prompt_tokens, e.usage.completion_tokens, e.usage.cached_tokens, 0, 0, 0,
-                                                 e.usage.prompt_tokens, e.usage.completion_tokens, e.usage.cached_tokens};
+        if (!llm.title_model.empty()) e.usage = e.usage.spent_by_title_model();
     }
     const auto batch = batch_size_for(papers.size(), llm.concurrency, llm.batch_size);
     std::vector<std::string> prompts;

@@ -33,6 +33,17 @@ std::string llm_request_json(std::string_view system, std::string_view user, boo
     return r.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+token_usage answer_usage(const json& answer) {
+    token_usage u;
+    if (answer.is_object() && answer.contains("usage") && answer["usage"].is_object()) {
+        const auto& j = answer["usage"];
+        u.prompt_tokens = j.value("prompt_tokens", 0L);
+        u.completion_tokens = j.value("completion_tokens", 0L);
+        u.cached_tokens = j.value("cached_tokens", 0L);
+    }
+    return u;
+}
+
 namespace {
 
 enum class job_kind { titles, abstracts };
@@ -137,15 +148,9 @@ scoring_outcome llm_scorer::score(const profile_config& profile, std::span<const
     };
 
     auto account = [&](const json& answer, bool batch, bool by_title_model) {
-        token_usage u;
-        if (answer.contains("usage") && answer["usage"].is_object()) {
-            const auto& j = answer["usage"];
-            u.prompt_tokens = j.value("prompt_tokens", 0L);
-            u.completion_tokens = j.value("completion_tokens", 0L);
-            u.cached_tokens = j.value("cached_tokens", 0L);
-        }
-        if (batch) u = {u.prompt_tokens, u.completion_tokens, u.cached_tokens, u.prompt_tokens, u.completion_tokens, u.cached_tokens};
-        if (by_title_model) u = {u.prompt_tokens, u.completion_tokens, u.cached_tokens, 0, 0, 0, u.prompt_tokens, u.completion_tokens, u.cached_tokens};
+        auto u = answer_usage(answer);
+        if (batch) u = u.bought_in_batch();
+        if (by_title_model) u = u.spent_by_title_model();
         st.out.usage += u;
         if (const auto cost = compute_cost(cfg_.prices, cfg_.model, u, cfg_.title_model)) st.spent_usd += cost->total_usd();
         if (cfg_.max_cost_usd && st.spent_usd >= *cfg_.max_cost_usd && !st.stop) {

@@ -4,6 +4,8 @@
 #include "plugin/loader.hpp"
 #include "score/scorer.hpp"
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -14,6 +16,9 @@ namespace paperboy {
 /// The request a plugin gets for one call (schema 1); a non-empty `model` (llm.title_model)
 /// replaces the plugin's configured one for this call.
 std::string llm_request_json(std::string_view system, std::string_view user, bool structured, std::string_view model = {});
+
+/// The tokens a plugin's answer reports under "usage" (zero when it reports none).
+token_usage answer_usage(const nlohmann::json& answer);
 
 class llm_scorer final : public scorer {
 public:

@@ -58,10 +58,7 @@ scorer::summaries llm_scorer::summarize(std::span<const paper* const> papers, co
                 continue;
             }
             for (auto& [id, text] : parse_tldr_reply(answer.value("content", std::string()), ids)) out.tldr[id] = std::move(text);
-            if (answer.contains("usage") && answer["usage"].is_object()) {
-                const auto& u = answer["usage"];
-                out.usage += {u.value("prompt_tokens", 0L), u.value("completion_tokens", 0L), u.value("cached_tokens", 0L)};
-            }
+            out.usage += answer_usage(answer);
         }
     };
     std::vector<std::thread> threads;

@@ -54,6 +54,14 @@ struct token_usage {
     token_usage batch_part() const { return {batch_prompt_tokens, batch_completion_tokens, batch_cached_tokens}; }
     /// The title model's part alone.
     token_usage title_part() const { return {title_prompt_tokens, title_completion_tokens, title_cached_tokens}; }
+    /// These tokens, all of them also counted as bought through the Batch API.
+    token_usage bought_in_batch() const {
+        return {prompt_tokens, completion_tokens, cached_tokens, prompt_tokens, completion_tokens, cached_tokens};
+    }
+    /// These tokens, all of them also counted as spent by llm.title_model.
+    token_usage spent_by_title_model() const {
+        return {prompt_tokens, completion_tokens, cached_tokens, 0, 0, 0, prompt_tokens, completion_tokens, cached_tokens};
+    }
 };
 
 struct scoring_outcome {

@@ -150,9 +150,7 @@ token_usage state_store::add_usage(day date, std::string_view profile, std::stri
         q.bind(1, date_key(date)).bind(2, profile).bind(3, key);
         if (q.step()) {
             const token_usage row{q.column_int(0), q.column_int(1), q.column_int(2)};
-            total += row;
-            if (key == batch_key) total += {0, 0, 0, row.prompt_tokens, row.completion_tokens, row.cached_tokens};
-            if (key == title_key) total += {0, 0, 0, 0, 0, 0, row.prompt_tokens, row.completion_tokens, row.cached_tokens};
+            total += key == batch_key ? row.bought_in_batch() : key == title_key ? row.spent_by_title_model() : row;
         }
         q.reset();
     }
