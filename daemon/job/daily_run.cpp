@@ -190,6 +190,10 @@ run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_o
     const bool writes = !opts.dry_run;
     std::optional<state_store> state;
     if (writes || std::filesystem::exists(cfg.state_path)) state.emplace(cfg.state_path);
+    // Without one, a dry run ranks in a scratch state holding the day it fetched, so the
+    // ranker's vocabulary (the stored days) and so the digest are those the run would have.
+    const bool scratch = !state;
+    if (scratch) state.emplace(state_store::scratch());
 
     std::optional<feed> day_feed;
     if (state) day_feed = state->load_day(summary.date);
@@ -221,7 +225,7 @@ run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_o
         }
         return summary;
     }
-    if (state && writes && !summary.feed_from_state) state->save_day(*day_feed, feed_url(cfg.arxiv.feed_url, cfg.arxiv.categories));
+    if (state && (writes || scratch) && !summary.feed_from_state) state->save_day(*day_feed, feed_url(cfg.arxiv.feed_url, cfg.arxiv.categories));
 
     const auto scanned = scan(*day_feed, cfg.arxiv.announce_types);
     spdlog::info("{}: {} papers in the feed, {} kept by announce type", date_text, day_feed->papers.size(), scanned.size());

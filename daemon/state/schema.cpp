@@ -225,4 +225,10 @@ sqlite::connection open_state_database(const fs::path& path) {
     return db;
 }
 
+sqlite::connection open_scratch_database() {
+    sqlite::connection db(":memory:");
+    check_and_migrate(db);
+    return db;
+}
+
 }  // namespace paperboy

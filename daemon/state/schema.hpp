@@ -15,5 +15,7 @@ namespace paperboy {
 /// - Refused with errc::state naming the file and the way out: an empty file (a truncated
 ///   copy), another program's database, a damaged file, or a newer schema. Refusing matters: a state taken as new would send every day again.
 sqlite::connection open_state_database(const std::filesystem::path& path);
+/// A new, empty state in memory (the same schema), gone when closed.
+sqlite::connection open_scratch_database();
 
 }  // namespace paperboy

@@ -22,6 +22,10 @@ std::string utc_timestamp() { return format_utc(std::chrono::system_clock::now()
 
 state_store::state_store(const std::filesystem::path& path) : db_(open_state_database(path)) {}
 
+state_store::state_store(sqlite::connection db) : db_(std::move(db)) {}
+
+state_store state_store::scratch() { return state_store(open_scratch_database()); }
+
 std::optional<feed> state_store::load_day(day date) {
     auto q = db_.prepare("SELECT title FROM days WHERE date = ?");
     q.bind(1, date_key(date));

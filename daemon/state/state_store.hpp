@@ -85,6 +85,8 @@ public:
     /// Opens or creates the database and its schema. Throws failure(errc::state) when the file
     /// is not a SQLite database, is corrupt, or cannot be written, naming the path.
     explicit state_store(const std::filesystem::path& path);
+    /// A throwaway state in memory: what a dry run without a state file ranks in.
+    static state_store scratch();
 
     /// The stored papers of `date`, or nullopt when that day was never stored.
     std::optional<feed> load_day(day date);
@@ -193,6 +195,8 @@ public:
     std::vector<run_record> recent_runs(int limit);
 
 private:
+    explicit state_store(sqlite::connection db);
+
     sqlite::connection db_;
 };
 
