@@ -13,3 +13,9 @@ find_library(PAPERBOY_LIBLINEAR linear REQUIRED)
 find_path(PAPERBOY_LIBLINEAR_INCLUDE linear.h REQUIRED)
 add_library(liblinear::liblinear UNKNOWN IMPORTED)
 set_target_properties(liblinear::liblinear PROPERTIES IMPORTED_LOCATION ${PAPERBOY_LIBLINEAR} INTERFACE_INCLUDE_DIRECTORIES ${PAPERBOY_LIBLINEAR_INCLUDE})
+
+# Snowball's stemmers (Debian's libstemmer-dev), likewise without a CMake package.
+find_library(PAPERBOY_LIBSTEMMER stemmer REQUIRED)
+find_path(PAPERBOY_LIBSTEMMER_INCLUDE libstemmer.h REQUIRED)
+add_library(libstemmer::libstemmer UNKNOWN IMPORTED)
+set_target_properties(libstemmer::libstemmer PROPERTIES IMPORTED_LOCATION ${PAPERBOY_LIBSTEMMER} INTERFACE_INCLUDE_DIRECTORIES ${PAPERBOY_LIBSTEMMER_INCLUDE})

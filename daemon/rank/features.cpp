@@ -2,9 +2,13 @@
 
 #include "core/text.hpp"
 
+#include <libstemmer.h>
+
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <set>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace paperboy::rank {
@@ -37,13 +41,64 @@ const std::unordered_set<std::string_view>& stop_words() {
     return words;
 }
 
-void add_terms(std::unordered_map<std::string, double>& counts, std::string_view text, double weight, bool bigrams) {
-    const auto words = tokenize(text);
+// Snowball stemmers keep per-word state, so one per thread.
+struct english_stemmer {
+    sb_stemmer* s = sb_stemmer_new("english", "UTF_8");
+    ~english_stemmer() { sb_stemmer_delete(s); }
+    // A day's words repeat across its papers, and Snowball is the costliest step here.
+    mutable std::unordered_map<std::string, std::string> memo;
+
+    std::string stem(const std::string& w) const {
+        if (const auto it = memo.find(w); it != memo.end()) return it->second;
+        if (memo.size() > 200'000) memo.clear();
+        return memo[w] = run(w);
+    }
+    std::string run(const std::string& w) const {
+        if (!s) return w;
+        const sb_symbol* out = sb_stemmer_stem(s, reinterpret_cast<const sb_symbol*>(w.data()), static_cast<int>(w.size()));
+        if (!out) return w;  // out of memory inside Snowball: the word unstemmed
+        return {reinterpret_cast<const char*>(out), static_cast<std::size_t>(sb_stemmer_length(s))};
+    }
+};
+
+struct word {
+    std::string stem, surface;
+};
+
+std::vector<word> words_of(std::string_view text) {
+    thread_local const english_stemmer stemmer;
+    std::vector<word> out;
+    for (auto& w : text::split(text::fold(text), ' ')) {
+        if (w.size() < 2 || !(w[0] >= 'a' && w[0] <= 'z')) continue;
+        if (stop_words().contains(w)) continue;
+        out.push_back({stemmer.stem(w), std::move(w)});
+    }
+    return out;
+}
+
+void keep_shortest(std::unordered_map<std::string, std::string>* surfaces, const std::string& term, std::string surface) {
+    if (!surfaces) return;
+    auto [it, fresh] = surfaces->try_emplace(term, surface);
+    if (!fresh && (surface.size() < it->second.size() || (surface.size() == it->second.size() && surface < it->second))) it->second = std::move(surface);
+}
+
+void add_terms(std::unordered_map<std::string, double>& counts, std::string_view text, double weight, bool bigrams, std::string_view prefix,
+               std::unordered_map<std::string, std::string>* surfaces) {
+    const auto words = words_of(text);
     for (std::size_t i = 0; i < words.size(); ++i) {
-        counts[words[i]] += weight;
-        if (bigrams && i + 1 < words.size()) counts[words[i] + " " + words[i + 1]] += weight;
+        const auto term = std::string(prefix) + words[i].stem;
+        counts[term] += weight;
+        keep_shortest(surfaces, term, words[i].surface);
+        if (bigrams && i + 1 < words.size()) {
+            const auto pair = term + " " + words[i + 1].stem;
+            counts[pair] += weight;
+            keep_shortest(surfaces, pair, words[i].surface + " " + words[i + 1].surface);
+        }
     }
 }
+
+constexpr std::string_view title_prefix = "title:";
+constexpr std::string_view category_prefix = "cat:";
 
 }  // namespace
 
@@ -59,48 +114,30 @@ double sparse_vector::dot(const sparse_vector& o) const {
     return sum;
 }
 
-namespace {
-
-// A light stemmer: the plural and verb endings that split one idea into several terms
-// ("models"/"model", "segmenting"/"segment"); words of five letters or fewer stay whole.
-std::string stem(std::string w) {
-    const auto strip = [&](std::string_view suffix, std::size_t min_left) {
-        if (w.size() >= suffix.size() + min_left && w.ends_with(suffix)) {
-            w.resize(w.size() - suffix.size());
-            return true;
-        }
-        return false;
-    };
-    if (w.size() <= 5) return w;
-    if (strip("ies", 3)) return w + "y";
-    if (strip("ing", 4) || strip("ed", 4)) return w;
-    if (!w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is")) strip("s", 4);
-    return w;
-}
-
-}  // namespace
-
 std::vector<std::string> tokenize(std::string_view text) {
     std::vector<std::string> out;
-    for (auto& word : text::split(text::fold(text), ' ')) {
-        if (word.size() < 2 || !(word[0] >= 'a' && word[0] <= 'z')) continue;
-        if (stop_words().contains(word)) continue;
-        out.push_back(stem(std::move(word)));
-    }
+    for (auto& w : words_of(text)) out.push_back(std::move(w.stem));
     return out;
 }
 
-std::unordered_map<std::string, double> term_counts(std::string_view title, std::string_view abstract, const feature_options& opts) {
+std::unordered_map<std::string, double> term_counts(std::string_view title, std::string_view abstract, const feature_options& opts,
+                                                    std::unordered_map<std::string, std::string>* surfaces) {
     std::unordered_map<std::string, double> counts;
-    add_terms(counts, title, opts.title_weight, opts.bigrams);
-    add_terms(counts, abstract, 1.0, opts.bigrams);
+    add_terms(counts, title, opts.title_weight, opts.bigrams, {}, surfaces);
+    add_terms(counts, abstract, 1.0, opts.bigrams, {}, surfaces);
+    if (opts.title_field_weight > 0) add_terms(counts, title, opts.title_field_weight, opts.bigrams, title_prefix, surfaces);
     return counts;
 }
 
 vocabulary vocabulary::build(const std::vector<document>& docs, const feature_options& opts) {
     std::unordered_map<std::string, int> df;
+    std::unordered_map<std::string, std::string> surfaces;
+    std::set<std::string> categories;
     for (const auto& d : docs) {
-        for (const auto& [term, count] : term_counts(d.title, d.abstract, opts)) ++df[term];
+        for (const auto& [term, count] : term_counts(d.title, d.abstract, opts, &surfaces)) ++df[term];
+        for (const auto& c : d.categories) {
+            if (!c.empty() && c.size() <= 32) categories.insert(std::string(category_prefix) + c);
+        }
     }
     const auto n = static_cast<double>(docs.size());
     std::vector<std::pair<std::string, int>> kept;
@@ -110,6 +147,10 @@ vocabulary vocabulary::build(const std::vector<document>& docs, const feature_op
     // The most frequent terms win a full vocabulary; ties by term, so the result is stable.
     std::sort(kept.begin(), kept.end(), [](const auto& a, const auto& b) { return a.second != b.second ? a.second > b.second : a.first < b.first; });
     if (kept.size() > opts.max_terms) kept.resize(opts.max_terms);
+    // Categories are few and always kept; their idf is never used (their weights are fixed).
+    if (opts.primary_category_weight > 0 || opts.category_weight > 0) {
+        for (const auto& c : categories) kept.emplace_back(c, 0);
+    }
     std::sort(kept.begin(), kept.end());
     vocabulary v;
     v.opts_ = opts;
@@ -117,6 +158,8 @@ vocabulary vocabulary::build(const std::vector<document>& docs, const feature_op
     for (auto& [term, count] : kept) {
         v.index_.emplace(term, static_cast<int>(v.terms_.size()));
         v.idf_.push_back(std::log((1.0 + n) / (1.0 + count)) + 1.0);
+        const auto surface = surfaces.find(term);
+        v.surfaces_.push_back(surface == surfaces.end() ? std::string() : std::move(surface->second));
         v.terms_.push_back(std::move(term));
     }
     return v;
@@ -139,7 +182,29 @@ sparse_vector vocabulary::weigh(const std::unordered_map<std::string, double>& c
     return v;
 }
 
-sparse_vector vocabulary::vectorize(const document& doc) const { return weigh(term_counts(doc.title, doc.abstract, opts_)); }
+sparse_vector vocabulary::vectorize(const document& doc) const {
+    auto v = weigh(term_counts(doc.title, doc.abstract, opts_));
+    bool added = false;
+    for (std::size_t k = 0; k < doc.categories.size(); ++k) {
+        const double w = k == 0 ? opts_.primary_category_weight : opts_.category_weight;
+        const auto it = index_.find(std::string(category_prefix) + doc.categories[k]);
+        if (w <= 0 || it == index_.end()) continue;
+        if (std::any_of(v.entries.begin(), v.entries.end(), [&](const auto& e) { return e.first == it->second; })) continue;  // listed twice
+        v.entries.emplace_back(it->second, w);
+        added = true;
+    }
+    if (added) std::sort(v.entries.begin(), v.entries.end());
+    return v;
+}
+
+std::string vocabulary::display(int index) const {
+    const auto& t = term(index);
+    if (t.starts_with(category_prefix)) return "category " + t.substr(category_prefix.size());
+    const auto& surface = surfaces_.at(static_cast<std::size_t>(index));
+    const auto& shown = surface.empty() ? t : surface;
+    if (t.starts_with(title_prefix)) return "title: " + (surface.empty() ? t.substr(title_prefix.size()) : surface);
+    return shown;
+}
 
 sparse_vector vocabulary::vectorize_text(std::string_view text) const { return weigh(term_counts({}, text, opts_)); }
 
@@ -151,7 +216,8 @@ std::string vocabulary::fingerprint() const {
         h = (h ^ 0xff) * 1099511628211ull;
     };
     for (const auto& t : terms_) mix(t);
-    mix(std::to_string(opts_.title_weight) + (opts_.bigrams ? "b" : "u") + std::to_string(documents_));
+    mix(std::to_string(opts_.title_weight) + (opts_.bigrams ? "b" : "u") + std::to_string(documents_) + "/" + std::to_string(opts_.title_field_weight) +
+        "/" + std::to_string(opts_.primary_category_weight) + "/" + std::to_string(opts_.category_weight));
     static constexpr char hex[] = "0123456789abcdef";
     std::string out(16, '0');
     for (int i = 15; i >= 0; --i, h >>= 4) out[static_cast<std::size_t>(i)] = hex[h & 0xf];

@@ -1,8 +1,11 @@
 // tf-idf features of a paper's title and abstract (as arxiv-sanity-lite computes them): word
-// and two-word terms, sublinear term frequency, smoothed idf, L2-normalised. Pure.
+// and two-word terms, Snowball-stemmed, sublinear term frequency, smoothed idf, L2-normalised;
+// the title's terms once more as terms of their own, and the paper's arXiv categories beside
+// them at fixed weights. Pure.
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -18,19 +21,30 @@ struct sparse_vector {
 };
 
 /// Lower-cased, accent-folded words of `text` of at least two characters that start with a
-/// letter, English stop words left out, plural and -ing/-ed endings of longer words removed.
+/// letter, English stop words left out, each reduced to its Snowball (Porter 2) English stem,
+/// so "segmentation", "segmenting" and "segments" are one term.
 std::vector<std::string> tokenize(std::string_view text);
 
 struct feature_options {
     bool bigrams = true;         // two-word terms beside single words
     double title_weight = 4.0;   // a title term counts this many times (titles say more per word)
+    // The title's terms again as "title:" terms, counted this many times, so a model can learn
+    // that a word matters in a title and not in an abstract; 0 leaves them out.
+    double title_field_weight = 4.0;
+    // A paper's first (primary) arXiv category and its others as "cat:" features of these fixed
+    // weights, outside the tf-idf norm; readers' interests follow categories, and a model learns
+    // by how much. The topics text has none, so the cold start ignores them.
+    double primary_category_weight = 0.3;
+    double category_weight = 0.1;
     int min_df = 2;              // terms in fewer documents are dropped
     double max_df = 0.5;         // terms in more than this share of documents are dropped
     std::size_t max_terms = 50'000;
 };
 
-/// A term's counts in one document (title terms weighted).
-std::unordered_map<std::string, double> term_counts(std::string_view title, std::string_view abstract, const feature_options& opts);
+/// A term's counts in one document (title terms weighted, "title:" terms included); with
+/// `surfaces`, each term's shortest unstemmed form is kept there too.
+std::unordered_map<std::string, double> term_counts(std::string_view title, std::string_view abstract, const feature_options& opts,
+                                                    std::unordered_map<std::string, std::string>* surfaces = nullptr);
 
 /// The terms learned from a corpus (the stored days), with their idf.
 class vocabulary {
@@ -39,6 +53,7 @@ public:
     /// From documents given as (title, abstract).
     struct document {
         std::string_view title, abstract;
+        std::span<const std::string> categories = {};  // the first one primary
     };
     static vocabulary build(const std::vector<document>& docs, const feature_options& opts = {});
 
@@ -49,6 +64,10 @@ public:
 
     std::size_t size() const noexcept { return terms_.size(); }
     const std::string& term(int index) const { return terms_.at(static_cast<std::size_t>(index)); }
+    /// The term as a reader would write it: the shortest unstemmed form the corpus had
+    /// ("generate" for the stem "generat"), "title: ..." for a title term, "category cs.CV"
+    /// for a category.
+    std::string display(int index) const;
     std::size_t documents() const noexcept { return documents_; }
     /// A stable hash of the terms and options, for cache keys.
     std::string fingerprint() const;
@@ -59,6 +78,7 @@ private:
     feature_options opts_;
     std::vector<std::string> terms_;
     std::vector<double> idf_;
+    std::vector<std::string> surfaces_;
     std::unordered_map<std::string, int> index_;
     std::size_t documents_ = 0;
 };

@@ -1,8 +1,11 @@
 #include "rank/ranker.hpp"
 
+#include "core/text.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <map>
 #include <numeric>
 
 namespace paperboy::rank {
@@ -46,8 +49,24 @@ std::optional<double> roc_auc(const std::vector<double>& scores, const std::vect
     return (positive_rank_sum - positives * (positives + 1) / 2) / (positives * negatives);
 }
 
+std::string topics_query(std::string_view topics) {
+    std::string out;
+    for (const auto& line : text::split(topics, '\n')) {
+        const auto colon = line.find(':');
+        if (colon != std::string::npos) {
+            const auto label = text::fold(std::string_view(line).substr(0, colon));
+            if (label.find("not relevant") != std::string::npos || label.find("irrelevant") != std::string::npos ||
+                label.find("exclude") != std::string::npos)
+                continue;
+        }
+        out += line;
+        out += '\n';
+    }
+    return out;
+}
+
 ranker::ranker(vocabulary vocab, std::string_view topics, ranker_weights w)
-    : vocab_(std::move(vocab)), topics_(vocab_.vectorize_text(topics)), weights_(w) {}
+    : vocab_(std::move(vocab)), topics_(vocab_.vectorize_text(topics_query(topics))), weights_(w) {}
 
 void ranker::train(const std::vector<example>& examples, const training_options& opts) {
     std::vector<sparse_vector> x;
@@ -76,6 +95,26 @@ void ranker::train(const std::vector<example>& examples, const training_options&
     }
 }
 
+std::vector<double> ranker::with_feedback(const std::vector<sparse_vector>& papers, std::vector<double> z) const {
+    if (weights_.feedback <= 0 || papers.empty()) return z;
+    std::vector<std::size_t> order(z.size());
+    std::iota(order.begin(), order.end(), 0);
+    const auto top = std::clamp<std::size_t>(static_cast<std::size_t>(weights_.feedback_share * static_cast<double>(z.size())), 1, z.size());
+    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(top), order.end(),
+                      [&](auto a, auto b) { return z[a] != z[b] ? z[a] > z[b] : a < b; });
+    std::map<int, double> sum;
+    for (std::size_t k = 0; k < top; ++k) {
+        for (const auto& [i, v] : papers[order[k]].entries) sum[i] += v;
+    }
+    sparse_vector centre;
+    centre.entries.assign(sum.begin(), sum.end());
+    std::vector<double> similarity;
+    for (const auto& x : papers) similarity.push_back(centre.dot(x));
+    const auto zs = z_scores(similarity);
+    for (std::size_t i = 0; i < z.size(); ++i) z[i] += weights_.feedback * zs[i];
+    return z_scores(z);
+}
+
 std::vector<double> ranker::score_day(const std::vector<sparse_vector>& papers, const std::vector<double>& keyword_relevance) const {
     std::vector<double> cosine, model, centroid;
     for (const auto& x : papers) {
@@ -89,7 +128,7 @@ std::vector<double> ranker::score_day(const std::vector<sparse_vector>& papers, 
     const auto zk = z_scores(keyword_relevance.size() == papers.size() ? keyword_relevance : std::vector<double>(papers.size(), 0.0));
     std::vector<double> cold(papers.size());
     for (std::size_t i = 0; i < papers.size(); ++i) cold[i] = zc[i] + weights_.keywords * zk[i];
-    if (!trained()) return z_scores(cold);
+    if (!trained()) return with_feedback(papers, z_scores(cold));
     const auto zm = z_scores(model), zr = z_scores(centroid), zcold = z_scores(cold);
     std::vector<double> out(papers.size());
     for (std::size_t i = 0; i < papers.size(); ++i) out[i] = weights_.model * zm[i] + weights_.centroid * zr[i] + weights_.topics * zcold[i];
@@ -107,7 +146,7 @@ std::vector<term_weight> ranker::explain(const sparse_vector& x, std::size_t n) 
                 if (j == i) w = q * v;
             }
         }
-        if (w != 0) all.push_back({vocab_.term(i), w});
+        if (w != 0) all.push_back({vocab_.display(i), w});
     }
     std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.weight > b.weight; });
     std::vector<term_weight> out;

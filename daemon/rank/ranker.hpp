@@ -1,9 +1,10 @@
 // A profile's ranker: what it learned from the reader (votes) and the topics text, scoring a
 // day's papers. Pure: no files, no clock, no SQLite.
 //
-// Cold start (no votes): tf-idf cosine between the topics text and each paper, plus the
-// topics' keywords (the old offline scorer, with a small weight, so the ranker is never worse
-// than it). Trained: a logistic regression (liblinear, class weights balanced) on likes against
+// Cold start (no votes): tf-idf cosine between the topics text (less what it says is not
+// relevant) and each paper, plus the topics' keywords (the old offline scorer, with a small
+// weight, so the ranker is never worse than it), plus one round of pseudo-relevance feedback
+// (Rocchio: the cosine to the centroid of the day's top few papers by that score). Trained: a logistic regression (liblinear, class weights balanced) on likes against
 // dislikes and the other papers of the voted days, plus the cosine to the centroid of the
 // likes, plus the cold-start score. The parts are z-scored over the day and summed, weights
 // fixed in `ranker_weights` (chosen on bench/rank_bench, documented there).
@@ -25,7 +26,13 @@ struct ranker_weights {
     double centroid = 1.0;   // cosine to the centroid of the likes (Rocchio)
     double topics = 0.5;     // the cold-start score, once trained
     double keywords = 0.2;   // the keyword score inside the cold-start score
+    double feedback = 0.5;   // cold: the cosine to the centroid of the day's top papers
+    double feedback_share = 0.05;  // ... that many of them (at least one)
 };
+
+/// The topics text as a query: without the lines that say what is not wanted ("Not relevant:",
+/// "Irrelevant:", "Exclude:"), whose words would otherwise count for the papers they exclude.
+std::string topics_query(std::string_view topics);
 
 /// One labelled paper: +1 a like (or a pick of the reader's model), -1 a dislike or another
 /// paper of a voted day.
@@ -52,7 +59,7 @@ public:
     int negatives() const noexcept { return negatives_; }
     const vocabulary& vocab() const noexcept { return vocab_; }
 
-    sparse_vector features(const paper& p) const { return vocab_.vectorize({p.title, p.abstract}); }
+    sparse_vector features(const paper& p) const { return vocab_.vectorize({p.title, p.abstract, p.categories}); }
 
     /// Scores of a day's papers (higher: more relevant), given their feature vectors and their
     /// keyword relevance (1-10, the offline scorer's). Z-scored over the day, so comparable
@@ -64,6 +71,8 @@ public:
     std::vector<term_weight> explain(const sparse_vector& x, std::size_t n) const;
 
 private:
+    std::vector<double> with_feedback(const std::vector<sparse_vector>& papers, std::vector<double> z) const;
+
     vocabulary vocab_;
     sparse_vector topics_;
     sparse_vector centroid_;

@@ -42,11 +42,11 @@ rank::ranker train_profile_ranker(state_store* state, const profile_config& prof
     std::set<std::string> seen;
     for (const auto& d : days) {
         for (const auto& p : d.papers) {
-            if (seen.insert(p.id).second) docs.push_back({p.title, p.abstract});
+            if (seen.insert(p.id).second) docs.push_back({p.title, p.abstract, p.categories});
         }
     }
     for (const auto* p : extra) {
-        if (seen.insert(p->id).second) docs.push_back({p->title, p->abstract});
+        if (seen.insert(p->id).second) docs.push_back({p->title, p->abstract, p->categories});
     }
     for (const auto& e : library) {
         if (seen.insert(e.key).second) docs.push_back({e.title, e.abstract});
@@ -139,7 +139,7 @@ std::string ranker_scorer::cache_key(const profile_config& profile) const {
         for (const auto& d : state_->stored_days()) basis += d + ",";
     }
     const auto ks = profile_keywords(profile);
-    return "ranker/v2/" + stable_hash(profile.topics + "\x1f" + text::join(ks.positive) + "|" + text::join(ks.negative) + "\x1f" + basis);
+    return "ranker/v3/" + stable_hash(profile.topics + "\x1f" + text::join(ks.positive) + "|" + text::join(ks.negative) + "\x1f" + basis);
 }
 
 scoring_outcome ranker_scorer::score(const profile_config& profile, std::span<const paper* const> papers) {
