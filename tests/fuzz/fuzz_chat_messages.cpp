@@ -1,11 +1,13 @@
-// Slack and Discord messages from a digest of arbitrary text: the services' limits hold, and
-// no mention or link survives that the formatter did not make itself.
+// Slack, Discord and Telegram messages from a digest of arbitrary text: the services' limits
+// hold, and no mention or link survives that the formatter did not make itself.
 #include "chat_common.hpp"
 #include "discord_format.hpp"
 #include "slack_format.hpp"
+#include "telegram_format.hpp"
 
 #include <fuzzer/FuzzedDataProvider.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 
@@ -26,6 +28,25 @@ void check_discord_text(const std::string& text, std::size_t max) {
     }
 }
 
+// Every tag is one the formatter writes, every link goes to arXiv, and no '@', '#' or "://"
+// of the paper text is left for Telegram to turn into a mention, tag or link.
+void check_telegram_text(const std::string& html) {
+    if (paperboy::telegram::visible_length(html) > paperboy::telegram::max_text) std::abort();
+    static const std::string_view tags[] = {"<b>", "</b>", "<i>", "</i>", "<blockquote>", "</blockquote>", "</a>", "<a href=\"https://arxiv.org/abs/"};
+    for (auto i = html.find('<'); i != std::string::npos; i = html.find('<', i + 1)) {
+        if (std::none_of(std::begin(tags), std::end(tags), [&](std::string_view t) { return html.compare(i, t.size(), t) == 0; })) std::abort();
+    }
+    for (auto i = html.find_first_of("@#"); i != std::string::npos; i = html.find_first_of("@#", i + 1)) {
+        if (html.compare(i + 1, 3, "\xE2\x80\x8B") != 0) std::abort();
+    }
+    const auto count = [&](std::string_view needle) {
+        std::size_t n = 0;
+        for (auto i = html.find(needle); i != std::string::npos; i = html.find(needle, i + 1)) ++n;
+        return n;
+    };
+    if (count("://") != count("<a href=\"https://")) std::abort();  // only in the links it builds
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -42,6 +63,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (in.ConsumeBool()) digest["incomplete"] = {{"text", in.ConsumeRandomLengthString(1500)}};
     const auto slack = paperboy::slack::parse_settings(R"({"webhook_url": "https://hooks.slack.com/services/T/B/x", "abstract_chars": 2500})");
     const auto discord = paperboy::discord::parse_settings(R"({"webhook_url": "https://discord.com/api/webhooks/1/x", "abstract_chars": 3500})");
+    const auto telegram = paperboy::telegram::parse_settings(R"({"bot_token": "1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "chat_id": "1", "abstract_chars": 2500})");
     try {
         for (const auto& m : paperboy::slack::build_messages(digest, slack).messages) {
             if (m["blocks"].size() > paperboy::slack::max_blocks) std::abort();
@@ -64,6 +86,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             if (chars > paperboy::discord::max_message_chars) std::abort();
             if (m.contains("content")) check_discord_text(m["content"].get<std::string>(), paperboy::discord::max_content);
         }
+        for (const auto& m : paperboy::telegram::build_messages(digest, telegram)) check_telegram_text(m["text"].get<std::string>());
     } catch (const paperboy::sdk::plugin_error& e) {
         if (e.status != PB_INTERNAL) std::abort();  // a digest with a bad id is refused, not formatted
     } catch (const nlohmann::json::exception&) {

@@ -3,6 +3,7 @@
 #include "core/files.hpp"
 #include "feedback/reactions.hpp"
 #include "state/state_store.hpp"
+#include "support/chat_days.hpp"
 #include "support/fake_chat.hpp"
 #include "support/fake_openai.hpp"
 #include "support/fixtures.hpp"
@@ -17,40 +18,9 @@ using nlohmann::json;
 using test::fake_chat;
 using test::scripted_response;
 using test::temp_dir;
+using test::day_config;
+using test::expected_titles;
 
-namespace {
-
-const std::filesystem::path day_0708 = test::source_dir() / "../shared/fixtures/days/2025-07-08";
-
-// A config for the 48-paper day 2025-07-08 (replayed answers, cut-offs 8/7) with `channels`.
-config day_config(const temp_dir& dir, const json& channels, const std::string& feed = "", const std::string& answers = "") {
-    REQUIRE(std::filesystem::exists(day_0708 / "feed.xml"));
-    json names = json::array();
-    for (const auto& [name, v] : channels.items()) names.push_back(name);
-    json llm{{"plugin", answers.empty() ? "replay" : "offline"}, {"model", "gpt-4o"}, {"retry_delay_ms", 10}, {"max_attempts", 3}};
-    if (answers.empty()) llm["answers_file"] = (day_0708 / "answers.json").string();
-    const json cfg{
-        {"arxiv", {{"categories", {"cs.LG", "cs.AI"}}, {"feed_url", "file://" + (feed.empty() ? (day_0708 / "feed.xml").string() : feed)}}},
-        {"profiles", {{{"name", "lab"}, {"topics_file", (test::source_dir() / "config/prompts/topics.txt").string()}, {"channels", names}}}},
-        {"llm", llm},
-        {"channels", channels},
-        {"delivery", {{"retry_delay_seconds", 0.01}, {"max_attempts", 3}}},
-        {"plugin_dir", PAPERBOY_PLUGIN_BUILD_DIR},
-        {"output", {{"dir", (dir / "out").string()}}},
-        {"state", {{"path", (dir / "state.db").string()}}},
-    };
-    return parse_config(cfg.dump(), dir.path()).value();
-}
-
-std::vector<std::string> expected_titles(const run_summary& s) {
-    const auto report = json::parse(read_file(s.profiles[0].json_path).value());
-    std::vector<std::string> out;
-    int rank = 0;
-    for (const auto& p : report["papers"]) out.push_back(std::to_string(++rank) + ". " + p["title"].get<std::string>());
-    return out;
-}
-
-}  // namespace
 
 TEST_CASE("chat: the 48-paper day reaches Slack and Discord complete, in order, split within the limits") {
     fake_chat slack(fake_chat::kind::slack_webhook), discord(fake_chat::kind::discord);

@@ -1,0 +1,135 @@
+#include "support/fake_telegram.hpp"
+
+#include <regex>
+#include <set>
+
+namespace paperboy::test {
+using nlohmann::json;
+
+namespace {
+
+std::size_t utf16_length(const std::string& s) {
+    std::size_t n = 0;
+    for (const char ch : s) {
+        const auto c = static_cast<unsigned char>(ch);
+        if ((c & 0xC0) == 0x80) continue;
+        n += c >= 0xF0 ? 2 : 1;
+    }
+    return n;
+}
+
+scripted_response error(int code, const std::string& description, json parameters = nullptr) {
+    json body{{"ok", false}, {"error_code", code}, {"description", description}};
+    if (!parameters.is_null()) body["parameters"] = parameters;
+    return {static_cast<unsigned>(code), body.dump(), {{"Content-Type", "application/json"}}};
+}
+
+}  // namespace
+
+std::optional<std::string> telegram_parse_html(const std::string& html, std::string& err) {
+    static const std::set<std::string> allowed{"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "blockquote", "tg-spoiler", "span"};
+    std::vector<std::string> open;
+    std::string text;
+    for (std::size_t i = 0; i < html.size();) {
+        if (html[i] == '<') {
+            const auto close = html.find('>', i);
+            if (close == std::string::npos) return err = "Bad Request: can't parse entities: unclosed start tag", std::nullopt;
+            std::string tag = html.substr(i + 1, close - i - 1);
+            const bool end = tag.starts_with('/');
+            if (end) tag.erase(0, 1);
+            const auto name = tag.substr(0, tag.find(' '));
+            if (!allowed.contains(name)) return err = "Bad Request: can't parse entities: Unsupported start tag \"" + name + "\"", std::nullopt;
+            if (end) {
+                if (open.empty() || open.back() != name) return err = "Bad Request: can't parse entities: Can't find end tag corresponding to start tag", std::nullopt;
+                open.pop_back();
+            } else {
+                if (name == "a" && tag.find("href=\"") == std::string::npos) return err = "Bad Request: can't parse entities: a without href", std::nullopt;
+                open.push_back(name);
+            }
+            i = close + 1;
+        } else if (html[i] == '&') {
+            const auto semi = html.find(';', i);
+            const auto name = semi == std::string::npos ? std::string() : html.substr(i + 1, semi - i - 1);
+            static const std::map<std::string, std::string> named{{"lt", "<"}, {"gt", ">"}, {"amp", "&"}, {"quot", "\""}};
+            if (named.contains(name)) text += named.at(name);
+            else if (name.starts_with('#') && name.size() > 1) text += "?";
+            else return err = "Bad Request: can't parse entities: Unsupported entity", std::nullopt;
+            i = semi + 1;
+        } else if (html[i] == '>') {
+            return err = "Bad Request: can't parse entities: unexpected '>'", std::nullopt;
+        } else {
+            text += html[i++];
+        }
+    }
+    if (!open.empty()) return err = "Bad Request: can't parse entities: Can't find end tag corresponding to start tag \"" + open.back() + "\"", std::nullopt;
+    return text;
+}
+
+fake_telegram::fake_telegram() : server([this](const recorded_request& r) { return answer(r); }) {}
+
+std::vector<json> fake_telegram::accepted() const {
+    std::lock_guard lock(mutex_);
+    return accepted_;
+}
+
+std::vector<std::string> fake_telegram::titles() const {
+    static const std::regex paper(R"(<b>(\d+\. )<a href="https://arxiv\.org/abs/[^"]+">([^<]*)</a></b>)");
+    std::vector<std::string> out;
+    for (const auto& m : accepted()) {
+        const std::string text = m["text"];
+        for (auto it = std::sregex_iterator(text.begin(), text.end(), paper); it != std::sregex_iterator(); ++it) {
+            std::string err;
+            const auto shown = telegram_parse_html((*it)[2].str(), err).value_or("?");
+            std::string plain;  // without the zero-width spaces the plugin adds
+            for (std::size_t i = 0; i < shown.size(); ++i) {
+                if (shown.compare(i, 3, "\xE2\x80\x8B") == 0) i += 2;
+                else plain += shown[i];
+            }
+            out.push_back((*it)[1].str() + plain);
+        }
+    }
+    return out;
+}
+
+std::vector<std::string> fake_telegram::detected_entities() const {
+    // Telegram's own detection, roughly: @username, #hashtag, /command, scheme:// URLs and
+    // bare domains, in the shown text (a zero-width space breaks each of them).
+    static const std::regex auto_entity(R"((^|[\s(])(@[A-Za-z][A-Za-z0-9_]{3,}|#[A-Za-z0-9_]{2,}|/[A-Za-z][A-Za-z0-9_]*)|[A-Za-z][A-Za-z0-9+.-]*://\S|\b[A-Za-z0-9-]+\.(com|org|net|io|gg|me|ru|xyz)\b)");
+    std::vector<std::string> out;
+    for (const auto& m : accepted()) {
+        std::string err;
+        const auto shown = telegram_parse_html(m["text"].get<std::string>(), err).value_or("");
+        for (auto it = std::sregex_iterator(shown.begin(), shown.end(), auto_entity); it != std::sregex_iterator(); ++it) out.push_back(it->str());
+    }
+    return out;
+}
+
+scripted_response fake_telegram::answer(const recorded_request& req) {
+    const auto body = json::parse(req.body, nullptr, false);
+    int index = 0;
+    {
+        std::lock_guard lock(mutex_);
+        index = count_++;
+    }
+    if (script) {
+        if (auto r = script(index, body)) return *r;
+    }
+    const std::string prefix = "/bot" + std::string(token) + "/";
+    if (!req.target.starts_with(prefix)) return error(401, "Unauthorized");
+    const auto method = req.target.substr(prefix.size());
+    if (method == "getMe") return {200, R"({"ok": true, "result": {"id": 123456789, "is_bot": true, "first_name": "paperboy", "username": "paperboy_bot"}})", {}};
+    if (method != "sendMessage") return error(404, "Not Found: method not found");
+    if (!body.is_object() || !body.contains("chat_id")) return error(400, "Bad Request: chat_id is empty");
+    if (body["chat_id"] != "-1001234567890" && body["chat_id"] != "@paperboy_lab") return error(400, "Bad Request: chat not found");
+    if (!body.contains("text") || !body["text"].is_string() || body["text"].get<std::string>().empty()) return error(400, "Bad Request: message text is empty");
+    if (body.value("parse_mode", "") != "HTML") return error(400, "Bad Request: this fake expects parse_mode HTML");
+    std::string err;
+    const auto shown = telegram_parse_html(body["text"].get<std::string>(), err);
+    if (!shown) return error(400, err);
+    if (utf16_length(*shown) > 4096) return error(400, "Bad Request: message is too long");
+    std::lock_guard lock(mutex_);
+    accepted_.push_back(body);
+    return {200, json{{"ok", true}, {"result", {{"message_id", 100 + accepted_.size()}, {"chat", {{"id", -1001234567890LL}}}, {"text", *shown}}}}.dump(), {}};
+}
+
+}  // namespace paperboy::test
