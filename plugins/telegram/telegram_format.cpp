@@ -1,5 +1,7 @@
 #include "telegram_format.hpp"
 
+#include "inert_html.hpp"
+
 #include <algorithm>
 
 namespace paperboy::telegram {
@@ -7,66 +9,11 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::string_view zwsp = "\xE2\x80\x8B";
-
-bool is_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_word(char c) { return is_letter(c) || (c >= '0' && c <= '9') || c == '_'; }
-
-// One code point, given the one before it (0 at the start): Telegram's entity detection looks
-// at neighbours, so the escape does too.
-std::string escape_unit(std::string_view unit, char prev) {
-    if (unit.size() != 1) {
-        // A broken sequence could swallow a '<' after it: the host sends valid UTF-8, but
-        // the plugin must not depend on it.
-        const bool valid = std::all_of(unit.begin() + 1, unit.end(), [](char b) { return (static_cast<unsigned char>(b) & 0xC0) == 0x80; });
-        return valid ? std::string(unit) : std::string("\xEF\xBF\xBD");
-    }
-    switch (const char c = unit[0]) {
-        case '&': return "&amp;";
-        case '<': return "&lt;";
-        case '>': return "&gt;";
-        case '"': return "&quot;";
-        case '\r': case '\n': case '\t': return " ";
-        case '@': case '#': return std::string(1, c) + std::string(zwsp);
-        case '/': return is_word(prev) ? "/" : "/" + std::string(zwsp);
-        case ':': return ":" + std::string(zwsp);
-        case '.': return is_letter(prev) ? "." + std::string(zwsp) : ".";
-        default: return std::string(1, c);
-    }
-}
-
-// `text` escaped and cut to `max` characters (chat::escape_and_cut, with the previous
-// character in view).
-std::string cut(std::string_view text, std::size_t max) {
-    char prev = 0;
-    return chat::escape_and_cut(text, max, [&](std::string_view unit) {
-        auto out = escape_unit(unit, prev);
-        prev = unit.size() == 1 ? unit[0] : 'x';  // a non-ASCII letter counts as a letter
-        return out;
-    });
-}
-
-std::string link(std::string_view href, std::string_view label) {
-    // Our own URLs (arXiv from a checked id, the host's vote and archive links): only '"', '&',
-    // '<', '>' need escaping in the attribute.
-    std::string h;
-    for (const char c : href) {
-        switch (c) {
-            case '&': h += "&amp;"; break;
-            case '"': h += "&quot;"; break;
-            case '<': h += "&lt;"; break;
-            case '>': h += "&gt;"; break;
-            default: h.push_back(c);
-        }
-    }
-    return "<a href=\"" + h + "\">" + std::string(label) + "</a>";
-}
-
-bool http_url(const json& j, const char* key) {
-    if (!j.contains(key) || !j[key].is_string()) return false;
-    const auto& u = j[key].get_ref<const std::string&>();
-    return (u.starts_with("https://") || u.starts_with("http://")) && u.size() < 2048;
-}
+std::string cut(std::string_view text, std::size_t max) { return chat::inert_cut(text, max); }
+std::string link(std::string_view href, std::string_view label) { return chat::html_link(href, label); }
+bool http_url(const json& j, const char* key) { return chat::http_url(j, key); }
+bool is_letter(char c) { return chat::ascii_letter(c); }
+bool is_word(char c) { return chat::ascii_word(c); }
 
 std::string paper_block(const json& p, const settings& s) {
     const auto id = chat::paper_id(p);

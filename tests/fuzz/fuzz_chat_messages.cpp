@@ -2,6 +2,7 @@
 // hold, and no mention or link survives that the formatter did not make itself.
 #include "chat_common.hpp"
 #include "discord_format.hpp"
+#include "matrix_format.hpp"
 #include "slack_format.hpp"
 #include "telegram_format.hpp"
 
@@ -47,6 +48,24 @@ void check_telegram_text(const std::string& html) {
     if (count("://") != count("<a href=\"https://")) std::abort();  // only in the links it builds
 }
 
+// Matrix: the content fits an event, mentions nobody, every '<' of formatted_body is one of
+// the formatter's tags, and no '@' of paper text survives unbroken in either part.
+void check_matrix(const nlohmann::json& m) {
+    if (m.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).size() > paperboy::matrix::max_content_bytes) std::abort();
+    if (m["m.mentions"] != nlohmann::json::object()) std::abort();
+    const auto& html = m["formatted_body"].get_ref<const std::string&>();
+    static const std::string_view tags[] = {"<p>", "</p>", "<b>", "</b>", "<i>", "</i>", "<br>", "<blockquote>", "</blockquote>", "</a>",
+                                            "<a href=\"https://arxiv.org/abs/"};
+    for (auto i = html.find('<'); i != std::string::npos; i = html.find('<', i + 1)) {
+        if (std::none_of(std::begin(tags), std::end(tags), [&](std::string_view t) { return html.compare(i, t.size(), t) == 0; })) std::abort();
+    }
+    for (const auto* text : {&html, &m["body"].get_ref<const std::string&>()}) {
+        for (auto i = text->find('@'); i != std::string::npos; i = text->find('@', i + 1)) {
+            if (text->compare(i + 1, 3, "\xE2\x80\x8B") != 0) std::abort();
+        }
+    }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -63,6 +82,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (in.ConsumeBool()) digest["incomplete"] = {{"text", in.ConsumeRandomLengthString(1500)}};
     const auto slack = paperboy::slack::parse_settings(R"({"webhook_url": "https://hooks.slack.com/services/T/B/x", "abstract_chars": 2500})");
     const auto discord = paperboy::discord::parse_settings(R"({"webhook_url": "https://discord.com/api/webhooks/1/x", "abstract_chars": 3500})");
+    const auto matrix = paperboy::matrix::parse_settings(R"({"homeserver": "https://m.org", "access_token": "t", "room_id": "!a:m.org", "abstract_chars": 3000})");
     const auto telegram = paperboy::telegram::parse_settings(R"({"bot_token": "1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "chat_id": "1", "abstract_chars": 2500})");
     try {
         for (const auto& m : paperboy::slack::build_messages(digest, slack).messages) {
@@ -87,6 +107,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             if (m.contains("content")) check_discord_text(m["content"].get<std::string>(), paperboy::discord::max_content);
         }
         for (const auto& m : paperboy::telegram::build_messages(digest, telegram)) check_telegram_text(m["text"].get<std::string>());
+        for (const auto& m : paperboy::matrix::build_messages(digest, matrix)) check_matrix(m);
     } catch (const paperboy::sdk::plugin_error& e) {
         if (e.status != PB_INTERNAL) std::abort();  // a digest with a bad id is refused, not formatted
     } catch (const nlohmann::json::exception&) {

@@ -1,5 +1,7 @@
 #include "support/fake_telegram.hpp"
 
+#include "support/html_text.hpp"
+
 #include <regex>
 #include <set>
 
@@ -28,41 +30,7 @@ scripted_response error(int code, const std::string& description, json parameter
 
 std::optional<std::string> telegram_parse_html(const std::string& html, std::string& err) {
     static const std::set<std::string> allowed{"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "blockquote", "tg-spoiler", "span"};
-    std::vector<std::string> open;
-    std::string text;
-    for (std::size_t i = 0; i < html.size();) {
-        if (html[i] == '<') {
-            const auto close = html.find('>', i);
-            if (close == std::string::npos) return err = "Bad Request: can't parse entities: unclosed start tag", std::nullopt;
-            std::string tag = html.substr(i + 1, close - i - 1);
-            const bool end = tag.starts_with('/');
-            if (end) tag.erase(0, 1);
-            const auto name = tag.substr(0, tag.find(' '));
-            if (!allowed.contains(name)) return err = "Bad Request: can't parse entities: Unsupported start tag \"" + name + "\"", std::nullopt;
-            if (end) {
-                if (open.empty() || open.back() != name) return err = "Bad Request: can't parse entities: Can't find end tag corresponding to start tag", std::nullopt;
-                open.pop_back();
-            } else {
-                if (name == "a" && tag.find("href=\"") == std::string::npos) return err = "Bad Request: can't parse entities: a without href", std::nullopt;
-                open.push_back(name);
-            }
-            i = close + 1;
-        } else if (html[i] == '&') {
-            const auto semi = html.find(';', i);
-            const auto name = semi == std::string::npos ? std::string() : html.substr(i + 1, semi - i - 1);
-            static const std::map<std::string, std::string> named{{"lt", "<"}, {"gt", ">"}, {"amp", "&"}, {"quot", "\""}};
-            if (named.contains(name)) text += named.at(name);
-            else if (name.starts_with('#') && name.size() > 1) text += "?";
-            else return err = "Bad Request: can't parse entities: Unsupported entity", std::nullopt;
-            i = semi + 1;
-        } else if (html[i] == '>') {
-            return err = "Bad Request: can't parse entities: unexpected '>'", std::nullopt;
-        } else {
-            text += html[i++];
-        }
-    }
-    if (!open.empty()) return err = "Bad Request: can't parse entities: Can't find end tag corresponding to start tag \"" + open.back() + "\"", std::nullopt;
-    return text;
+    return shown_html_text(html, allowed, {}, err);
 }
 
 fake_telegram::fake_telegram() : server([this](const recorded_request& r) { return answer(r); }) {}
@@ -80,26 +48,17 @@ std::vector<std::string> fake_telegram::titles() const {
         for (auto it = std::sregex_iterator(text.begin(), text.end(), paper); it != std::sregex_iterator(); ++it) {
             std::string err;
             const auto shown = telegram_parse_html((*it)[2].str(), err).value_or("?");
-            std::string plain;  // without the zero-width spaces the plugin adds
-            for (std::size_t i = 0; i < shown.size(); ++i) {
-                if (shown.compare(i, 3, "\xE2\x80\x8B") == 0) i += 2;
-                else plain += shown[i];
-            }
-            out.push_back((*it)[1].str() + plain);
+            out.push_back((*it)[1].str() + without_zero_width(shown));
         }
     }
     return out;
 }
 
 std::vector<std::string> fake_telegram::detected_entities() const {
-    // Telegram's own detection, roughly: @username, #hashtag, /command, scheme:// URLs and
-    // bare domains, in the shown text (a zero-width space breaks each of them).
-    static const std::regex auto_entity(R"((^|[\s(])(@[A-Za-z][A-Za-z0-9_]{3,}|#[A-Za-z0-9_]{2,}|/[A-Za-z][A-Za-z0-9_]*)|[A-Za-z][A-Za-z0-9+.-]*://\S|\b[A-Za-z0-9-]+\.(com|org|net|io|gg|me|ru|xyz)\b)");
     std::vector<std::string> out;
     for (const auto& m : accepted()) {
         std::string err;
-        const auto shown = telegram_parse_html(m["text"].get<std::string>(), err).value_or("");
-        for (auto it = std::sregex_iterator(shown.begin(), shown.end(), auto_entity); it != std::sregex_iterator(); ++it) out.push_back(it->str());
+        for (auto& e : auto_entities(telegram_parse_html(m["text"].get<std::string>(), err).value_or(""))) out.push_back(std::move(e));
     }
     return out;
 }
