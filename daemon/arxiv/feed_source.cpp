@@ -3,11 +3,13 @@
 #include "arxiv/api.hpp"
 #include "arxiv/feed_parser.hpp"
 #include "core/files.hpp"
+#include "core/text.hpp"
 #include "paperboy/plugin_sdk.hpp"
 
 #include <algorithm>
 #include <charconv>
 #include <mutex>
+#include <set>
 #include <thread>
 
 namespace paperboy {
@@ -115,6 +117,42 @@ result<std::vector<paper>> fetch_papers_by_id(std::string_view api_url, std::spa
         if (progress) progress(start + batch.size(), ids.size());
     }
     return out;
+}
+
+result<feed> fetch_day_from_api(std::string_view api_url, const std::vector<std::string>& categories, day feed_day, const net::http_options& http,
+                                const std::function<void(std::size_t, std::size_t)>& progress) {
+    const auto window = feed_day_window(feed_day);
+    feed f;
+    f.announced = feed_day;
+    f.title = text::join(categories) + " (rebuilt from the arXiv API)";
+    std::set<std::string> seen;
+    std::optional<std::size_t> total;
+    for (std::size_t start = 0;;) {
+        std::optional<api_page> page;
+        for (int empty_tries = 0; empty_tries < 3; ++empty_tries) {
+            auto body = fetch_feed(api_listing_url(api_url, categories, window, start), http, fetch_policy{});
+            if (!body) return body.error();
+            auto parsed = parse_api_page(*body);
+            if (!parsed) return parsed.error();
+            page = std::move(*parsed);
+            if (page->total) total = page->total;
+            if (!page->papers.empty() || !total || start >= *total) break;
+        }
+        if (page->papers.empty() && total && start < *total) {
+            return make_error(errc::feed_malformed, "the arXiv API answered an empty page at " + std::to_string(start) + " of " + std::to_string(*total) +
+                                                        " results three times; the day was not rebuilt (try again later)");
+        }
+        for (auto& p : page->papers) {
+            if (!seen.insert(p.id).second) continue;
+            const bool primary = !p.categories.empty() && std::find(categories.begin(), categories.end(), p.categories.front()) != categories.end();
+            p.type = primary ? announce_type::new_submission : announce_type::cross_list;
+            f.papers.push_back(std::move(p));
+        }
+        start += page->papers.size();
+        if (progress) progress(start, total.value_or(start));
+        if (page->papers.size() < arxiv_api_page || (total && start >= *total)) break;
+    }
+    return f;
 }
 
 }  // namespace paperboy

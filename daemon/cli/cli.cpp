@@ -36,6 +36,56 @@
 namespace paperboy {
 namespace po = boost::program_options;
 using namespace cli_detail;
+namespace cli_detail {
+
+int worse_exit(int a, int b) {
+    static constexpr int order[] = {exit_code::ok, exit_code::incomplete, exit_code::temporary, exit_code::failure};
+    const auto rank = [](int x) { return static_cast<int>(std::find(std::begin(order), std::end(order), x) - std::begin(order)); };
+    return rank(b) > rank(a) ? b : a;
+}
+
+int print_run(const run_summary& summary, bool print) {
+    const auto date = format_iso_day(summary.date);
+    if (print) {
+        for (const auto& p : summary.profiles) {
+            std::cout << "paperboy: " << date << " [" << p.profile << "]: " << p.stats.selected << " of " << p.stats.scanned
+                      << " papers selected";
+            if (p.stats.usage.prompt_tokens > 0) {
+                std::cout << ", " << (p.stats.cost ? format_usd(p.stats.cost->total_usd()) : std::string("cost unknown")) << " for "
+                          << p.stats.usage.prompt_tokens + p.stats.usage.completion_tokens << " tokens";
+            }
+            if (p.stats.failed > 0) std::cout << ", " << p.stats.failed << " could not be scored";
+            if (p.held) std::cout << " (HELD: not delivered until they are)";
+            else if (p.incomplete) std::cout << " (delivered marked INCOMPLETE)";
+            std::cout << "\n  digest: " << p.markdown_path.string() << "\n  json:   " << p.json_path.string() << "\n";
+            if (p.incomplete) std::cout << "  " << describe(*p.incomplete, p.stats.scanned) << "\n";
+            for (const auto& d : p.deliveries) print_delivery(d);
+        }
+        for (const auto& d : summary.resumed) {
+            std::cout << "  earlier digest " << d.date << " [" << d.profile << "]:";
+            print_delivery(d);
+        }
+    }
+    // The report is written either way; a failed delivery still makes the run fail, with the
+    // status that tells a scheduler whether trying again later can help. A held day waits for
+    // a later run (75); an incomplete digest that went out is never a plain success (4).
+    int status = exit_code::ok;
+    const auto worse = [&](int s) { status = worse_exit(status, s); };
+    const auto account = [&](const delivery_outcome& d) {
+        if (d.delivered || d.skipped) return;
+        worse(d.pending || d.held ? exit_code::temporary : exit_code::failure);
+    };
+    for (const auto& p : summary.profiles) {
+        std::for_each(p.deliveries.begin(), p.deliveries.end(), account);
+        if (p.held) worse(exit_code::temporary);
+        else if (p.incomplete) worse(exit_code::incomplete);
+    }
+    std::for_each(summary.resumed.begin(), summary.resumed.end(), account);
+    return status;
+}
+
+}  // namespace cli_detail
+
 namespace {
 
 int probe_services(const config& cfg) {
@@ -163,46 +213,7 @@ int cmd_run(const std::vector<std::string>& args) {
         std::cerr << "paperboy: no announcement on " << date << " (the arXiv feed is empty: weekend or holiday)\n";
         return exit_code::no_announcement;
     }
-    if (!dry_run) {
-        for (const auto& p : summary.profiles) {
-            std::cout << "paperboy: " << date << " [" << p.profile << "]: " << p.stats.selected << " of " << p.stats.scanned
-                      << " papers selected";
-            if (p.stats.usage.prompt_tokens > 0) {
-                std::cout << ", " << (p.stats.cost ? format_usd(p.stats.cost->total_usd()) : std::string("cost unknown")) << " for "
-                          << p.stats.usage.prompt_tokens + p.stats.usage.completion_tokens << " tokens";
-            }
-            if (p.stats.failed > 0) std::cout << ", " << p.stats.failed << " could not be scored";
-            if (p.held) std::cout << " (HELD: not delivered until they are)";
-            else if (p.incomplete) std::cout << " (delivered marked INCOMPLETE)";
-            std::cout << "\n  digest: " << p.markdown_path.string() << "\n  json:   " << p.json_path.string() << "\n";
-            if (p.incomplete) std::cout << "  " << describe(*p.incomplete, p.stats.scanned) << "\n";
-            for (const auto& d : p.deliveries) print_delivery(d);
-        }
-        for (const auto& d : summary.resumed) {
-            std::cout << "  earlier digest " << d.date << " [" << d.profile << "]:";
-            print_delivery(d);
-        }
-    }
-    // The report is written either way; a failed delivery still makes the run fail, with the
-    // status that tells a scheduler whether trying again later can help. A held day waits for
-    // a later run (75); an incomplete digest that went out is never a plain success (4).
-    int status = exit_code::ok;
-    const auto worse = [&](int s) {
-        static constexpr int order[] = {exit_code::ok, exit_code::incomplete, exit_code::temporary, exit_code::failure};
-        const auto rank = [](int x) { return static_cast<int>(std::find(std::begin(order), std::end(order), x) - std::begin(order)); };
-        if (rank(s) > rank(status)) status = s;
-    };
-    const auto account = [&](const delivery_outcome& d) {
-        if (d.delivered || d.skipped) return;
-        worse(d.pending || d.held ? exit_code::temporary : exit_code::failure);
-    };
-    for (const auto& p : summary.profiles) {
-        std::for_each(p.deliveries.begin(), p.deliveries.end(), account);
-        if (p.held) worse(exit_code::temporary);
-        else if (p.incomplete) worse(exit_code::incomplete);
-    }
-    std::for_each(summary.resumed.begin(), summary.resumed.end(), account);
-    return status;
+    return print_run(summary, !dry_run);
 }
 
 int cmd_send_test(const std::vector<std::string>& args) {
@@ -300,6 +311,7 @@ int cli_main(int argc, char** argv) {
         if (command == "explain") return cmd_explain(args);
         if (command == "preview") return cmd_preview(args);
         if (command == "import") return cmd_import(args);
+        if (command == "backfill") return cmd_backfill(args);
         if (command == "init") return cmd_init(args);
         std::cerr << "paperboy: unknown command '" << command << "' (see paperboy --help)\n";
         return exit_code::usage;

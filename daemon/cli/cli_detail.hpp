@@ -6,6 +6,7 @@
 #include "core/dates.hpp"
 #include "core/error.hpp"
 #include "deliver/delivery.hpp"
+#include "job/daily_run.hpp"
 
 #include <boost/program_options.hpp>
 
@@ -38,6 +39,10 @@ std::string resolve_config_path(const common_options& c);
 /// `positional`, when given, names the options bare arguments fill (a paper id, a file).
 bool parse_command(const std::vector<std::string>& args, const po::options_description& desc, const common_options& c,
                    const po::positional_options_description* positional = nullptr);
+/// The more serious of two exit statuses (ok < incomplete < temporary < failure).
+int worse_exit(int a, int b);
+/// Prints what a run did (when `print`) and returns its exit status: run and backfill.
+int print_run(const run_summary& summary, bool print);
 /// One line (or two) per delivery outcome, as run and resend print them.
 void print_delivery(const delivery_outcome& d);
 
@@ -52,6 +57,7 @@ const profile_config& pick_profile(const config& cfg, const std::string& name);
 int print_estimate(const config& cfg, std::optional<day> date, bool brief = false);
 
 int cmd_import(const std::vector<std::string>& args);
+int cmd_backfill(const std::vector<std::string>& args);
 int cmd_init(const std::vector<std::string>& args);
 int cmd_explain(const std::vector<std::string>& args);
 int cmd_preview(const std::vector<std::string>& args);

@@ -57,6 +57,11 @@ Commands:
             (.json), or a text file of arXiv ids or URLs (looked up in the
             stored days, else at arXiv's API, 100 a request, one every 3 s).
             Imported papers count as likes.
+  backfill  Rebuild announcement days that were missed (--from, --to; weekdays,
+            at most 31 days) from arXiv's search API: the papers first
+            submitted in each day's window, one request every 3 s, then
+            scored, reported and delivered like a normal day and marked as
+            backfilled. Days already stored are left alone.
   explain   Say why a paper is in or out of a stored day's digest (--date,
             the paper's id): announce type, followed author, repeat, scores
             and cut-offs, its place in the digest, and the ranker's
@@ -92,6 +97,9 @@ Options for feedback:
   --dislike ID...      Papers the reader wants fewer of.
   --list               List the recorded votes instead.
   --collect            Read the reactions on delivered chat digests as votes.
+Options for backfill:
+  --from YYYY-MM-DD    The first missed day.
+  --to YYYY-MM-DD      The last one (default: --from); before today.
 Options for explain:
   --date YYYY-MM-DD    The stored announcement day; then the paper's id.
   --profile NAME       The profile (optional when there is one).

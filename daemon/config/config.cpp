@@ -335,6 +335,8 @@ result<config> parse_config(std::string_view json_text, const fs::path& base_dir
                 if (!is_known_time_zone(*tz)) fail("/schedule/timezone", "unknown IANA time zone '" + *tz + "'");
                 c.schedule.timezone = *tz;
             }
+            if (auto b = s.boolean("backfill")) c.schedule.backfill = *b;
+            if (auto n = s.integer("backfill_max_days", 1, 31)) c.schedule.backfill_max_days = static_cast<int>(*n);
             s.finish();
         }
         if (const auto* sv = r.find("server")) {

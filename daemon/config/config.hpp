@@ -127,6 +127,8 @@ struct schedule_config {
     std::chrono::seconds retry_every{15 * 60};      // feed not updated yet: poll again ("retry_every_minutes")
     std::chrono::seconds give_up_after{12 * 3600};  // ... until this long after the scheduled time ("give_up_after_minutes")
     std::chrono::seconds shutdown_timeout{30};      // SIGTERM: how long in-flight work may finish ("shutdown_timeout_seconds")
+    bool backfill = false;                     // after a day's run, rebuild missed days from the arXiv API, oldest first
+    int backfill_max_days = 5;                 // ... at most this many a run, of the last 31 days
 };
 
 struct config {

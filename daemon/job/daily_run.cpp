@@ -275,6 +275,7 @@ run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_o
             r.stats.usage = state && writes ? state->add_usage(summary.date, profile.name, key, scored.fresh.usage) : scored.fresh.usage;
             r.stats.cost = compute_cost(cfg.llm.prices, r.model, r.stats.usage, cfg.llm.title_model);
             r.notes = scored.fresh.notes;
+            if (opts.backfill_note) r.notes.insert(r.notes.begin(), *opts.backfill_note);
             if (work.repeats > 0) {
                 r.notes.push_back(std::to_string(work.repeats) + (work.repeats == 1 ? " paper was" : " papers were") +
                                   " left out because an earlier digest already delivered them (delivery.deliver_repeats is off).");

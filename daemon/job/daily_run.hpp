@@ -27,6 +27,9 @@ struct run_options {
     bool stored_day_only = false;  // the day must be in the state (errc::usage otherwise): no fetch
     bool estimate = false;       // with dry_run: estimate what scoring would cost, call no model
     std::function<void(const report& r, const std::string& markdown)> dry_run_output;
+    // A day rebuilt by `backfill`: this note heads every report of the day, saying how the day
+    // was rebuilt and what may differ from the feed it replaces.
+    std::optional<std::string> backfill_note;
 };
 
 struct profile_result {

@@ -2,6 +2,7 @@
 
 #include "config/config.hpp"
 #include "deliver/delivery.hpp"
+#include "job/backfill.hpp"
 #include "job/daily_run.hpp"
 #include "net/http_server.hpp"
 #include "schedule/schedule.hpp"
@@ -140,7 +141,33 @@ private:
         std::optional<run_summary> summary;
         std::optional<error> failure;
         std::size_t held = 0;  // (date, profile) digests held in the ledger after the run
+        std::vector<std::pair<std::string, backfill_result>> backfilled;  // schedule.backfill, oldest first
     };
+
+    // schedule.backfill: after the day's run, on the worker, the missed days of the last 31
+    // rebuilt from arXiv's API, oldest first, at most backfill_max_days of them.
+    static std::vector<std::pair<std::string, backfill_result>> backfill_missed(const config& cfg, day today) {
+        std::vector<std::pair<std::string, backfill_result>> out;
+        std::vector<std::string> days;
+        try {
+            days = state_store(cfg.state_path).missed_days(format_iso_day(day{std::chrono::sys_days{today} - std::chrono::days{31}}));
+        } catch (const failure& f) {
+            spdlog::error("backfill: {}", f.err().message());
+            return out;
+        }
+        for (const auto& text : days) {
+            if (static_cast<int>(out.size()) >= cfg.schedule.backfill_max_days) break;
+            spdlog::info("{}: backfilling the missed day from the arXiv API", text);
+            try {
+                out.emplace_back(text, backfill_day(cfg, *parse_iso_day(text)));
+            } catch (const failure& f) {
+                backfill_result r;
+                r.failure = f.err();
+                out.emplace_back(text, std::move(r));
+            }
+        }
+        return out;
+    }
 
     // Held digests, counted on the worker (it owns SQLite work).
     static std::size_t count_held(const config& cfg) {
@@ -212,6 +239,7 @@ private:
             run_result r;
             try {
                 r.summary = run_day(*cfg, {.date = run.date});
+                if (cfg->schedule.backfill) r.backfilled = backfill_missed(*cfg, run.date);
             } catch (const failure& f) {
                 r.failure = f.err();
             } catch (const std::exception& e) {
@@ -229,6 +257,21 @@ private:
         if (r.summary) {
             account(*r.summary, r.held);
             spdlog::info("{}: run finished in {} ms ({})", date_text, ms, last_result_);
+            for (const auto& [day_text, b] : r.backfilled) {
+                if (b.what == backfill_result::outcome::ran) {
+                    ++metrics_.runs["backfilled"];
+                    for (const auto& p : b.summary->profiles) {
+                        for (const auto& d : p.deliveries) {
+                            ++metrics_.deliveries[{d.channel, d.delivered ? "delivered" : d.skipped ? "skipped" : d.pending ? "pending" : "failed"}];
+                        }
+                        spdlog::info("{} [{}]: backfilled: {} of {} papers selected", day_text, p.profile, p.stats.selected, p.stats.scanned);
+                    }
+                } else if (b.what == backfill_result::outcome::failed) {
+                    spdlog::warn("{}: not backfilled, still missed: {}", day_text, b.failure ? b.failure->message() : std::string("unknown error"));
+                } else {
+                    spdlog::info("{}: nothing to backfill ({})", day_text, b.what == backfill_result::outcome::no_papers ? "no papers in its window" : "already stored");
+                }
+            }
         } else {
             const auto& e = *r.failure;
             const bool not_ready = e.code == errc::feed_stale || (e.transient() && e.code != errc::feed_date_mismatch);

@@ -27,7 +27,7 @@ void family(std::string& out, const char* name, const char* type, const char* he
 std::string render_prometheus(const daemon_metrics& m) {
     std::string out;
     family(out, "paperboy_runs_total", "counter", "Runs of an announcement day by outcome.");
-    for (const auto* o : {"reported", "no_announcement", "failed", "missed", "not_ready"}) {
+    for (const auto* o : {"reported", "no_announcement", "failed", "missed", "not_ready", "backfilled"}) {
         const auto it = m.runs.find(o);
         out += std::string("paperboy_runs_total{outcome=\"") + o + "\"} " + std::to_string(it == m.runs.end() ? 0 : it->second) + "\n";
     }

@@ -11,7 +11,7 @@
 namespace paperboy {
 
 struct daemon_metrics {
-    std::map<std::string, long> runs;                    // by outcome: reported, no_announcement, failed, missed, not_ready
+    std::map<std::string, long> runs;                    // by outcome: reported, no_announcement, failed, missed, not_ready, backfilled
     long papers_fetched = 0, papers_scanned = 0, papers_selected = 0;
     long prompt_tokens = 0, completion_tokens = 0;
     double cost_usd = 0;

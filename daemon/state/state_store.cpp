@@ -486,6 +486,17 @@ std::optional<std::string> state_store::last_completed_day(const std::vector<std
     return std::nullopt;
 }
 
+std::vector<std::string> state_store::missed_days(std::string_view since) {
+    auto q = db_.prepare(
+        "SELECT DISTINCT date FROM runs r WHERE outcome = 'missed' AND date >= ? "
+        "AND NOT EXISTS (SELECT 1 FROM runs d WHERE d.date = r.date AND d.outcome IN ('reported', 'no_announcement')) "
+        "AND NOT EXISTS (SELECT 1 FROM days s WHERE s.date = r.date) ORDER BY date");
+    q.bind(1, since);
+    std::vector<std::string> out;
+    while (q.step()) out.push_back(q.column_text(0));
+    return out;
+}
+
 void state_store::record_missed(std::string_view date, std::string_view profile, std::string_view reason) {
     auto ins = db_.prepare(
         "INSERT INTO runs(date, profile, started_at, finished_at, outcome, detail) VALUES(?, ?, ?, ?, 'missed', ?)");

@@ -187,6 +187,9 @@ public:
     /// The latest announcement day whose runs all completed for every profile in `profiles`
     /// (reported, no announcement, or recorded as missed).
     std::optional<std::string> last_completed_day(const std::vector<std::string>& profiles);
+    /// Days recorded as missed on or after `since` (YYYY-MM-DD) that were neither reported nor
+    /// stored since, oldest first: what schedule.backfill rebuilds.
+    std::vector<std::string> missed_days(std::string_view since);
     /// A run record saying the day was not reported, and why.
     void record_missed(std::string_view date, std::string_view profile, std::string_view reason);
     /// The earliest next_attempt_ms of a pending or held ledger entry.

@@ -5,6 +5,7 @@
 #include "support/fake_chat.hpp"
 #include "support/fake_openai.hpp"
 #include "support/paths.hpp"
+#include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
@@ -14,6 +15,7 @@
 
 #include <atomic>
 #include <regex>
+#include <map>
 #include <thread>
 
 using namespace paperboy;
@@ -226,6 +228,63 @@ TEST_CASE("daemon: a day whose scoring failed is held, unhealthy and counted, th
     const auto posts = slack.accepted().size();
     std::this_thread::sleep_for(2s);  // more retry intervals pass: nothing is sent again
     CHECK(slack.accepted().size() == posts);
+    daemon.signal(SIGTERM);
+    CHECK(daemon.wait(10s) == 0);
+}
+
+TEST_CASE("daemon: with schedule.backfill, the days it missed come back from the arXiv API after the day's run, each delivered once") {
+    // A fake export.arxiv.org: 30 papers for any day's window, their ids naming the window.
+    test::fake_http_server api([](const test::recorded_request& r) {
+        const auto at = r.target.find("submittedDate:%5B");
+        const auto stamp = at == std::string::npos ? std::string("000000000000") : r.target.substr(at + 17, 12);
+        std::string feed = R"(<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom" xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">)"
+                           "<opensearch:totalResults>30</opensearch:totalResults>";
+        static const char* topics[] = {"Sparse mixture of experts routing", "Quantization of large language models", "Protein folding with graphs"};
+        for (int i = 0; i < 30; ++i) {
+            feed += "<entry><id>http://arxiv.org/abs/2507." + stamp.substr(6, 2) + std::to_string(100 + i) + "v1</id><title>" + topics[i % 3] + " " +
+                    std::to_string(i) + "</title><summary>We study " + topics[i % 3] + ".</summary><category term=\"cs.LG\"/></entry>";
+        }
+        return test::scripted_response{200, feed + "</feed>", {}};
+    });
+    fake_chat slack(fake_chat::kind::slack_webhook);
+    temp_dir dir;
+    auto cfg = daemon_config(dir, slack, 5);
+    cfg["arxiv"]["api_url"] = api.url("/api/query");
+    cfg["llm"] = {{"plugin", "offline"}};
+    cfg["schedule"]["backfill"] = true;
+    write_file_atomic(dir / "paperboy.json", cfg.dump(2)).value();
+    // Friday 2025-07-18 was the last day done (itself backfilled by hand); then two days were
+    // missed: Monday's feed while paperboy was down, Tuesday's when the feed had moved on.
+    const auto first = test::run_paperboy("backfill --config '" + (dir / "paperboy.json").string() + "' --from 2025-07-18");
+    INFO(first.err);
+    REQUIRE(first.exit_code == 0);
+    REQUIRE(slack.accepted().size() == 1);
+
+    notify_socket notify(dir / "notify.sock");
+    const auto log = dir / "daemon.log";
+    test::child_process daemon({test::paperboy_binary().string(), "daemon", "--config", (dir / "paperboy.json").string()},
+                               {"PAPERBOY_FAKE_NOW=2025-07-23T04:29:57Z", "NOTIFY_SOCKET=" + (dir / "notify.sock").string()}, log.string());
+    REQUIRE(notify.wait_for("READY=1"));
+    const int port = std::stoi(wait_for_log(log, std::regex(R"(\(port (\d+)\))")));
+    wait_for_log(log, std::regex("2025-07-21: missed: paperboy was not running"));
+    wait_for_log(log, std::regex("2025-07-22: missed: arXiv's feed has moved on"));
+    wait_for_log(log, std::regex(R"(2025-07-23: run finished in \d+ ms)"), 60s);
+    const auto text = log_text(log);
+    CHECK(text.find("2025-07-21 [golden]: backfilled: ") != std::string::npos);
+    CHECK(text.find("2025-07-22 [golden]: backfilled: ") != std::string::npos);
+    CHECK(text.find("2025-07-21 [golden]: backfilled: ") < text.find("2025-07-22 [golden]: backfilled: "));  // oldest first
+    CHECK(std::filesystem::exists(dir / "out/golden/2025-07-21.md"));
+    CHECK(read_file(dir / "out/golden/2025-07-22.md").value().find("Backfilled from the arXiv API") != std::string::npos);
+    CHECK(read_file(dir / "out/golden/2025-07-23.md").value().find("Backfilled") == std::string::npos);
+    // 07-18 by hand, 07-23 from the feed, 07-21 and 07-22 backfilled: one Slack post each.
+    std::map<std::string, int> posts;
+    for (const auto& body : slack.accepted()) ++posts[body.dump().substr(body.dump().find("2025-07-"), 10)];
+    CHECK(posts.size() == 4);
+    CHECK(posts["2025-07-21"] == 1);
+    CHECK(posts["2025-07-22"] == 1);
+    CHECK(get(port, "/metrics").body.find("paperboy_runs_total{outcome=\"backfilled\"} 2\n") != std::string::npos);
+    CHECK(api.requests().size() == 3);  // one page per day
+
     daemon.signal(SIGTERM);
     CHECK(daemon.wait(10s) == 0);
 }
