@@ -18,8 +18,8 @@ namespace paperboy::cli_detail {
 const std::string_view usage_text = R"(Usage: paperboy <command> [options]
 
 paperboy reads each arXiv announcement day, scores the new papers against your research
-interests, writes a personalised digest, delivers it by email, Slack or Discord, and keeps
-a browsable web archive of past digests.
+interests, writes a personalised digest, delivers it by email, Slack, Discord, Telegram,
+Matrix or a webhook, and keeps a browsable web archive of past digests.
 
 Commands:
   init      Write a starter paperboy.json and topics.txt (--dir DIR, default

@@ -21,7 +21,7 @@ done
 contents=$(dpkg-deb --contents "$deb" | awk '{print $6}')
 for f in ./usr/bin/paperboy ./lib/systemd/system/paperboy.service ./usr/share/doc/paperboy/copyright \
          ./usr/share/doc/paperboy/changelog.gz ./usr/share/doc/paperboy/examples/example.json \
-         ./usr/share/doc/paperboy/examples/systemd.json ./usr/share/paperboy/prompts/topics.txt; do
+         ./usr/share/doc/paperboy/examples/systemd.json ./usr/share/paperboy/prompts/topics.txt ./usr/share/man/man1/paperboy.1.gz; do
   grep -qxF "$f" <<<"$contents" || fail "the package lacks $f"
 done
 for p in openai slack discord email telegram matrix webhook; do
