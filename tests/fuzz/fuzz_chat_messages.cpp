@@ -2,6 +2,7 @@
 // hold, and no mention or link survives that the formatter did not make itself.
 #include "chat_common.hpp"
 #include "discord_format.hpp"
+#include "feishu_format.hpp"
 #include "matrix_format.hpp"
 #include "slack_format.hpp"
 #include "telegram_format.hpp"
@@ -82,6 +83,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (in.ConsumeBool()) digest["incomplete"] = {{"text", in.ConsumeRandomLengthString(1500)}};
     const auto slack = paperboy::slack::parse_settings(R"({"webhook_url": "https://hooks.slack.com/services/T/B/x", "abstract_chars": 2500})");
     const auto discord = paperboy::discord::parse_settings(R"({"webhook_url": "https://discord.com/api/webhooks/1/x", "abstract_chars": 3500})");
+    const auto feishu = paperboy::feishu::parse_settings(R"({"webhook_url": "https://open.feishu.cn/open-apis/bot/v2/hook/x", "abstract_chars": 2000})");
     const auto matrix = paperboy::matrix::parse_settings(R"({"homeserver": "https://m.org", "access_token": "t", "room_id": "!a:m.org", "abstract_chars": 3000})");
     const auto telegram = paperboy::telegram::parse_settings(R"({"bot_token": "1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "chat_id": "1", "abstract_chars": 2500})");
     try {
@@ -108,6 +110,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         }
         for (const auto& m : paperboy::telegram::build_messages(digest, telegram)) check_telegram_text(m["text"].get<std::string>());
         for (const auto& m : paperboy::matrix::build_messages(digest, matrix)) check_matrix(m);
+        // Feishu: within its 20 KB, and lark_md (the only parsed text) holds only our links.
+        for (const auto& m : paperboy::feishu::build_messages(digest, feishu)) {
+            if (m.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).size() > 20 * 1024) std::abort();
+            for (const auto& e : m["card"]["elements"]) {
+                if (e.contains("text") && e["text"]["tag"] == "lark_md" && !e["text"]["content"].get<std::string>().starts_with("[arXiv](https://arxiv.org/abs/")) std::abort();
+                if (e.contains("text") && e["text"]["tag"] == "lark_md" && e["text"]["content"].get<std::string>().find('<') != std::string::npos) std::abort();
+            }
+        }
     } catch (const paperboy::sdk::plugin_error& e) {
         if (e.status != PB_INTERNAL) std::abort();  // a digest with a bad id is refused, not formatted
     } catch (const nlohmann::json::exception&) {
