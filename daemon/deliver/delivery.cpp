@@ -79,6 +79,8 @@ std::int64_t now_ms() { return unix_ms(std::chrono::system_clock::now()); }
 void attempt(const config& cfg, state_store& state, plugin_instance& inst, const ledger_entry& e, std::mt19937_64& rng) {
     auto payload = json::parse(e.payload);
     payload["channel"] = e.channel;
+    // Read at each attempt: an unsubscribe between the report and a retry still counts.
+    if (const auto gone = state.unsubscribed(e.profile, e.channel); !gone.empty()) payload["unsubscribed"] = gone;
     json done = json::array();  // receipts of messages sent by earlier attempts
     const auto saved = json::parse(e.progress.empty() ? std::string("{}") : e.progress, nullptr, false);
     if (saved.is_object() && saved.contains("resume_from")) {

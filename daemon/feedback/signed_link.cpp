@@ -61,16 +61,54 @@ bool profile_name(std::string_view s) {
     return !s.empty() && s.size() <= 64 && std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; });
 }
 
-}  // namespace
-
-std::string vote_signature(std::string_view secret, const vote_link& v) {
-    // Fields joined by a byte none of them may contain, so no two votes sign alike.
-    const std::string message = "paperboy-vote-1\n" + v.profile + "\n" + v.date + "\n" + v.paper_id + "\n" + (v.value > 0 ? "up" : "down");
+std::string signature(std::string_view secret, const std::string& message) {
     unsigned char mac[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
     HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()), reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac,
          &len);
     return hex(mac, std::min<unsigned int>(len, 16));
+}
+
+bool signature_matches(const std::string& given, const std::string& expected) {
+    return given.size() == expected.size() && CRYPTO_memcmp(given.data(), expected.data(), expected.size()) == 0;
+}
+
+std::string unsubscribe_signature(std::string_view secret, const unsubscribe_link& u) {
+    return signature(secret, "paperboy-unsubscribe-1\n" + u.profile + "\n" + u.channel + "\n" + u.address);
+}
+
+// An address as the email plugin accepts one: printable, one '@', no spaces or brackets.
+bool plain_address(std::string_view a) {
+    return a.size() >= 3 && a.size() <= 254 && std::count(a.begin(), a.end(), '@') == 1 && a.front() != '@' && a.back() != '@' &&
+           std::all_of(a.begin(), a.end(), [](char c) { return c > ' ' && c < 127 && c != '<' && c != '>' && c != '"' && c != ','; });
+}
+
+}  // namespace
+
+std::string vote_signature(std::string_view secret, const vote_link& v) {
+    // Fields joined by a byte none of them may contain, so no two votes sign alike.
+    return signature(secret, "paperboy-vote-1\n" + v.profile + "\n" + v.date + "\n" + v.paper_id + "\n" + (v.value > 0 ? "up" : "down"));
+}
+
+std::string unsubscribe_url(std::string_view public_url, std::string_view secret, const unsubscribe_link& u) {
+    std::string base(public_url);
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    return base + "/unsubscribe?p=" + percent_encode(u.profile) + "&c=" + percent_encode(u.channel) + "&a=" + percent_encode(u.address) +
+           "&s=" + unsubscribe_signature(secret, u);
+}
+
+std::optional<unsubscribe_link> verify_unsubscribe(std::string_view secret, std::string_view query) {
+    if (query.size() > 2048 || secret.empty()) return std::nullopt;
+    auto parsed = form_fields(query);
+    if (!parsed) return std::nullopt;
+    auto& fields = *parsed;
+    for (const auto* key : {"p", "c", "a", "s"}) {
+        if (!fields.contains(key)) return std::nullopt;
+    }
+    unsubscribe_link u{fields["p"], fields["c"], fields["a"]};
+    if (!profile_name(u.profile) || !profile_name(u.channel) || !plain_address(u.address)) return std::nullopt;
+    if (!signature_matches(fields["s"], unsubscribe_signature(secret, u))) return std::nullopt;
+    return u;
 }
 
 std::string vote_url(std::string_view public_url, std::string_view secret, const vote_link& v) {
@@ -90,9 +128,7 @@ std::optional<vote_link> verify_vote(std::string_view secret, std::string_view q
     }
     vote_link v{fields["p"], fields["d"], fields["id"], fields["v"] == "up" ? 1 : fields["v"] == "down" ? -1 : 0};
     if (v.value == 0 || !profile_name(v.profile) || !parse_iso_day(v.date) || !is_arxiv_id(v.paper_id)) return std::nullopt;
-    const auto expected = vote_signature(secret, v);
-    const auto& given = fields["s"];
-    if (given.size() != expected.size() || CRYPTO_memcmp(given.data(), expected.data(), expected.size()) != 0) return std::nullopt;
+    if (!signature_matches(fields["s"], vote_signature(secret, v))) return std::nullopt;
     return v;
 }
 
@@ -122,6 +158,22 @@ std::string vote_done_page(const vote_link& v, std::string_view title) {
     return page("paperboy: vote recorded", "<h1>Thank you</h1>\n<p>Recorded " + std::string(v.value > 0 ? "\xF0\x9F\x91\x8D" : "\xF0\x9F\x91\x8E") +
                                                " for <a href=\"https://arxiv.org/abs/" + sdk::html_escape(v.paper_id) + "\">" +
                                                sdk::html_escape(title) + "</a>. The next digest learns from it.</p>\n");
+}
+
+std::string unsubscribe_confirm_page(const unsubscribe_link& u, std::string_view query) {
+    std::string hidden;
+    for (const auto& [key, value] : form_fields(query).value_or(std::map<std::string, std::string>{})) {
+        hidden += "<input type=\"hidden\" name=\"" + sdk::html_escape(key) + "\" value=\"" + sdk::html_escape(value) + "\">";
+    }
+    return page("paperboy: unsubscribe", "<h1>Stop the " + sdk::html_escape(u.profile) + " digest?</h1>\n<p>" + sdk::html_escape(u.address) +
+                                             " will get no more digests of profile " + sdk::html_escape(u.profile) + " through " +
+                                             sdk::html_escape(u.channel) + ".</p>\n<form method=\"post\" action=\"/unsubscribe\">" + hidden +
+                                             "<button type=\"submit\">Unsubscribe</button></form>\n");
+}
+
+std::string unsubscribe_done_page(const unsubscribe_link& u) {
+    return page("paperboy: unsubscribed", "<h1>Unsubscribed</h1>\n<p>" + sdk::html_escape(u.address) + " gets no more digests of profile " +
+                                              sdk::html_escape(u.profile) + ". Whoever runs this paperboy can add it back (paperboy status).</p>\n");
 }
 
 }  // namespace paperboy

@@ -33,4 +33,21 @@ std::string vote_confirm_page(const vote_link& v, std::string_view title, std::s
 /// The page after the POST.
 std::string vote_done_page(const vote_link& v, std::string_view title);
 
+/// One recipient of a profile's email channel, for a signed List-Unsubscribe link (RFC 8058).
+struct unsubscribe_link {
+    std::string profile, channel, address;
+};
+
+/// "<public_url>/unsubscribe?p=<profile>&c=<channel>&a=<address>&s=<signature>", signed like
+/// a vote link (another purpose string, so neither can stand for the other).
+std::string unsubscribe_url(std::string_view public_url, std::string_view secret, const unsubscribe_link& u);
+
+/// The link's recipient when p, c, a and s are present, well-formed and signed; else nullopt.
+std::optional<unsubscribe_link> verify_unsubscribe(std::string_view secret, std::string_view query);
+
+/// The page a GET shows (a button that POSTs, so a scanner that follows links unsubscribes
+/// nobody), and the page after the POST.
+std::string unsubscribe_confirm_page(const unsubscribe_link& u, std::string_view query);
+std::string unsubscribe_done_page(const unsubscribe_link& u);
+
 }  // namespace paperboy

@@ -41,8 +41,32 @@ net::served serve_vote(const config& cfg, const net::inbound_request& req) {
     }
 }
 
+net::served serve_unsubscribe(const config& cfg, const net::inbound_request& req) {
+    const bool post = req.method == "POST";
+    if (!post && req.method != "GET" && req.method != "HEAD") return text(405, "method not allowed\n");
+    // RFC 8058's one-click POST carries the link in the URL and "List-Unsubscribe=One-Click" in
+    // the body; the confirmation page's button carries it in the body.
+    const auto& fields = post && req.query.empty() ? req.body : req.query;
+    try {
+        state_store state(cfg.state_path);
+        const auto u = verify_unsubscribe(state.link_secret(), fields);
+        if (!u) return text(403, "this unsubscribe link is not valid (altered, or from another installation)\n");
+        if (std::none_of(cfg.profiles.begin(), cfg.profiles.end(), [&](const auto& p) { return p.name == u->profile; }) ||
+            std::none_of(cfg.channels.begin(), cfg.channels.end(), [&](const auto& c) { return c.name == u->channel; })) {
+            return text(404, "no such profile or channel\n");
+        }
+        if (!post) return {200, "text/html; charset=utf-8", unsubscribe_confirm_page(*u, fields)};
+        if (state.unsubscribe(u->profile, u->channel, u->address)) spdlog::info("{} [{}]: {} unsubscribed", u->channel, u->profile, u->address);
+        return {200, "text/html; charset=utf-8", unsubscribe_done_page(*u)};
+    } catch (const failure& f) {
+        spdlog::error("unsubscribe link: {}", f.err().message());
+        return text(503, "the request could not be recorded now; try again later\n");
+    }
+}
+
 net::served serve_site(const config& cfg, const net::inbound_request& req) {
     if (req.path == "/vote") return serve_vote(cfg, req);
+    if (req.path == "/unsubscribe") return serve_unsubscribe(cfg, req);
     if (req.method != "GET" && req.method != "HEAD") return text(405, "method not allowed\n");
     std::vector<std::string> profiles;
     for (const auto& p : cfg.profiles) profiles.push_back(p.name);

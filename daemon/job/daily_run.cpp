@@ -8,6 +8,7 @@
 #include "core/files.hpp"
 #include "deliver/digest_policy.hpp"
 #include "feedback/signed_link.hpp"
+#include "feedback/unsubscribe.hpp"
 #include "render/json_report.hpp"
 #include "render/markdown.hpp"
 #include "score/examples.hpp"
@@ -356,6 +357,7 @@ run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_o
                         p["vote_up_url"] = vote_url(cfg.public_url, secret, up);
                         p["vote_down_url"] = vote_url(cfg.public_url, secret, {up.profile, up.date, up.paper_id, -1});
                     }
+                    add_unsubscribe_links(payload, cfg, profile, secret);
                 }
                 std::optional<std::pair<std::string, std::int64_t>> hold;
                 if (pr.held) hold.emplace(r.incomplete->reason, *hold_until);

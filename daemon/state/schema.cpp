@@ -62,6 +62,9 @@ CREATE TABLE IF NOT EXISTS llm_batches(
 CREATE TABLE IF NOT EXISTS votes(
   profile TEXT NOT NULL, paper_id TEXT NOT NULL, date TEXT NOT NULL, vote INTEGER NOT NULL CHECK(vote IN (-1, 1)),
   source TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY(profile, paper_id));
+CREATE TABLE IF NOT EXISTS unsubscribed(
+  profile TEXT NOT NULL, channel TEXT NOT NULL, address TEXT NOT NULL, created_at TEXT NOT NULL,
+  PRIMARY KEY(profile, channel, address));
 )sql";
 
 // Version 1 recorded only delivered (date, profile, channel); they become delivered entries.

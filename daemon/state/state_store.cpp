@@ -486,6 +486,20 @@ std::optional<std::string> state_store::last_completed_day(const std::vector<std
     return std::nullopt;
 }
 
+bool state_store::unsubscribe(std::string_view profile, std::string_view channel, std::string_view address) {
+    auto ins = db_.prepare("INSERT OR IGNORE INTO unsubscribed(profile, channel, address, created_at) VALUES(?, ?, ?, ?)");
+    ins.bind(1, profile).bind(2, channel).bind(3, address).bind(4, utc_timestamp()).run();
+    return sqlite3_changes(db_.handle()) > 0;
+}
+
+std::vector<std::string> state_store::unsubscribed(std::string_view profile, std::string_view channel) {
+    auto q = db_.prepare("SELECT address FROM unsubscribed WHERE profile = ? AND channel = ? ORDER BY address");
+    q.bind(1, profile).bind(2, channel);
+    std::vector<std::string> out;
+    while (q.step()) out.push_back(q.column_text(0));
+    return out;
+}
+
 std::vector<std::string> state_store::missed_days(std::string_view since) {
     auto q = db_.prepare(
         "SELECT DISTINCT date FROM runs r WHERE outcome = 'missed' AND date >= ? "

@@ -140,6 +140,10 @@ public:
                                                          const std::optional<hold>& held = std::nullopt);
     /// The installation's secret for signed vote links (32 random bytes as hex), made once.
     std::string link_secret();
+    /// A recipient's one-click unsubscribe from a profile's email channel (List-Unsubscribe);
+    /// true when it was new. unsubscribed() lists them, for the next deliveries to skip.
+    bool unsubscribe(std::string_view profile, std::string_view channel, std::string_view address);
+    std::vector<std::string> unsubscribed(std::string_view profile, std::string_view channel);
     /// Records (or replaces) votes, in one transaction.
     void record_votes(const std::vector<vote>& votes);
     /// The profile's votes, oldest day first.

@@ -409,7 +409,22 @@ std::string render_html_sized(const json& digest, const settings& s, std::size_t
 
 }  // namespace
 
-std::string list_headers(const json& digest, const settings& s) {
+std::string unsubscribe_url_for(const json& digest, std::string_view recipient) {
+    const auto& channel = digest.value("channel", std::string());
+    const auto all = digest.find("unsubscribe");
+    if (all == digest.end() || !all->is_object() || !all->contains(channel) || !(*all)[channel].is_object()) return {};
+    const auto& urls = (*all)[channel];
+    const auto it = urls.find(std::string(recipient));
+    return it != urls.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+bool unsubscribed(const json& digest, std::string_view recipient) {
+    const auto it = digest.find("unsubscribed");
+    if (it == digest.end() || !it->is_array()) return false;
+    return std::any_of(it->begin(), it->end(), [&](const json& a) { return a.is_string() && a.get<std::string>() == recipient; });
+}
+
+std::string list_headers(const json& digest, const settings& s, std::string_view unsubscribe_url) {
     // RFC 2919 List-Id and RFC 2369 List-Unsubscribe: what mail providers expect of bulk mail.
     // Only [a-z0-9-] of the profile name reaches the header; the rest is the sender's domain.
     std::string label;
@@ -421,7 +436,16 @@ std::string list_headers(const json& digest, const settings& s) {
     if (label.empty()) label = "digest";
     const auto domain = s.from.addr.substr(s.from.addr.find('@') + 1);
     std::string h = "List-Id: paperboy " + label + " <" + label + ".paperboy." + domain + ">\r\n";
-    h += "List-Unsubscribe: <mailto:" + s.from.addr + "?subject=unsubscribe%20" + label + ">\r\n";
+    const auto mailto = "<mailto:" + s.from.addr + "?subject=unsubscribe%20" + label + ">";
+    // The URL goes into a header: only a plain http(s) URL of printable ASCII, no brackets.
+    const bool url_ok = (unsubscribe_url.starts_with("https://") || unsubscribe_url.starts_with("http://")) && unsubscribe_url.size() <= 900 &&
+                        std::all_of(unsubscribe_url.begin(), unsubscribe_url.end(), [](char c) { return c > ' ' && c < 127 && c != '<' && c != '>' && c != ','; });
+    if (url_ok) {
+        h += "List-Unsubscribe: <" + std::string(unsubscribe_url) + ">,\r\n " + mailto + "\r\n";
+        h += "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n";
+    } else {
+        h += "List-Unsubscribe: " + mailto + "\r\n";
+    }
     return h;
 }
 
@@ -463,7 +487,7 @@ std::string message_id(const json& digest, const settings& s) {
     return "<paperboy." + str(digest, "date") + "." + stable_hex(key) + "@" + s.from.addr.substr(s.from.addr.find('@') + 1) + ">";
 }
 
-std::string build_message(const json& digest, const settings& s, std::chrono::system_clock::time_point now) {
+std::string build_message(const json& digest, const settings& s, std::chrono::system_clock::time_point now, std::string_view unsubscribe_url) {
     const auto id = message_id(digest, s);
     // Boundaries start with "=_": quoted-printable always writes '=' as "=3D", so no encoded
     // body line can ever equal a boundary.
@@ -480,7 +504,7 @@ std::string build_message(const json& digest, const settings& s, std::chrono::sy
     m += "MIME-Version: 1.0\r\n";
     // RFC 3834: automatic mail; also keeps vacation responders quiet.
     m += "Auto-Submitted: auto-generated\r\n";
-    m += list_headers(digest, s);
+    m += list_headers(digest, s, unsubscribe_url);
     m += "X-Auto-Response-Suppress: All\r\n";
     const bool attach = s.attach_markdown && digest.contains("markdown") && digest["markdown"].is_string();
     if (attach) {

@@ -75,12 +75,22 @@ std::string wrap_lines(std::string_view text, std::size_t width);
 /// systems that deduplicate on it (Gmail does) show it once.
 std::string message_id(const nlohmann::json& digest, const settings& s);
 
-/// "List-Id: paperboy <profile> <<profile>.paperboy.<from domain>>" and a mailto:
-/// List-Unsubscribe to the sender, CRLF-terminated; only [a-z0-9-] of the profile name is used.
-std::string list_headers(const nlohmann::json& digest, const settings& s);
+/// "List-Id: paperboy <profile> <<profile>.paperboy.<from domain>>" and List-Unsubscribe,
+/// CRLF-terminated; only [a-z0-9-] of the profile name is used. List-Unsubscribe is a mailto:
+/// to the sender, preceded, when `unsubscribe_url` is an http(s) URL fit for a header (the
+/// host's signed link for this recipient), by that URL, with "List-Unsubscribe-Post:
+/// List-Unsubscribe=One-Click" (RFC 8058) so mail providers offer a one-click unsubscribe.
+std::string list_headers(const nlohmann::json& digest, const settings& s, std::string_view unsubscribe_url = {});
+
+/// The host's signed unsubscribe URL for `recipient` (digest["unsubscribe"][channel]), or "".
+std::string unsubscribe_url_for(const nlohmann::json& digest, std::string_view recipient);
+
+/// Whether the host says `recipient` unsubscribed from this channel (digest["unsubscribed"]).
+bool unsubscribed(const nlohmann::json& digest, std::string_view recipient);
 
 /// The complete message, CRLF line ends, 7-bit, lines of at most 78 characters.
-std::string build_message(const nlohmann::json& digest, const settings& s, std::chrono::system_clock::time_point now);
+std::string build_message(const nlohmann::json& digest, const settings& s, std::chrono::system_clock::time_point now,
+                          std::string_view unsubscribe_url = {});
 
 struct smtp_failure {
     pb_status status = PB_TRANSIENT;

@@ -65,13 +65,21 @@ public:
         if (digest["papers"].empty() && !settings_.send_empty) {
             return json{{"skipped", "no papers selected (send_empty is off)"}, {"messages", 0}}.dump();
         }
-        const auto message = em::build_message(digest, settings_, std::chrono::system_clock::now());
+        const auto now = std::chrono::system_clock::now();
+        const auto common = em::build_message(digest, settings_, now);
         const auto id = em::message_id(digest, settings_);
         const auto recipients = settings_.recipients();
         json delivered = json::array();
         json refused = json::array();
+        json unsubscribed = json::array();
         for (std::size_t i = digest.value("resume_from", 0UL); i < recipients.size(); ++i) {
-            const auto r = send(recipients[i], message);
+            if (em::unsubscribed(digest, recipients[i])) {
+                unsubscribed.push_back(recipients[i]);
+                continue;
+            }
+            // Each recipient's own signed one-click link, when the host made one.
+            const auto link = em::unsubscribe_url_for(digest, recipients[i]);
+            const auto r = send(recipients[i], link.empty() ? common : em::build_message(digest, settings_, now, link));
             if (r.code == CURLE_OK) {
                 delivered.push_back(recipients[i]);
                 host_.progress(json{{"messages_sent", i + 1}, {"receipts", delivered}}.dump());
@@ -90,7 +98,10 @@ public:
         if (delivered.empty() && digest.value("receipts", json::array()).empty() && !refused.empty()) {
             throw paperboy::sdk::plugin_error(PB_PERMANENT, "every recipient was refused: " + refused.dump());
         }
-        return json{{"message_id", id}, {"messages", delivered.size()}, {"receipts", delivered}, {"refused", refused}}.dump();
+        json out{{"message_id", id}, {"messages", delivered.size()}, {"receipts", delivered}, {"refused", refused}};
+        if (!unsubscribed.empty()) out["unsubscribed"] = unsubscribed;
+        if (delivered.empty() && refused.empty() && !unsubscribed.empty()) out["skipped"] = "every recipient unsubscribed";
+        return out.dump();
     }
 
 private:

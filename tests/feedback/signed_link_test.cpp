@@ -42,3 +42,23 @@ TEST_CASE("signed vote links: valid ones verify, altered, replayed or foreign on
     CHECK(page.find("A &lt;b&gt;title&lt;/b&gt;") != std::string::npos);
     CHECK(page.find("name=\"s\" value=\"" + ok->paper_id) == std::string::npos);
 }
+
+TEST_CASE("signed unsubscribe links: valid ones verify; altered, re-addressed or vote-signed ones do not") {
+    const std::string secret = "0123456789abcdef0123456789abcdef";
+    const unsubscribe_link grace{"lab", "mail", "grace@example.org"};
+    const auto url = unsubscribe_url("https://digest.example.org/", secret, grace);
+    REQUIRE(url.starts_with("https://digest.example.org/unsubscribe?p=lab&c=mail&a=grace%40example.org&s="));
+    const auto query = url.substr(url.find('?') + 1);
+    const auto ok = verify_unsubscribe(secret, query);
+    REQUIRE(ok);
+    CHECK(ok->address == "grace@example.org");
+    auto other = query;
+    other.replace(other.find("grace"), 5, "adaaa");
+    CHECK_FALSE(verify_unsubscribe(secret, other));             // another recipient
+    CHECK_FALSE(verify_unsubscribe("another-secret", query));  // another installation
+    CHECK_FALSE(verify_unsubscribe(secret, query + "&a=x%40y.org"));  // a field twice
+    // A vote's signature over the same text cannot stand for an unsubscribe.
+    const auto vote = vote_url("https://d.example.org", secret, {"lab", "2025-07-23", "2507.16110", 1});
+    CHECK_FALSE(verify_unsubscribe(secret, "p=lab&c=mail&a=grace%40example.org&s=" + vote.substr(vote.find("&s=") + 3)));
+    CHECK_FALSE(verify_unsubscribe(secret, "p=lab&c=mail&a=%0D%0ABcc%3Aevil%40x.org&s=00"));
+}

@@ -28,7 +28,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (in.ConsumeBool()) digest["incomplete"] = {{"text", in.ConsumeRandomLengthString(300)}};
     std::string message;
     try {
-        message = paperboy::email::build_message(digest, settings, std::chrono::system_clock::time_point{});
+        // The unsubscribe URL comes from the host; even a hostile one must not start a header.
+        const auto url = in.ConsumeBool() ? "https://d.example.org/unsubscribe?" + in.ConsumeRandomLengthString(300) : std::string();
+        message = paperboy::email::build_message(digest, settings, std::chrono::system_clock::time_point{}, url);
     } catch (const nlohmann::json::exception&) {
         return 0;  // invalid UTF-8 that cannot be serialised: refused, never sent half-made
     }
@@ -43,7 +45,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (start < head_end && !line.empty() && line[0] != ' ' && line[0] != '\t') {
             const auto name = line.substr(0, line.find(':'));
             static const std::set<std::string_view> allowed{"Date", "From", "To", "Cc", "Reply-To", "Subject", "Message-ID", "MIME-Version",
-                                                            "Auto-Submitted", "X-Auto-Response-Suppress", "List-Id", "List-Unsubscribe", "Content-Type"};
+                                                            "Auto-Submitted", "X-Auto-Response-Suppress", "List-Id", "List-Unsubscribe", "List-Unsubscribe-Post", "Content-Type"};
             if (!allowed.contains(name)) std::abort();  // paper text started a header
         }
         start = end + 2;

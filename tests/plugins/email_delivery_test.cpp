@@ -250,7 +250,7 @@ TEST_CASE("email: hostile paper text adds no header, no live script and keeps th
     std::set<std::string> names;
     for (const auto& h : msg["headers"]) names.insert(h[0]);
     CHECK(names == std::set<std::string>{"Date", "From", "To", "Subject", "Message-ID", "MIME-Version", "Auto-Submitted",
-                                         "X-Auto-Response-Suppress", "List-Id", "List-Unsubscribe", "Content-Type"});
+                                         "X-Auto-Response-Suppress", "List-Id", "List-Unsubscribe", "List-Unsubscribe-Post", "Content-Type"});
     REQUIRE(msg["parts"].size() == 3);
     const std::string html = msg["parts"][2]["text"];
     CHECK(html.find("<script") == std::string::npos);

@@ -263,3 +263,18 @@ TEST_CASE("email text: abstracts shorten to whole sentences, lines wrap at 72 co
     CHECK(wrap_lines("-- \nsig", 72) == "-- \nsig");
     CHECK(wrap_lines("É" + std::string(69, 'x') + " y", 72) == "É" + std::string(69, 'x') + " y");  // 72 characters, more bytes
 }
+
+TEST_CASE("email: List-Unsubscribe carries the host's https link and one-click only when the URL is fit for a header") {
+    const auto s = parse_settings(R"({"smtp_url": "smtp://127.0.0.1:25", "from": "paperboy <digest@lab.example.org>", "to": ["ada@example.org"]})");
+    const json digest{{"profile", "lab"}, {"channel", "mail"}, {"unsubscribe", {{"mail", {{"ada@example.org", "https://d.example.org/unsubscribe?a=1"}}}}}};
+    CHECK(unsubscribe_url_for(digest, "ada@example.org") == "https://d.example.org/unsubscribe?a=1");
+    CHECK(unsubscribe_url_for(digest, "grace@example.org").empty());
+    const auto h = list_headers(digest, s, "https://d.example.org/unsubscribe?a=1");
+    CHECK(h.find("List-Unsubscribe: <https://d.example.org/unsubscribe?a=1>,\r\n <mailto:digest@lab.example.org?subject=unsubscribe%20lab>\r\n") != std::string::npos);
+    CHECK(h.find("List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n") != std::string::npos);
+    const auto bad = list_headers(digest, s, "https://d.example.org/u?a=1\r\nBcc: evil@example.org");
+    CHECK(bad.find("Bcc") == std::string::npos);
+    CHECK(bad.find("List-Unsubscribe-Post") == std::string::npos);  // one-click only with a usable URL
+    CHECK(unsubscribed(json{{"unsubscribed", {"ada@example.org"}}}, "ada@example.org"));
+    CHECK_FALSE(unsubscribed(digest, "ada@example.org"));
+}
