@@ -57,6 +57,22 @@ std::string escape_and_cut(std::string_view text, std::size_t max, EscapeOne&& e
     return out;
 }
 
+/// `v` percent-encoded for a URL path segment or query value: only [A-Za-z0-9._-] stay.
+inline std::string url_encoded(std::string_view v) {
+    static constexpr char hex[] = "0123456789ABCDEF";
+    std::string out;
+    for (const unsigned char c : v) {
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_') {
+            out += static_cast<char>(c);
+        } else {
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        }
+    }
+    return out;
+}
+
 /// Characters as the chat services count them (code points).
 inline std::size_t length(std::string_view s) {
     std::size_t n = 0;

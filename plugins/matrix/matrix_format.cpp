@@ -64,21 +64,6 @@ bool room_id_ok(const std::string& r) {
            });
 }
 
-std::string encode(std::string_view s) {
-    static constexpr char hex[] = "0123456789ABCDEF";
-    std::string out;
-    for (const unsigned char c : s) {
-        if (chat::ascii_word(static_cast<char>(c)) || c == '-' || c == '.' || c == '~') {
-            out.push_back(static_cast<char>(c));
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
-}
-
 }  // namespace
 
 settings parse_settings(std::string_view config_json) {
@@ -158,7 +143,7 @@ std::string transaction_id(const json& digest, std::size_t index) {
 }
 
 std::string send_url(const settings& s, std::string_view txn) {
-    return s.homeserver + "/_matrix/client/v3/rooms/" + encode(s.room_id) + "/send/m.room.message/" + encode(txn);
+    return s.homeserver + "/_matrix/client/v3/rooms/" + chat::url_encoded(s.room_id) + "/send/m.room.message/" + chat::url_encoded(txn);
 }
 
 answer interpret(int http_status, std::string_view body, const json& headers) {

@@ -192,25 +192,9 @@ answer interpret_api(int http_status, std::string_view body, const json& headers
     return a;
 }
 
-namespace {
-std::string url_encoded(std::string_view v) {
-    static constexpr char hex[] = "0123456789ABCDEF";
-    std::string out;
-    for (const unsigned char c : v) {
-        if (std::isalnum(c) || c == '.' || c == '-' || c == '_') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
-}
-}  // namespace
 
 std::string reactions_url(const settings& s, std::string_view ts) {
-    return s.api_url + "/reactions.get?channel=" + url_encoded(s.channel) + "&timestamp=" + url_encoded(ts) + "&full=true";
+    return s.api_url + "/reactions.get?channel=" + chat::url_encoded(s.channel) + "&timestamp=" + chat::url_encoded(ts) + "&full=true";
 }
 
 reactions_answer interpret_reactions(int http_status, std::string_view body, const json& headers) {

@@ -30,14 +30,9 @@ std::vector<json> fake_matrix::events() const {
 }
 
 std::vector<std::string> fake_matrix::titles() const {
-    static const std::regex paper(R"(<b>(\d+\. )<a href="https://arxiv\.org/abs/[^"]+">([^<]*)</a></b>)");
     std::vector<std::string> out;
     for (const auto& e : events()) {
-        const std::string html = e["formatted_body"];
-        for (auto it = std::sregex_iterator(html.begin(), html.end(), paper); it != std::sregex_iterator(); ++it) {
-            std::string err;
-            out.push_back((*it)[1].str() + without_zero_width(shown_html_text((*it)[2].str(), matrix_tags(), {"br", "hr"}, err).value_or("?")));
-        }
+        for (auto& t : linked_titles(e["formatted_body"].get<std::string>(), matrix_tags())) out.push_back(std::move(t));
     }
     return out;
 }

@@ -41,15 +41,10 @@ std::vector<json> fake_telegram::accepted() const {
 }
 
 std::vector<std::string> fake_telegram::titles() const {
-    static const std::regex paper(R"(<b>(\d+\. )<a href="https://arxiv\.org/abs/[^"]+">([^<]*)</a></b>)");
+    static const std::set<std::string> allowed{"b", "i", "a", "blockquote"};
     std::vector<std::string> out;
     for (const auto& m : accepted()) {
-        const std::string text = m["text"];
-        for (auto it = std::sregex_iterator(text.begin(), text.end(), paper); it != std::sregex_iterator(); ++it) {
-            std::string err;
-            const auto shown = telegram_parse_html((*it)[2].str(), err).value_or("?");
-            out.push_back((*it)[1].str() + without_zero_width(shown));
-        }
+        for (auto& t : linked_titles(m["text"].get<std::string>(), allowed)) out.push_back(std::move(t));
     }
     return out;
 }

@@ -53,6 +53,28 @@ inline std::optional<std::string> shown_html_text(const std::string& html, const
     return text;
 }
 
+/// `s` without the zero-width spaces the plugins add to break auto-detected entities.
+inline std::string without_zero_width(const std::string& s) {
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s.compare(i, 3, "\xE2\x80\x8B") == 0) i += 2;
+        else out += s[i];
+    }
+    return out;
+}
+
+/// "N. title" of each paper link `<b>N. <a href="https://arxiv.org/abs/...">title</a></b>` in
+/// `html`, in order, as shown (entities decoded, the plugins' zero-width spaces dropped).
+inline std::vector<std::string> linked_titles(const std::string& html, const std::set<std::string>& allowed) {
+    static const std::regex paper(R"(<b>(\d+\. )<a href="https://arxiv\.org/abs/[^"]+">([^<]*)</a></b>)");
+    std::vector<std::string> out;
+    for (auto it = std::sregex_iterator(html.begin(), html.end(), paper); it != std::sregex_iterator(); ++it) {
+        std::string err;
+        out.push_back((*it)[1].str() + without_zero_width(shown_html_text((*it)[2].str(), allowed, {}, err).value_or("?")));
+    }
+    return out;
+}
+
 /// What Telegram and Matrix clients would turn into an entity on their own in shown text,
 /// roughly: @name, #tag, /command, scheme:// URLs and bare domains (a zero-width space breaks
 /// each of them).
@@ -61,16 +83,6 @@ inline std::vector<std::string> auto_entities(const std::string& shown) {
         R"((^|[\s(])(@[A-Za-z][A-Za-z0-9_]{3,}|#[A-Za-z0-9_]{2,}|/[A-Za-z][A-Za-z0-9_]*)|[A-Za-z][A-Za-z0-9+.-]*://\S|\b[A-Za-z0-9-]+\.(com|org|net|io|gg|me|ru|xyz)\b)");
     std::vector<std::string> out;
     for (auto it = std::sregex_iterator(shown.begin(), shown.end(), entity); it != std::sregex_iterator(); ++it) out.push_back(it->str());
-    return out;
-}
-
-/// `s` without the zero-width spaces the plugins add to break auto-detected entities.
-inline std::string without_zero_width(const std::string& s) {
-    std::string out;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s.compare(i, 3, "\xE2\x80\x8B") == 0) i += 2;
-        else out += s[i];
-    }
     return out;
 }
 
