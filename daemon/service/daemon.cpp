@@ -47,7 +47,15 @@ public:
         }
     }
 
+    static std::vector<std::string> channel_names(const config& c) {
+        std::vector<std::string> out;
+        for (const auto& ch : c.channels) out.push_back(ch.name);
+        return out;
+    }
+
     int run() {
+        metrics_.version = PAPERBOY_VERSION;
+        metrics_.channels = channel_names(*cfg_);
         // At start, on this thread: a state file that cannot be used stops us before anything.
         std::vector<std::string> profiles;
         for (const auto& p : cfg_->profiles) profiles.push_back(p.name);
@@ -199,6 +207,7 @@ private:
                 metrics_.papers_scanned += p.stats.scanned;
                 metrics_.papers_selected += p.stats.selected;
                 metrics_.prompt_tokens += p.stats.usage.prompt_tokens;
+                metrics_.cached_prompt_tokens += p.stats.usage.cached_tokens;
                 metrics_.completion_tokens += p.stats.usage.completion_tokens;
                 if (p.stats.cost) metrics_.cost_usd += p.stats.cost->total_usd();
                 selected += p.stats.selected;
@@ -432,6 +441,7 @@ private:
                 }
                 if (fresh->server_listen != cfg_->server_listen) spdlog::warn("SIGHUP: server.listen changes take effect at the next restart");
                 cfg_ = std::make_shared<const config>(std::move(*fresh));
+                metrics_.channels = channel_names(*cfg_);
                 spdlog::info("SIGHUP: configuration reloaded");
                 if (busy_ == 0) {
                     run_timer_.cancel();

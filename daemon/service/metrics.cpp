@@ -26,6 +26,8 @@ void family(std::string& out, const char* name, const char* type, const char* he
 
 std::string render_prometheus(const daemon_metrics& m) {
     std::string out;
+    family(out, "paperboy_build_info", "gauge", "The running paperboy's version (always 1).");
+    out += "paperboy_build_info{version=\"" + label(m.version) + "\"} 1\n";
     family(out, "paperboy_runs_total", "counter", "Runs of an announcement day by outcome.");
     for (const auto* o : {"reported", "no_announcement", "failed", "missed", "not_ready", "backfilled"}) {
         const auto it = m.runs.find(o);
@@ -40,12 +42,19 @@ std::string render_prometheus(const daemon_metrics& m) {
     family(out, "paperboy_tokens_total", "counter", "Model tokens spent, by kind.");
     out += "paperboy_tokens_total{kind=\"prompt\"} " + std::to_string(m.prompt_tokens) + "\n";
     out += "paperboy_tokens_total{kind=\"completion\"} " + std::to_string(m.completion_tokens) + "\n";
+    out += "paperboy_tokens_total{kind=\"cached_prompt\"} " + std::to_string(m.cached_prompt_tokens) + "\n";
     family(out, "paperboy_cost_usd_total", "counter", "Model cost in US dollars (known prices only).");
     char buf[64];
     std::snprintf(buf, sizeof buf, "%.6f", m.cost_usd);
     out += std::string("paperboy_cost_usd_total ") + buf + "\n";
     family(out, "paperboy_deliveries_total", "counter", "Digest deliveries by channel and outcome.");
-    for (const auto& [key, n] : m.deliveries) {
+    // Every configured channel's outcomes exist from the start at 0, so rate() and alerts on
+    // "failed" work before the first failure.
+    auto deliveries = m.deliveries;
+    for (const auto& c : m.channels) {
+        for (const auto* o : {"delivered", "skipped", "held", "pending", "failed"}) deliveries.try_emplace({c, o}, 0);
+    }
+    for (const auto& [key, n] : deliveries) {
         out += "paperboy_deliveries_total{channel=\"" + label(key.first) + "\",outcome=\"" + label(key.second) + "\"} " + std::to_string(n) + "\n";
     }
     family(out, "paperboy_reaction_votes_total", "counter", "Votes read from reactions on delivered chat digests.");

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace paperboy {
 
@@ -14,6 +15,9 @@ struct daemon_metrics {
     std::map<std::string, long> runs;                    // by outcome: reported, no_announcement, failed, missed, not_ready, backfilled
     long papers_fetched = 0, papers_scanned = 0, papers_selected = 0;
     long prompt_tokens = 0, completion_tokens = 0;
+    long cached_prompt_tokens = 0;                       // of prompt_tokens, served by the provider's prompt cache
+    std::string version;                                 // paperboy_build_info
+    std::vector<std::string> channels;                   // configured: every delivery outcome is a series from the start
     double cost_usd = 0;
     std::map<std::pair<std::string, std::string>, long> deliveries;  // (channel, outcome) -> count
     long scoring_failures = 0;                           // digests whose scoring was incomplete (held or sent marked)

@@ -146,6 +146,13 @@ TEST_CASE("daemon: runs on schedule, delivers, reports health and metrics, survi
     REQUIRE(notify.wait_for("READY=1"));
     const int port = std::stoi(wait_for_log(log, std::regex(R"(\(port (\d+)\))")));
 
+    // From the start: the build, and every delivery outcome of every channel at 0.
+    const auto early = get(port, "/metrics").body;
+    CHECK(early.find("paperboy_build_info{version=\"" PAPERBOY_VERSION "\"} 1\n") != std::string::npos);
+    CHECK(early.find("paperboy_deliveries_total{channel=\"lab-slack\",outcome=\"failed\"} 0\n") != std::string::npos);
+    CHECK(early.find("paperboy_deliveries_total{channel=\"lab-slack\",outcome=\"delivered\"} 0\n") != std::string::npos);
+    CHECK(early.find("paperboy_tokens_total{kind=\"cached_prompt\"} 0\n") != std::string::npos);
+
     // Catch-up of 2025-07-22 finds a feed that moved on: missed, not an error loop.
     wait_for_log(log, std::regex("2025-07-22: missed: arXiv's feed has moved on"));
     // Then the scheduled run, about 3 s later.
@@ -161,6 +168,7 @@ TEST_CASE("daemon: runs on schedule, delivers, reports health and metrics, survi
     CHECK(m.find("paperboy_runs_total{outcome=\"missed\"} 1\n") != std::string::npos);
     CHECK(m.find("paperboy_papers_selected_total 18\n") != std::string::npos);
     CHECK(m.find("paperboy_deliveries_total{channel=\"lab-slack\",outcome=\"delivered\"} 1\n") != std::string::npos);
+    CHECK(m.find("paperboy_deliveries_total{channel=\"lab-slack\",outcome=\"failed\"} 0\n") != std::string::npos);
     CHECK(m.find("paperboy_next_run_timestamp_seconds 1753331400\n") != std::string::npos);  // 2025-07-24T04:30:00Z
     CHECK(get(port, "/../../etc/passwd").status == 400);
     CHECK(get(port, "/%2e%2e/%2e%2e/etc/passwd").status == 400);
