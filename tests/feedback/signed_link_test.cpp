@@ -43,7 +43,7 @@ TEST_CASE("signed vote links: valid ones verify, altered, replayed or foreign on
     CHECK(page.find("name=\"s\" value=\"" + ok->paper_id) == std::string::npos);
 }
 
-TEST_CASE("signed unsubscribe links: valid ones verify; altered, re-addressed or vote-signed ones do not") {
+TEST_CASE("signed unsubscribe links: valid ones verify, altered, re-addressed or vote-signed ones do not") {
     const std::string secret = "0123456789abcdef0123456789abcdef";
     const unsubscribe_link grace{"lab", "mail", "grace@example.org"};
     const auto url = unsubscribe_url("https://digest.example.org/", secret, grace);
