@@ -4,6 +4,7 @@
 
 #include "cli/exit_codes.hpp"
 #include "job/backfill.hpp"
+#include "schedule/schedule.hpp"
 
 #include <iostream>
 
@@ -42,8 +43,7 @@ int cmd_backfill(const std::vector<std::string>& args) {
     for (auto d = std::chrono::sys_days{from}; d <= std::chrono::sys_days{to}; d += std::chrono::days{1}) {
         const day date{d};
         const auto date_text = format_iso_day(date);
-        const std::chrono::weekday w{d};
-        if (w == std::chrono::Saturday || w == std::chrono::Sunday) continue;
+        if (!is_announcement_weekday(date)) continue;
         std::cerr << "paperboy: " << date_text << ": asking arXiv's API for the day's papers (one request every 3 s)\n";
         const auto b = backfill_day(cfg, date, [&](std::size_t done, std::size_t total) {
             if (!c.quiet) std::cerr << "paperboy: " << date_text << ": " << done << " of " << total << " papers\n";

@@ -57,6 +57,23 @@ std::string escape_and_cut(std::string_view text, std::size_t max, EscapeOne&& e
     return out;
 }
 
+/// "paperboy-<16 hex>": the same for every attempt at one delivery (the digest's date, profile,
+/// channel and delivery_key) and new for a deliberate resend; an idempotency key for services
+/// and receivers that deduplicate. FNV-1a, spelled out so the id survives an upgrade between a
+/// crash and its retry.
+inline std::string delivery_id(const nlohmann::json& digest) {
+    std::uint64_t h = 1469598103934665603ull;
+    for (const char* key : {"date", "profile", "channel", "delivery_key"}) {
+        const auto v = digest.contains(key) && digest[key].is_string() ? digest[key].get<std::string>() : std::string();
+        for (const unsigned char c : v) h = (h ^ c) * 1099511628211ull;
+        h = (h ^ 0x1f) * 1099511628211ull;
+    }
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out = "paperboy-";
+    for (int i = 15; i >= 0; --i) out += hex[(h >> (4 * i)) & 15];
+    return out;
+}
+
 /// `v` percent-encoded for a URL path segment or query value: only [A-Za-z0-9._-] stay.
 inline std::string url_encoded(std::string_view v) {
     static constexpr char hex[] = "0123456789ABCDEF";

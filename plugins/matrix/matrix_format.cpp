@@ -2,7 +2,6 @@
 
 #include "inert_html.hpp"
 
-#include <cstdint>
 
 namespace paperboy::matrix {
 using nlohmann::json;
@@ -128,19 +127,7 @@ std::vector<json> build_messages(const json& digest, const settings& s) {
     return messages;
 }
 
-std::string transaction_id(const json& digest, std::size_t index) {
-    // FNV-1a, spelled out so that the id survives an upgrade between a crash and its retry.
-    std::uint64_t h = 1469598103934665603ull;
-    for (const char* key : {"date", "profile", "channel", "delivery_key"}) {
-        const auto v = digest.contains(key) && digest[key].is_string() ? digest[key].get<std::string>() : std::string();
-        for (const unsigned char c : v) h = (h ^ c) * 1099511628211ull;
-        h = (h ^ 0x1f) * 1099511628211ull;
-    }
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string out = "paperboy-";
-    for (int i = 15; i >= 0; --i) out += hex[(h >> (4 * i)) & 15];
-    return out + "-" + std::to_string(index);
-}
+std::string transaction_id(const json& digest, std::size_t index) { return chat::delivery_id(digest) + "-" + std::to_string(index); }
 
 std::string send_url(const settings& s, std::string_view txn) {
     return s.homeserver + "/_matrix/client/v3/rooms/" + chat::url_encoded(s.room_id) + "/send/m.room.message/" + chat::url_encoded(txn);

@@ -58,18 +58,7 @@ settings parse_settings(std::string_view config_json) {
     return s;
 }
 
-std::string delivery_id(const json& digest) {
-    // FNV-1a, spelled out so the id survives an upgrade between a crash and its retry.
-    std::uint64_t h = 1469598103934665603ull;
-    for (const char* key : {"date", "profile", "channel", "delivery_key"}) {
-        const auto v = digest.contains(key) && digest[key].is_string() ? digest[key].get<std::string>() : std::string();
-        for (const unsigned char c : v) h = (h ^ c) * 1099511628211ull;
-        h = (h ^ 0x1f) * 1099511628211ull;
-    }
-    unsigned char bytes[8];
-    for (int i = 0; i < 8; ++i) bytes[i] = static_cast<unsigned char>(h >> (8 * (7 - i)));
-    return "paperboy-" + hex(bytes, 8);
-}
+std::string delivery_id(const json& digest) { return chat::delivery_id(digest); }
 
 std::string body(const json& digest) {
     auto out = digest;
