@@ -251,7 +251,10 @@ int print_estimate(const config& cfg, std::optional<day> date, bool brief) {
         if (e.title_calls > 0 || e.tldr_calls > 0) {
             std::cout << " (" << e.title_calls << " title pre-filter, " << e.calls << " abstracts" << (e.tldr_calls > 0 ? ", " + std::to_string(e.tldr_calls) + " TL;DR" : std::string()) << ")";
         }
-        if (cfg.llm.batch_mode) std::cout << "; the abstracts through the Batch API, at half the price";
+        if (cfg.llm.batch_mode) {
+            const bool titles_too = cfg.llm.title_filter && (cfg.llm.title_model.empty() || cfg.llm.title_model == cfg.llm.model);
+            std::cout << (titles_too ? "; the titles and abstracts" : "; the abstracts") << " through the Batch API, at half the price";
+        }
         std::cout << "\n  prompt tokens:   " << e.usage.prompt_tokens << " (" << e.usage.cached_tokens << " of them cached)\n";
         std::cout << "  completion:      about " << e.usage.completion_tokens << " tokens\n";
         std::cout << "  cost:            " << (e.cost ? "about " + format_usd(e.cost->total_usd()) : "unknown: no price for " + cfg.llm.model + " (llm.prices)")

@@ -15,11 +15,10 @@ long cacheable(std::size_t prefix_chars) {
 }
 
 // Adds the calls of one kind: `prompts` are the user prompts, `fixed` the start they share.
-void add_calls(scoring_estimate& e, const std::string& system, const std::vector<std::string>& prompts, std::size_t fixed_user_chars,
-               bool warm) {
+void add_calls(scoring_estimate& e, const std::string& system, const std::vector<std::string>& prompts, std::size_t fixed_user_chars) {
     for (std::size_t i = 0; i < prompts.size(); ++i) {
         e.usage.prompt_tokens += tokens_of(system.size() + prompts[i].size());
-        if (i > 0 || warm) e.usage.cached_tokens += cacheable(system.size() + fixed_user_chars);
+        if (i > 0) e.usage.cached_tokens += cacheable(system.size() + fixed_user_chars);
     }
 }
 
@@ -38,7 +37,7 @@ scoring_estimate estimate_scoring(const llm_config& llm, const profile_config& m
             prompts.push_back(title_prompt(llm.prompts, model_profile.topics, papers.subspan(i, std::min(size, papers.size() - i))));
         }
         e.title_calls = static_cast<long>(prompts.size());
-        add_calls(e, system, prompts, user_prompt_template(llm.prompts, model_profile.topics).find(paper_list_placeholder), false);
+        add_calls(e, system, prompts, title_prompt_template(llm.prompts, model_profile.topics).find(paper_list_placeholder));
         e.usage.completion_tokens += e.title_calls * estimated_completion_per_title_call;
         if (!llm.title_model.empty()) e.usage = e.usage.spent_by_title_model();
     }
@@ -50,13 +49,14 @@ scoring_estimate estimate_scoring(const llm_config& llm, const profile_config& m
     e.calls = static_cast<long>(prompts.size());
     const auto before_abstracts = e.usage;
     const auto tmpl = user_prompt_template(llm.prompts, model_profile.topics);
-    // The title calls share this prefix, so after them even the first abstract call is cached.
-    add_calls(e, system, prompts, tmpl.find(paper_list_placeholder), e.title_calls > 0);
+    add_calls(e, system, prompts, tmpl.find(paper_list_placeholder));
     e.usage.completion_tokens += e.papers * estimated_completion_per_paper;
-    if (llm.batch_mode) {  // the abstract calls are bought through the Batch API
-        e.usage.batch_prompt_tokens = e.usage.prompt_tokens - before_abstracts.prompt_tokens;
-        e.usage.batch_completion_tokens = e.usage.completion_tokens - before_abstracts.completion_tokens;
-        e.usage.batch_cached_tokens = e.usage.cached_tokens - before_abstracts.cached_tokens;
+    if (llm.batch_mode) {  // bought through the Batch API: the abstracts, and the titles unless a title model reads them
+        const bool titles_too = llm.title_model.empty() || llm.title_model == llm.model;
+        const auto from = titles_too ? token_usage{} : before_abstracts;
+        e.usage.batch_prompt_tokens = e.usage.prompt_tokens - from.prompt_tokens;
+        e.usage.batch_completion_tokens = e.usage.completion_tokens - from.completion_tokens;
+        e.usage.batch_cached_tokens = e.usage.cached_tokens - from.cached_tokens;
     }
     if (tldr_papers > 0) {
         const auto n = std::min(tldr_papers, papers.size());

@@ -275,45 +275,65 @@ scoring_outcome llm_scorer::score(const profile_config& profile, std::span<const
         for (auto& inst : instances_) threads.emplace_back(worker, std::ref(*inst));
         for (auto& t : threads) t.join();
     };
+
+    // Sends `jobs` through the Batch API as one batch; the jobs it does not answer in `wait`
+    // go to the queue, for the workers to do at the normal price like papers a reply left out.
+    // The key is a hash of every prompt: the same day makes the same batch, so a restart
+    // finds it and polls it instead of paying twice.
+    auto run_as_batch = [&](std::vector<job> jobs, const std::string& kind, std::chrono::seconds wait) {
+        std::vector<batch_request_entry> requests;
+        std::string all_prompts = cfg_.model + "\x1f" + cfg_.prompts.system;
+        for (const auto& j : jobs) {
+            requests.push_back({"r" + std::to_string(requests.size()), cfg_.prompts.system,
+                                j.kind == job_kind::titles ? title_prompt(cfg_.prompts, profile.topics, j.papers)
+                                                           : user_prompt(cfg_.prompts, profile.topics, j.papers)});
+            all_prompts += "\x1f" + requests.back().user;
+        }
+        auto batch_cfg = cfg_;
+        batch_cfg.batch_max_wait = wait;
+        auto run = run_llm_batch(*instances_.front(), state_, "llm-batch/" + kind + stable_hash(all_prompts), requests, batch_cfg);
+        std::lock_guard lock(st.mutex);
+        for (std::size_t i = 0; i < jobs.size(); ++i) {
+            std::set<std::string> ids;
+            for (const auto* p : jobs[i].papers) ids.insert(p->id);
+            if (auto it = run.answers.find(requests[i].custom_id); it != run.answers.end()) {
+                result<json> answer(boost::system::in_place_value, std::move(it->second));
+                apply(jobs[i], ids, answer, true);
+                show_progress();
+            } else {
+                st.queue.push_back(std::move(jobs[i]));
+            }
+        }
+        st.out.notes.push_back(run.note.empty() ? std::string(kind.empty() ? "Scored" : "Title-filtered") + " through the Batch API at half the price (" +
+                                                      std::to_string(requests.size()) + (requests.size() == 1 ? " request" : " requests") + (run.resumed ? ", resumed after a restart" : "") + ")."
+                                                : run.note);
+    };
+
+    const auto started = std::chrono::steady_clock::now();
+    // The title pass goes through the Batch API too, before the abstracts, with a third of
+    // the wait; a title model of its own is called directly (a batch holds one model).
+    if (cfg_.batch_mode && cfg_.title_filter && (cfg_.title_model.empty() || cfg_.title_model == cfg_.model)) {
+        std::vector<job> titles(std::make_move_iterator(st.queue.begin()), std::make_move_iterator(st.queue.end()));
+        st.queue.clear();
+        run_as_batch(std::move(titles), "titles/", cfg_.batch_max_wait / 3);
+    }
     run_workers();
 
     if (cfg_.batch_mode && !st.stop && !st.kept.empty()) {
-        // The abstracts go to the Batch API at once; what it does not answer in time is
-        // scored now, by the workers, like papers a reply left out.
-        // In the day's order, not the title answers' arrival order: the same day makes the same
-        // batch, so a restart finds it by its key.
+        // In the day's order, not the title answers' arrival order: the same day makes the same batch.
         std::map<const paper*, std::size_t> position;
         for (std::size_t i = 0; i < papers.size(); ++i) position[papers[i]] = i;
         std::sort(st.kept.begin(), st.kept.end(), [&](const paper* a, const paper* b) { return position[a] < position[b]; });
         std::vector<job> jobs;
-        std::vector<batch_request_entry> requests;
         const auto size = batch_size_for(st.kept.size(), static_cast<int>(instances_.size()), cfg_.batch_size);
-        std::string all_prompts = cfg_.model + "\x1f" + cfg_.prompts.system;
         for (std::size_t i = 0; i < st.kept.size(); i += size) {
-            job j{job_kind::abstracts, {st.kept.begin() + static_cast<long>(i), st.kept.begin() + static_cast<long>(std::min(st.kept.size(), i + size))}, 0};
-            requests.push_back({"r" + std::to_string(jobs.size()), cfg_.prompts.system, user_prompt(cfg_.prompts, profile.topics, j.papers)});
-            all_prompts += "\x1f" + requests.back().user;
-            jobs.push_back(std::move(j));
+            jobs.push_back({job_kind::abstracts,
+                            {st.kept.begin() + static_cast<long>(i), st.kept.begin() + static_cast<long>(std::min(st.kept.size(), i + size))},
+                            0});
         }
         st.kept.clear();
-        auto run = run_llm_batch(*instances_.front(), state_, "llm-batch/" + stable_hash(all_prompts), requests, cfg_);
-        {
-            std::lock_guard lock(st.mutex);
-            for (std::size_t i = 0; i < jobs.size(); ++i) {
-                std::set<std::string> ids;
-                for (const auto* p : jobs[i].papers) ids.insert(p->id);
-                if (auto it = run.answers.find(requests[i].custom_id); it != run.answers.end()) {
-                    result<json> answer(boost::system::in_place_value, std::move(it->second));
-                    apply(jobs[i], ids, answer, true);
-                    show_progress();
-                } else {
-                    st.queue.push_back(std::move(jobs[i]));
-                }
-            }
-            st.out.notes.push_back(run.note.empty() ? "Scored through the Batch API at half the price (" + std::to_string(requests.size()) +
-                                                          " requests" + (run.resumed ? ", resumed after a restart" : "") + ")."
-                                                    : run.note);
-        }
+        const auto spent = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started);
+        run_as_batch(std::move(jobs), "", std::max(cfg_.batch_max_wait - spent, cfg_.batch_max_wait / 3));
         if (!st.queue.empty()) run_workers();
     }
 

@@ -20,8 +20,10 @@ constexpr std::string_view summary_system = "You write short, faithful summaries
 std::string summary_prompt(std::span<const paper* const> papers, const std::string& language) {
     std::string out = "Write a TL;DR for each paper below: one or two sentences in " + language +
                       ", from its title and abstract only, saying what the paper does and what it finds, for a researcher deciding "
-                      "whether to read it. No hype, nothing the abstract does not say.\n\n## Papers\n\n";
-    for (const auto* p : papers) out += "ArXiv ID: " + p->id + "\nTitle: " + p->title + "\nAbstract: " + p->abstract + "\n\n";
+                      "whether to read it. No hype, nothing the abstract does not say.\n\n";
+    out += papers_heading;
+    out += "\n\n";
+    for (const auto* p : papers) out += prompt_paper_entry(*p) + "\n\n";
     out += "Answer in JSONL, one line per paper and nothing else: {\"ARXIVID\": \"<the id>\", \"TLDR\": \"<the summary>\"}";
     return out;
 }

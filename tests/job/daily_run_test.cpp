@@ -2,6 +2,7 @@
 
 #include "core/files.hpp"
 #include "core/text.hpp"
+#include "score/prompt.hpp"
 #include "support/fake_http_server.hpp"
 #include "support/fixtures.hpp"
 #include "support/temp_dir.hpp"
@@ -100,7 +101,10 @@ std::string corrected_sample(const std::vector<std::string>& order) {
     const auto criteria_part = user.substr(criteria + sep.size() - 2, papers - criteria - sep.size() + 2);
     const auto papers_part = user.substr(papers + sep.size() - 2, topics - papers - sep.size() + 2);
     const auto topics_part = user.substr(topics + sep.size() - 2);
-    const auto sent_order = join({topics_part, criteria_part, papers_part, instructions_part}, "\n> \n");
+    // The papers' heading says once what each entry's lines are (prompt.hpp papers_heading).
+    auto papers_explained = papers_part;
+    papers_explained.insert(papers_part.find("## Papers") + 9, "\n> \n> " + std::string(papers_heading.substr(11)));
+    const auto sent_order = join({topics_part, criteria_part, instructions_part, papers_explained}, "\n> \n");
 
     return sample.substr(0, toc_start) + join(new_toc, "\n\n") + "\n\n---\n\n" + join(new_blocks, "\n\n---\n\n") +
            prompt.substr(0, user_start) + sent_order;
@@ -110,7 +114,12 @@ std::string corrected_sample(const std::vector<std::string>& order) {
 
 TEST_CASE("golden: the 2025-07-23 day reproduces the sample report with only the documented corrections") {
     temp_dir dir;
-    const auto cfg = test::golden_config(dir.path(), file_url(test::golden_feed()), test::replay_llm());
+    // The upstream tool's criteria, as the sample shows them (ours are shorter, prompt.hpp).
+    auto llm = test::replay_llm();
+    auto upstream_criteria = read_file(test::data_dir() / "prompts/criteria-upstream.txt").value();
+    while (upstream_criteria.ends_with('\n')) upstream_criteria.pop_back();
+    llm["criteria"] = upstream_criteria;
+    const auto cfg = test::golden_config(dir.path(), file_url(test::golden_feed()), llm);
     test::sample_usage_scorer scorer(cfg.llm);
     const auto summary = run_day(cfg, {.date = parse_iso_day("2025-07-23")}, &scorer);
     REQUIRE(summary.profiles.size() == 1);

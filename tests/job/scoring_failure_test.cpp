@@ -184,9 +184,7 @@ TEST_CASE("prefilter: only the ranker's top half goes to the model, the rest is 
         const auto body = json::parse(r.body);
         const auto prompt = body["messages"].back()["content"].get<std::string>();
         if (prompt.find("Write a TL;DR") != std::string::npos) continue;  // the selected papers' summaries
-        for (auto pos = prompt.find("ArXiv ID: "); pos != std::string::npos; pos = prompt.find("ArXiv ID: ", pos + 1)) {
-            sent.insert(prompt.substr(pos + 10, prompt.find('\n', pos) - pos - 10));
-        }
+        for (auto& id : test::prompt_ids(prompt)) sent.insert(std::move(id));
     }
     CHECK(sent.size() == 131);  // ceil(0.5 * 261)
     const auto report = json::parse(read_file(p.json_path).value());

@@ -66,6 +66,32 @@ TEST_CASE("batch mode: the abstracts go to the Batch API in one upload, are poll
     CHECK(upload.body.find("\"url\":\"/v1/chat/completions\"") != std::string::npos);
 }
 
+TEST_CASE("batch mode: the title pass is a batch of its own before the abstracts, unless a title model of its own reads it") {
+    const auto day = test::golden_papers(40);
+    const std::set<std::string> drops{day.papers[0]->id, day.papers[1]->id};
+    fake_openai fake({.answers = test::golden_answers(), .title_drops = drops});
+    auto settings = batch_settings;
+    settings["title_filter"] = true;
+    const auto out = test::score_with(test::llm_config_for(fake, settings), day.papers);
+    CHECK(out.failed.empty());
+    CHECK(out.scores.size() == 40);
+    for (const auto& id : drops) CHECK(out.scores.at(id).comment == "Dropped by the title pre-filter.");
+    CHECK(fake.batches_created() == 2);
+    CHECK(chat_calls(fake) == 0);
+    CHECK(out.usage.batch_prompt_tokens == out.usage.prompt_tokens);  // all of it at half the price
+    REQUIRE(out.notes.size() == 2);
+    CHECK(out.notes[0] == "Title-filtered through the Batch API at half the price (1 request).");
+    CHECK(out.notes[1].starts_with("Scored through the Batch API at half the price"));
+
+    fake_openai direct({.answers = test::golden_answers(), .title_drops = drops});
+    settings["title_model"] = "gpt-4o-mini";
+    const auto mini = test::score_with(test::llm_config_for(direct, settings), day.papers);
+    CHECK(mini.failed.empty());
+    CHECK(direct.batches_created() == 1);  // one model per batch: the titles went to gpt-4o-mini directly
+    CHECK(chat_calls(direct) == 1);
+    CHECK(json::parse(direct.requests().front().body)["model"] == "gpt-4o-mini");
+}
+
 TEST_CASE("batch mode: an expired batch's answers are used and the rest is scored now, and the note says so") {
     fake_openai fake({.answers = test::golden_answers(), .batch_end = "expired"});
     const auto day = test::golden_papers(40);
@@ -140,8 +166,9 @@ TEST_CASE("batch mode: a run killed while it polls resumes the same batch on res
     INFO(second.err);
     REQUIRE(second.exit_code == 0);
     CHECK(second.err.find("resuming batch batch_1") != std::string::npos);
-    CHECK(fake.files_uploaded() == 1);
-    CHECK(fake.batches_created() == 1);
+    // The title pass's batch resumed, not sent again; then the abstracts' batch.
+    CHECK(fake.files_uploaded() == 2);
+    CHECK(fake.batches_created() == 2);
     const auto report = json::parse(read_file(dir / "out/golden/2025-07-23.json").value());
     std::vector<std::string> ids;
     for (const auto& p : report["papers"]) ids.push_back(p["id"]);

@@ -57,8 +57,8 @@ TEST_CASE("openai: every paper is scored from the model's answers, concurrently,
     // The prompt puts what never changes first, so a provider's prefix cache can serve it.
     const std::string user = body["messages"][1]["content"];
     CHECK(user.starts_with("## Relevant Topics"));
-    CHECK(user.find("## Papers") < user.find("ArXiv ID:"));
-    CHECK(user.ends_with("- NOVELTY: should be a score from 1-10."));
+    CHECK(user.find("- NOVELTY: should be a score from 1-10.") < user.find("## Papers"));
+    CHECK(user.find("## Papers") < user.find("\n[" + std::string(test::prompt_ids(user).at(0)) + "] "));
 }
 
 TEST_CASE("openai: arrays, {papers: [...]}, fences and prose in replies are all understood") {
@@ -267,15 +267,13 @@ TEST_CASE("openai: after the title pre-filter, the survivors go out in full batc
     std::vector<std::size_t> title_calls, abstract_calls;
     for (const auto& r : fake.requests()) {
         const auto prompt = json::parse(r.body)["messages"].back()["content"].get<std::string>();
-        std::size_t n = 0;
-        for (auto at = prompt.find("ArXiv ID: "); at != std::string::npos; at = prompt.find("ArXiv ID: ", at + 1)) ++n;
-        (prompt.find("\nAbstract: ") == std::string::npos ? title_calls : abstract_calls).push_back(n);
+        (test::is_title_prompt(prompt) ? title_calls : abstract_calls).push_back(test::prompt_ids(prompt).size());
     }
     std::sort(title_calls.rbegin(), title_calls.rend());  // two workers: arrival order varies
-    CHECK(title_calls == std::vector<std::size_t>{50, 50});  // title_batch_size_for: one round of 2 workers
-    // batch_size_for(100 papers, 2 workers) = 13: 80 survivors in six full batches and the rest.
+    CHECK(title_calls == std::vector<std::size_t>{100});  // title_batch_size_for: one call of at most 200
+    // batch_size_for(100 papers, 2 workers) = 50: 80 survivors in a full batch and the rest.
     std::sort(abstract_calls.rbegin(), abstract_calls.rend());
-    CHECK(abstract_calls == std::vector<std::size_t>{13, 13, 13, 13, 13, 13, 2});
+    CHECK(abstract_calls == std::vector<std::size_t>{50, 30});
 }
 
 TEST_CASE("openai: one kept-alive connection per worker, not one per call, and a connection the server dropped is replaced unseen") {
@@ -308,7 +306,7 @@ TEST_CASE("openai: llm.title_model reads the titles, llm.model the abstracts, an
     int title_calls = 0, abstract_calls = 0;
     for (const auto& r : fake.requests()) {
         const auto body = json::parse(r.body);
-        const bool titles = body["messages"].back()["content"].get<std::string>().find("\nAbstract: ") == std::string::npos;
+        const bool titles = test::is_title_prompt(body["messages"].back()["content"].get<std::string>());
         CHECK(body["model"] == (titles ? "gpt-4o-mini" : "gpt-4o"));
         (titles ? title_calls : abstract_calls) += 1;
         std::string prompt;

@@ -65,6 +65,49 @@ std::string fake_openai::answer_text(const openai_call& call) const {
     }
 }
 
+namespace {
+
+// The non-empty lines after the last "## Papers" heading: a paper's id for its first line, ""
+// for any other line.
+std::vector<std::string> paper_lines(const std::string& prompt) {
+    std::vector<std::string> out;
+    const auto heading = prompt.rfind("## Papers\n");
+    if (heading == std::string::npos) return out;
+    static const std::regex first_line(R"(^\[([^\]\s]+)\] )");
+    std::size_t at = prompt.find('\n', heading);
+    while (at != std::string::npos && at < prompt.size()) {
+        const auto end = prompt.find('\n', at + 1);
+        const auto line = prompt.substr(at + 1, end == std::string::npos ? std::string::npos : end - at - 1);
+        std::smatch m;
+        if (std::regex_search(line, m, first_line)) out.push_back(m[1]);
+        else if (!line.empty()) out.emplace_back();
+        at = end;
+    }
+    return out;
+}
+
+}  // namespace
+
+std::vector<std::string> prompt_ids(const std::string& prompt) {
+    std::vector<std::string> ids;
+    for (auto& id : paper_lines(prompt)) {
+        if (!id.empty()) ids.push_back(std::move(id));
+    }
+    return ids;
+}
+
+bool is_title_prompt(const std::string& prompt) {
+    const auto lines = paper_lines(prompt);
+    // The first line after the heading says what the lines are; it is no paper's.
+    std::size_t papers = 0;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        if (lines[i].empty()) continue;
+        ++papers;
+        if (i + 1 < lines.size() && lines[i + 1].empty()) return false;
+    }
+    return papers > 0;
+}
+
 fake_openai::answered fake_openai::answer_request(const json& request, int index) {
     answered a;
     a.call.index = index;
@@ -75,11 +118,8 @@ fake_openai::answered fake_openai::answer_request(const json& request, int index
             if (m.is_object() && m.contains("content") && m["content"].is_string()) prompt += m["content"].get<std::string>();
         }
     }
-    static const std::regex id_line(R"(ArXiv ID: (\S+))");
-    for (auto it = std::sregex_iterator(prompt.begin(), prompt.end(), id_line); it != std::sregex_iterator(); ++it) {
-        a.call.ids.push_back((*it)[1]);
-    }
-    a.call.titles_only = !a.call.ids.empty() && prompt.find("\nAbstract: ") == std::string::npos;
+    a.call.ids = prompt_ids(prompt);
+    a.call.titles_only = is_title_prompt(prompt);
     a.call.summaries = prompt.find("Write a TL;DR for each paper") != std::string::npos;
     a.prompt = static_cast<long>((prompt.size() + 3) / 4);
     {

@@ -22,11 +22,19 @@ namespace paperboy::test {
 
 struct openai_call {
     int index = 0;                       // 0-based order of arrival
-    std::vector<std::string> ids;        // "ArXiv ID:" lines of the user prompt
-    bool titles_only = false;            // a title pre-filter call (no "Abstract:" in the prompt)
+    std::vector<std::string> ids;        // prompt_ids of the user prompt
+    bool titles_only = false;            // is_title_prompt: a title pre-filter call
     bool summaries = false;              // a TL;DR call (report.tldr): answered with "Summary of <id>."
     nlohmann::json request;              // the parsed body
 };
+
+/// The papers' ids in a scoring or TL;DR prompt, in order: the "[id] ..." lines after its last
+/// "## Papers" heading.
+std::vector<std::string> prompt_ids(const std::string& prompt);
+
+/// Whether a prompt is a title pre-filter call: each of its papers is that one line, with no
+/// abstract line after it.
+bool is_title_prompt(const std::string& prompt);
 
 class fake_openai {
 public:
