@@ -255,7 +255,7 @@ TEST_CASE("check prints nothing before every check passed, exits 78 for a plugin
     CHECK(r.exit_code == exit_code::config);
     CHECK(r.out.find("configuration OK") == std::string::npos);
     CHECK(r.err.find("/llm/plugin: plugin 'opnai' not found") != std::string::npos);
-    CHECK(r.err.find("found: discord, email, feishu, matrix, openai, slack, telegram, webhook") != std::string::npos);
+    CHECK(r.err.find("found: discord, email, feishu, matrix, openai, slack, teams, telegram, webhook") != std::string::npos);
     CHECK(r.err.find("(did you mean 'openai'?)") != std::string::npos);
 
     j["llm"] = {{"plugin", "openai"}, {"model", "gpt-4o"}, {"tempreature", 0.2}};

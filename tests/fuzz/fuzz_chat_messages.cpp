@@ -3,6 +3,7 @@
 #include "chat_common.hpp"
 #include "discord_format.hpp"
 #include "feishu_format.hpp"
+#include "teams_format.hpp"
 #include "matrix_format.hpp"
 #include "slack_format.hpp"
 #include "telegram_format.hpp"
@@ -84,6 +85,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto slack = paperboy::slack::parse_settings(R"({"webhook_url": "https://hooks.slack.com/services/T/B/x", "abstract_chars": 2500})");
     const auto discord = paperboy::discord::parse_settings(R"({"webhook_url": "https://discord.com/api/webhooks/1/x", "abstract_chars": 3500})");
     const auto feishu = paperboy::feishu::parse_settings(R"({"webhook_url": "https://open.feishu.cn/open-apis/bot/v2/hook/x", "abstract_chars": 2000})");
+    const auto teams = paperboy::teams::parse_settings(R"({"webhook_url": "https://x.logic.azure.com/workflows/1/triggers/manual/paths/invoke?sig=s", "abstract_chars": 2000})");
     const auto matrix = paperboy::matrix::parse_settings(R"({"homeserver": "https://m.org", "access_token": "t", "room_id": "!a:m.org", "abstract_chars": 3000})");
     const auto telegram = paperboy::telegram::parse_settings(R"({"bot_token": "1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "chat_id": "1", "abstract_chars": 2500})");
     try {
@@ -116,6 +118,25 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             for (const auto& e : m["card"]["elements"]) {
                 if (e.contains("text") && e["text"]["tag"] == "lark_md" && !e["text"]["content"].get<std::string>().starts_with("[arXiv](https://arxiv.org/abs/")) std::abort();
                 if (e.contains("text") && e["text"]["tag"] == "lark_md" && e["text"]["content"].get<std::string>().find('<') != std::string::npos) std::abort();
+            }
+        }
+        // Teams: under 28 KB, text only in TextRuns (never parsed), links only ours or http(s), no mentions.
+        for (const auto& m : paperboy::teams::build_messages(digest, teams)) {
+            if (m.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).size() > 28 * 1024) std::abort();
+            const auto& card = m["attachments"][0]["content"];
+            if (card.contains("msteams") && card["msteams"].contains("entities")) std::abort();
+            for (const auto& item : card["body"]) {
+                const auto& items = item["type"] == "Container" ? item["items"] : nlohmann::json::array({item});
+                for (const auto& e : items) {
+                    if (e["type"] == "ActionSet") {
+                        for (const auto& a : e["actions"]) {
+                            const auto url = a["url"].get<std::string>();
+                            if (!url.starts_with("https://") && !url.starts_with("http://")) std::abort();
+                        }
+                    } else if (e["type"] != "RichTextBlock" || e["inlines"].size() != 1 || e["inlines"][0]["type"] != "TextRun") {
+                        std::abort();
+                    }
+                }
             }
         }
     } catch (const paperboy::sdk::plugin_error& e) {

@@ -24,7 +24,7 @@ for f in ./usr/bin/paperboy ./lib/systemd/system/paperboy.service ./usr/share/do
          ./usr/share/doc/paperboy/examples/systemd.json ./usr/share/paperboy/prompts/topics.txt ./usr/share/man/man1/paperboy.1.gz; do
   grep -qxF "$f" <<<"$contents" || fail "the package lacks $f"
 done
-for p in openai slack discord email telegram matrix webhook feishu; do
+for p in openai slack discord email telegram matrix webhook feishu teams; do
   grep -qxF "./usr/lib/paperboy/plugins/$p.so" <<<"$contents" || fail "the package lacks the $p plugin"
 done
 if grep -q '^\./var/lib\|^\./etc/paperboy' <<<"$contents"; then fail "the package ships state or configuration"; fi
@@ -41,7 +41,7 @@ if grep -q '^LoadCredential=' <<<"$unit"; then fail "the unit loads a credential
 
 dpkg-deb -x "$deb" "$scratch/root"
 plugins=$("$scratch/root/usr/bin/paperboy" plugins)
-for p in openai slack discord email telegram matrix webhook feishu; do
+for p in openai slack discord email telegram matrix webhook feishu teams; do
   grep -q "$scratch/root/usr/lib/paperboy/plugins/$p.so" <<<"$plugins" || fail "the unpacked binary does not find $p: $plugins"
 done
 # The service's example, as the README installs it, with its credential in place.

@@ -97,10 +97,7 @@ TEST_CASE("feishu: the 48-paper day arrives complete and in order in signed card
 TEST_CASE("feishu: hostile text stays plain text, and a wrong secret is a permanent failure naming the fix") {
     fake_feishu f;
     temp_dir dir;
-    auto cfg = test::day_config(dir, {{"f", feishu_channel(f)}}, (test::data_dir() / "feeds/hostile-2025-11-20.xml").string(), "offline");
-    cfg.profiles[0].keywords = {"sparse", "quantization", "representation learning", "abstract"};
-    cfg.profiles[0].relevance_cutoff = 1;
-    const auto summary = run_day(cfg, {.date = parse_iso_day("2025-11-20")});
+    const auto summary = test::run_hostile_day(dir, {{"f", feishu_channel(f)}});
     REQUIRE(summary.profiles[0].deliveries[0].delivered);
     CHECK(f.titles().size() == 4);
     CHECK(f.markdown_is_ours());

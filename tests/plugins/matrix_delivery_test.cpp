@@ -47,10 +47,7 @@ TEST_CASE("matrix: an event whose answer was lost is sent again under the same t
 TEST_CASE("matrix: hostile text cannot notify, link or format, and a wrong token is permanent and never logged") {
     fake_matrix mx;
     temp_dir dir;
-    auto cfg = test::day_config(dir, {{"m", matrix_channel(mx)}}, (test::data_dir() / "feeds/hostile-2025-11-20.xml").string(), "offline");
-    cfg.profiles[0].keywords = {"sparse", "quantization", "representation learning", "abstract"};
-    cfg.profiles[0].relevance_cutoff = 1;
-    const auto summary = run_day(cfg, {.date = parse_iso_day("2025-11-20")});
+    const auto summary = test::run_hostile_day(dir, {{"m", matrix_channel(mx)}});
     REQUIRE(summary.profiles[0].deliveries[0].delivered);
     CHECK(mx.titles().size() == 4);
     CHECK(mx.detected_entities().empty());

@@ -58,10 +58,7 @@ TEST_CASE("telegram: a flood wait is honoured and the digest resumes where it st
 TEST_CASE("telegram: hostile text cannot mention, tag, link or format, and a wrong token is a permanent failure") {
     fake_telegram tg;
     temp_dir dir;
-    auto cfg = test::day_config(dir, {{"t", telegram_channel(tg)}}, (test::data_dir() / "feeds/hostile-2025-11-20.xml").string(), "offline");
-    cfg.profiles[0].keywords = {"sparse", "quantization", "representation learning", "abstract"};
-    cfg.profiles[0].relevance_cutoff = 1;
-    const auto summary = run_day(cfg, {.date = parse_iso_day("2025-11-20")});
+    const auto summary = test::run_hostile_day(dir, {{"t", telegram_channel(tg)}});
     REQUIRE(summary.profiles[0].deliveries[0].delivered);
     CHECK(tg.titles().size() == 4);  // every link intact
     CHECK(tg.detected_entities().empty());

@@ -36,6 +36,15 @@ inline config day_config(const temp_dir& dir, const json& channels, const std::s
     return parse_config(cfg.dump(), dir.path()).value();
 }
 
+// The hostile feed's day (2025-11-20) delivered to `channels`: the offline scorer with keywords
+// that select its four new papers, markup, mentions and injected headers included.
+inline run_summary run_hostile_day(const temp_dir& dir, const json& channels) {
+    auto cfg = day_config(dir, channels, (data_dir() / "feeds/hostile-2025-11-20.xml").string(), "offline");
+    cfg.profiles[0].keywords = {"sparse", "quantization", "representation learning", "abstract"};
+    cfg.profiles[0].relevance_cutoff = 1;
+    return run_day(cfg, {.date = parse_iso_day("2025-11-20")});
+}
+
 inline std::vector<std::string> expected_titles(const run_summary& s) {
     const auto report = json::parse(read_file(s.profiles[0].json_path).value());
     std::vector<std::string> out;
