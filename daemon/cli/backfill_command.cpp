@@ -44,10 +44,11 @@ int cmd_backfill(const std::vector<std::string>& args) {
         const day date{d};
         const auto date_text = format_iso_day(date);
         if (!is_announcement_weekday(date)) continue;
-        std::cerr << "paperboy: " << date_text << ": asking arXiv's API for the day's papers (one request every 3 s)\n";
-        const auto b = backfill_day(cfg, date, [&](std::size_t done, std::size_t total) {
-            if (!c.quiet) std::cerr << "paperboy: " << date_text << ": " << done << " of " << total << " papers\n";
-        });
+        const auto b = backfill_day(
+            cfg, date, [&](std::size_t done, std::size_t total) {
+                if (!c.quiet) std::cerr << "paperboy: " << date_text << ": " << done << " of " << total << " papers\n";
+            },
+            [&] { std::cerr << "paperboy: " << date_text << ": asking arXiv's API for the day's papers (one request every 3 s)\n"; });
         switch (b.what) {
             case backfill_result::outcome::already_stored:
                 std::cout << "paperboy: " << date_text << ": already stored; `paperboy run --date " << date_text << "` runs it again\n";

@@ -28,10 +28,7 @@ std::vector<library_entry> look_up(const config& cfg, state_store& state, const 
         else missing.push_back(id);
     }
     if (missing.empty()) return out;
-    net::http_options http;
-    http.step_timeout = cfg.arxiv.timeout;
-    http.total_timeout = cfg.arxiv.timeout * 4;
-    http.body_limit = cfg.arxiv.max_feed_bytes;
+    const auto http = arxiv_http_options(cfg.arxiv);
     std::cerr << "paperboy: asking arXiv's API for " << missing.size() << " paper(s) (" << (missing.size() + arxiv_api_batch - 1) / arxiv_api_batch
               << " request(s), one every 3 s)\n";
     auto fetched = fetch_papers_by_id(cfg.arxiv.api_url, missing, http, [](std::size_t done, std::size_t total) {

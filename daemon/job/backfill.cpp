@@ -20,7 +20,8 @@ std::string backfill_note(day d, const std::vector<std::string>& categories) {
            "days, which the API does not list by announcement day.";
 }
 
-backfill_result backfill_day(const config& cfg, day d, const std::function<void(std::size_t, std::size_t)>& progress) {
+backfill_result backfill_day(const config& cfg, day d, const std::function<void(std::size_t, std::size_t)>& progress,
+                             const std::function<void()>& before_fetch) {
     backfill_result out;
     {
         state_store state(cfg.state_path);
@@ -28,11 +29,8 @@ backfill_result backfill_day(const config& cfg, day d, const std::function<void(
             out.what = backfill_result::outcome::already_stored;
             return out;
         }
-        net::http_options http;
-        http.step_timeout = cfg.arxiv.timeout;
-        http.total_timeout = cfg.arxiv.timeout * 4;
-        http.body_limit = cfg.arxiv.max_feed_bytes;
-        auto rebuilt = fetch_day_from_api(cfg.arxiv.api_url, cfg.arxiv.categories, d, http, progress);
+        if (before_fetch) before_fetch();
+        auto rebuilt = fetch_day_from_api(cfg.arxiv.api_url, cfg.arxiv.categories, d, arxiv_http_options(cfg.arxiv), progress);
         if (!rebuilt) {
             out.failure = rebuilt.error();
             return out;

@@ -27,7 +27,9 @@ std::string backfill_note(day d, const std::vector<std::string>& categories);
 
 /// Rebuilds `d` (fetch_day_from_api), stores it and runs it (run_day on the stored day, with
 /// backfill_note). A day already in the state is left alone; a window without papers (an
-/// arXiv holiday) stores nothing. Blocks; `progress(done, total)` per page of the API.
-backfill_result backfill_day(const config& cfg, day d, const std::function<void(std::size_t, std::size_t)>& progress = {});
+/// arXiv holiday) stores nothing. Blocks; `before_fetch()` once before the first request to the
+/// API (not for a day already stored), `progress(done, total)` per page of it.
+backfill_result backfill_day(const config& cfg, day d, const std::function<void(std::size_t, std::size_t)>& progress = {},
+                             const std::function<void()>& before_fetch = {});
 
 }  // namespace paperboy

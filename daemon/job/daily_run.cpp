@@ -35,10 +35,7 @@ long ms_since(clock_type::time_point t) {
 
 feed fetch_day(const config& cfg, day date) {
     const auto url = feed_url(cfg.arxiv.feed_url, cfg.arxiv.categories);
-    net::http_options http;
-    http.step_timeout = cfg.arxiv.timeout;
-    http.total_timeout = cfg.arxiv.timeout * 4;
-    http.body_limit = cfg.arxiv.max_feed_bytes;
+    const auto http = arxiv_http_options(cfg.arxiv);
     fetch_policy policy;
     policy.max_attempts = cfg.arxiv.max_attempts;
     policy.backoff_base = cfg.arxiv.retry_delay;
@@ -179,6 +176,14 @@ std::vector<const paper*> scan(const feed& f, const std::vector<announce_type>& 
         if (std::find(keep.begin(), keep.end(), p.type) != keep.end()) out.push_back(&p);
     }
     return out;
+}
+
+net::http_options arxiv_http_options(const arxiv_config& arxiv) {
+    net::http_options http;
+    http.step_timeout = arxiv.timeout;
+    http.total_timeout = arxiv.timeout * 4;
+    http.body_limit = arxiv.max_feed_bytes;
+    return http;
 }
 
 run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_override) {

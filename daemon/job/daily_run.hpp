@@ -17,6 +17,10 @@
 #include <string>
 #include <vector>
 
+namespace paperboy::net {
+struct http_options;  // net/http_client.hpp
+}
+
 namespace paperboy {
 
 enum class run_outcome { reported, no_announcement };
@@ -72,5 +76,9 @@ std::vector<const paper*> scan(const feed& f, const std::vector<announce_type>& 
 /// a feed that fails, and a failing profile does not leave a partial file behind.
 /// `scorer_override` replaces the configured scorer (tests); it must outlive the call.
 run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_override = nullptr);
+
+/// How every request to arXiv (feed, API) is bounded: arxiv.timeout a step, four times that in
+/// all, arxiv.max_feed_bytes of body.
+net::http_options arxiv_http_options(const arxiv_config& arxiv);
 
 }  // namespace paperboy
