@@ -2,6 +2,7 @@
 
 #include "cli/exit_codes.hpp"
 #include "job/daily_run.hpp"
+#include "score/llm_batch.hpp"
 #include "score/pricing.hpp"
 #include "state/state_store.hpp"
 #include "log/logging.hpp"
@@ -252,8 +253,7 @@ int print_estimate(const config& cfg, std::optional<day> date, bool brief) {
             std::cout << " (" << e.title_calls << " title pre-filter, " << e.calls << " abstracts" << (e.tldr_calls > 0 ? ", " + std::to_string(e.tldr_calls) + " TL;DR" : std::string()) << ")";
         }
         if (cfg.llm.batch_mode) {
-            const bool titles_too = cfg.llm.title_filter && (cfg.llm.title_model.empty() || cfg.llm.title_model == cfg.llm.model);
-            std::cout << (titles_too ? "; the titles and abstracts" : "; the abstracts") << " through the Batch API, at half the price";
+            std::cout << (title_pass_in_batch(cfg.llm) ? "; the titles and abstracts" : "; the abstracts") << " through the Batch API, at half the price";
         }
         std::cout << "\n  prompt tokens:   " << e.usage.prompt_tokens << " (" << e.usage.cached_tokens << " of them cached)\n";
         std::cout << "  completion:      about " << e.usage.completion_tokens << " tokens\n";

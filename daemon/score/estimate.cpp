@@ -1,5 +1,6 @@
 #include "score/estimate.hpp"
 
+#include "score/llm_batch.hpp"
 #include "score/prompt.hpp"
 
 #include <algorithm>
@@ -52,8 +53,7 @@ scoring_estimate estimate_scoring(const llm_config& llm, const profile_config& m
     add_calls(e, system, prompts, tmpl.find(paper_list_placeholder));
     e.usage.completion_tokens += e.papers * estimated_completion_per_paper;
     if (llm.batch_mode) {  // bought through the Batch API: the abstracts, and the titles unless a title model reads them
-        const bool titles_too = llm.title_model.empty() || llm.title_model == llm.model;
-        const auto from = titles_too ? token_usage{} : before_abstracts;
+        const auto from = title_pass_in_batch(llm) ? token_usage{} : before_abstracts;
         e.usage.batch_prompt_tokens = e.usage.prompt_tokens - from.prompt_tokens;
         e.usage.batch_completion_tokens = e.usage.completion_tokens - from.completion_tokens;
         e.usage.batch_cached_tokens = e.usage.cached_tokens - from.cached_tokens;

@@ -20,6 +20,13 @@ namespace paperboy {
 
 class state_store;
 
+/// Whether llm.mode "batch" sends the title pre-filter through the Batch API too (before the
+/// abstracts): yes unless a title_model of its own reads the titles, since a batch holds one
+/// model; that model is then called directly.
+inline bool title_pass_in_batch(const llm_config& llm) {
+    return llm.batch_mode && llm.title_filter && (llm.title_model.empty() || llm.title_model == llm.model);
+}
+
 /// The wait before poll number `polls_done` + 1: `first` for the first three polls, then
 /// doubling up to 4 x `first` (batches take minutes to hours: no need to ask every second).
 std::chrono::milliseconds batch_poll_wait(int polls_done, std::chrono::milliseconds first);

@@ -243,6 +243,15 @@ scoring_outcome llm_scorer::score(const profile_config& profile, std::span<const
         }
     };
 
+    auto prompt_of = [&](const job& j) {
+        return j.kind == job_kind::titles ? title_prompt(cfg_.prompts, profile.topics, j.papers) : user_prompt(cfg_.prompts, profile.topics, j.papers);
+    };
+    auto ids_of = [](const job& j) {
+        std::set<std::string> ids;
+        for (const auto* p : j.papers) ids.insert(p->id);
+        return ids;
+    };
+
     auto worker = [&](plugin_instance& inst) {
         while (true) {
             job j;
@@ -254,11 +263,8 @@ scoring_outcome llm_scorer::score(const profile_config& profile, std::span<const
                 st.queue.pop_front();
                 ++st.in_flight;
             }
-            std::set<std::string> ids;
-            for (const auto* p : j.papers) ids.insert(p->id);
-            const auto user = j.kind == job_kind::titles ? title_prompt(cfg_.prompts, profile.topics, j.papers)
-                                                         : user_prompt(cfg_.prompts, profile.topics, j.papers);
-            auto answer = call_model(inst, cfg_.prompts.system, user, j.kind == job_kind::titles ? cfg_.title_model : std::string());
+            const auto ids = ids_of(j);
+            auto answer = call_model(inst, cfg_.prompts.system, prompt_of(j), j.kind == job_kind::titles ? cfg_.title_model : std::string());
 
             std::lock_guard lock(st.mutex);
             --st.in_flight;
@@ -284,9 +290,7 @@ scoring_outcome llm_scorer::score(const profile_config& profile, std::span<const
         std::vector<batch_request_entry> requests;
         std::string all_prompts = cfg_.model + "\x1f" + cfg_.prompts.system;
         for (const auto& j : jobs) {
-            requests.push_back({"r" + std::to_string(requests.size()), cfg_.prompts.system,
-                                j.kind == job_kind::titles ? title_prompt(cfg_.prompts, profile.topics, j.papers)
-                                                           : user_prompt(cfg_.prompts, profile.topics, j.papers)});
+            requests.push_back({"r" + std::to_string(requests.size()), cfg_.prompts.system, prompt_of(j)});
             all_prompts += "\x1f" + requests.back().user;
         }
         auto batch_cfg = cfg_;
@@ -294,8 +298,7 @@ scoring_outcome llm_scorer::score(const profile_config& profile, std::span<const
         auto run = run_llm_batch(*instances_.front(), state_, "llm-batch/" + kind + stable_hash(all_prompts), requests, batch_cfg);
         std::lock_guard lock(st.mutex);
         for (std::size_t i = 0; i < jobs.size(); ++i) {
-            std::set<std::string> ids;
-            for (const auto* p : jobs[i].papers) ids.insert(p->id);
+            const auto ids = ids_of(jobs[i]);
             if (auto it = run.answers.find(requests[i].custom_id); it != run.answers.end()) {
                 result<json> answer(boost::system::in_place_value, std::move(it->second));
                 apply(jobs[i], ids, answer, true);
@@ -312,7 +315,7 @@ scoring_outcome llm_scorer::score(const profile_config& profile, std::span<const
     const auto started = std::chrono::steady_clock::now();
     // The title pass goes through the Batch API too, before the abstracts, with a third of
     // the wait; a title model of its own is called directly (a batch holds one model).
-    if (cfg_.batch_mode && cfg_.title_filter && (cfg_.title_model.empty() || cfg_.title_model == cfg_.model)) {
+    if (title_pass_in_batch(cfg_)) {
         std::vector<job> titles(std::make_move_iterator(st.queue.begin()), std::make_move_iterator(st.queue.end()));
         st.queue.clear();
         run_as_batch(std::move(titles), "titles/", cfg_.batch_max_wait / 3);
