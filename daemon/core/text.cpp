@@ -72,6 +72,11 @@ std::size_t decode(std::string_view s, std::size_t i, std::uint32_t& cp) noexcep
 
 }  // namespace
 
+std::string_view without_trailing(std::string_view s, char c) noexcept {
+    while (!s.empty() && s.back() == c) s.remove_suffix(1);
+    return s;
+}
+
 std::string_view trim(std::string_view s) noexcept {
     while (!s.empty() && is_space_or_control(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
     while (!s.empty() && is_space_or_control(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);

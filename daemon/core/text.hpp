@@ -12,6 +12,9 @@ namespace paperboy::text {
 /// `s` without leading and trailing ASCII whitespace.
 std::string_view trim(std::string_view s) noexcept;
 
+/// `s` without the `c`s it ends with ("https://x.org//" -> "https://x.org" for '/').
+std::string_view without_trailing(std::string_view s, char c) noexcept;
+
 /// Every run of whitespace (space, tab, CR, LF, VT, FF, and other C0 controls) becomes one
 /// space; the result is trimmed. Untrusted single-line fields go through this so that no
 /// field can start a new line in any output.

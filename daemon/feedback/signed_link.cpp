@@ -91,8 +91,7 @@ std::string vote_signature(std::string_view secret, const vote_link& v) {
 }
 
 std::string unsubscribe_url(std::string_view public_url, std::string_view secret, const unsubscribe_link& u) {
-    std::string base(public_url);
-    while (!base.empty() && base.back() == '/') base.pop_back();
+    const std::string base(text::without_trailing(public_url, '/'));
     return base + "/unsubscribe?p=" + percent_encode(u.profile) + "&c=" + percent_encode(u.channel) + "&a=" + percent_encode(u.address) +
            "&s=" + unsubscribe_signature(secret, u);
 }
@@ -112,8 +111,7 @@ std::optional<unsubscribe_link> verify_unsubscribe(std::string_view secret, std:
 }
 
 std::string vote_url(std::string_view public_url, std::string_view secret, const vote_link& v) {
-    std::string base(public_url);
-    while (!base.empty() && base.back() == '/') base.pop_back();
+    const std::string base(text::without_trailing(public_url, '/'));
     return base + "/vote?p=" + percent_encode(v.profile) + "&d=" + percent_encode(v.date) + "&id=" + percent_encode(v.paper_id) +
            "&v=" + (v.value > 0 ? "up" : "down") + "&s=" + vote_signature(secret, v);
 }

@@ -5,6 +5,7 @@
 #include "core/dates.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "core/text.hpp"
 #include "core/version.hpp"
 #include "paperboy/plugin_sdk.hpp"
 
@@ -123,8 +124,7 @@ std::string atom_authority(const std::string& url) {
 }  // namespace
 
 std::string day_page_url(const std::string& public_url, const std::string& profile, const std::string& date) {
-    std::string base = public_url;
-    while (!base.empty() && base.back() == '/') base.pop_back();
+    const std::string base(text::without_trailing(public_url, '/'));
     return base + "/" + profile + "/" + date + ".html";
 }
 
@@ -294,8 +294,7 @@ site_result build_site(const fs::path& profile_dir, const std::string& profile, 
     }
     write_if_changed(site / "index.html", idx + "<p><a href=\"atom.xml\">Atom feed</a></p>\n</main>\n" + foot(), r);
 
-    std::string base = public_url;
-    while (!base.empty() && base.back() == '/') base.pop_back();
+    const std::string base(text::without_trailing(public_url, '/'));
     const auto link = [&](const std::string& page) { return base.empty() ? page : base + "/" + profile + "/" + page; };
     // RFC 4151 tag: URIs from the public URL's host, unique across installations and stable as
     // long as that host serves the archive; without a public URL only a local urn is possible.

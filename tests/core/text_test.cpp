@@ -38,3 +38,9 @@ TEST_CASE("percent_decode: escapes, '+' only in form bodies, malformed escapes r
     CHECK_FALSE(text::percent_decode("%zz"));
     CHECK_FALSE(text::percent_decode("abc%2"));
 }
+
+TEST_CASE("a public URL loses its trailing slashes, and only those") {
+    CHECK(text::without_trailing("https://x.org/papers//", '/') == "https://x.org/papers");
+    CHECK(text::without_trailing("https://x.org", '/') == "https://x.org");
+    CHECK(text::without_trailing("///", '/').empty());
+}
