@@ -24,7 +24,7 @@ std::string user_prompt_template(const prompt_config& prompts, std::string_view 
 
 /// The title pre-filter's template: topics, title instructions, title_papers_heading and the
 /// placeholder. No criteria: ruling a paper out as surely irrelevant needs the topics only, and
-/// the criteria (700 tokens) would be paid on every title call.
+/// the criteria (about 470 tokens) would be paid on every title call.
 std::string title_prompt_template(const prompt_config& prompts, std::string_view topics);
 
 /// "[2507.16110] The title": how the title pass sees a paper.
@@ -51,7 +51,7 @@ inline constexpr std::size_t min_auto_batch = 5, max_auto_batch = 50, max_auto_t
 /// the day: the fewest rounds of `concurrency` calls that keep a call at max_auto_batch papers or
 /// fewer, the papers spread evenly over those calls, and never fewer than min_auto_batch a call.
 /// Whole rounds keep every worker busy to the end (wall time near the ideal); each call pays the
-/// fixed part of the prompt (about 1,450 tokens, cached at half price after the first), so fewer
+/// fixed part of the prompt (about 1,350 tokens, cached at half price after the first), so fewer
 /// calls cost less; and 50 bounds the reply (about 1,350 tokens, 17 s at 80 tokens/s), since the
 /// longer a reply the more papers a model leaves out or garbles (those go out again in a retry).
 /// 783 papers and 8 workers: 2 rounds, 16 calls of 49; 100 papers: 8 calls of 13.
