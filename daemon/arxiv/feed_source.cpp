@@ -120,6 +120,7 @@ result<std::vector<paper>> fetch_papers_by_id(std::string_view api_url, std::spa
 }
 
 result<feed> fetch_day_from_api(std::string_view api_url, const std::vector<std::string>& categories, day feed_day, const net::http_options& http,
+                                const fetch_policy& policy,
                                 const std::function<void(std::size_t, std::size_t)>& progress) {
     const auto window = feed_day_window(feed_day);
     feed f;
@@ -130,7 +131,7 @@ result<feed> fetch_day_from_api(std::string_view api_url, const std::vector<std:
     for (std::size_t start = 0;;) {
         std::optional<api_page> page;
         for (int empty_tries = 0; empty_tries < 3; ++empty_tries) {
-            auto body = fetch_feed(api_listing_url(api_url, categories, window, start), http, fetch_policy{});
+            auto body = fetch_feed(api_listing_url(api_url, categories, window, start), http, policy);
             if (!body) return body.error();
             auto parsed = parse_api_page(*body);
             if (!parsed) return parsed.error();

@@ -70,12 +70,13 @@ result<std::vector<paper>> fetch_papers_by_id(std::string_view api_url, std::spa
 
 /// Rebuilds the feed of a past announcement day from the search API: the papers first
 /// submitted in feed_day_window(feed_day) with one of `categories`, in pages of
-/// arxiv_api_page, one request per 3 s on one connection (fetch_feed's rules, with its
-/// retries; a 429's Retry-After is honoured). A page that comes back empty although
+/// arxiv_api_page, one request per 3 s on one connection (fetch_feed's rules, with the
+/// retries of `policy`; a 429's Retry-After is honoured). A page that comes back empty although
 /// totalResults promised more (a known API hiccup) is asked again twice before the day fails:
 /// a partial day is never taken for the whole. Papers whose primary (first) category is not
 /// among `categories` are cross-lists, as in the feed. `progress(done, total)` after each page.
 result<feed> fetch_day_from_api(std::string_view api_url, const std::vector<std::string>& categories, day feed_day, const net::http_options& http,
+                                const fetch_policy& policy,
                                 const std::function<void(std::size_t, std::size_t)>& progress = {});
 
 }  // namespace paperboy

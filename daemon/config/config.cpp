@@ -157,6 +157,20 @@ void read_llm(object_reader r, llm_config& l) {
         if (l.batch_mode && builtin_scorer(l.plugin)) fail(r.at("mode"), "the Batch API is a language model provider's; the built-in scorers make no calls");
     }
     if (auto n = r.number("batch_max_wait_minutes", 0.001, 1440)) l.batch_max_wait = std::chrono::seconds(static_cast<long long>(*n * 60));
+    if (const auto* d = r.find("batch_deadline")) {
+        const std::string fix = "expected a time of day \"HH:MM\" in schedule.timezone (the daemon cancels an unfinished batch then) or minutes after submission, e.g. 120";
+        if (!l.batch_mode) fail(r.at("batch_deadline"), "only with \"mode\": \"batch\" (a direct call has no batch to wait for)");
+        if (d->is_number()) {
+            if (r.find("batch_max_wait_minutes")) fail(r.at("batch_deadline"), "batch_max_wait_minutes says the same; keep one of them");
+            const auto n = d->get<double>();
+            if (!(n >= 0.001 && n <= 1440)) fail(r.at("batch_deadline"), fix + " (at most 1440, a day)");
+            l.batch_max_wait = std::chrono::seconds(static_cast<long long>(n * 60));
+        } else if (const auto clock = d->is_string() ? parse_clock_time(d->get<std::string>()) : std::nullopt) {
+            l.batch_deadline = *clock;
+        } else {
+            fail(r.at("batch_deadline"), fix + ", got " + d->dump().substr(0, 40));
+        }
+    }
     if (auto n = r.number("batch_poll_seconds", 0.01, 3600)) l.batch_poll = std::chrono::milliseconds(static_cast<long long>(*n * 1000));
     if (const auto* t = r.find("teach_ranker")) {
         if (!t->is_boolean()) fail(r.at("teach_ranker"), std::string("expected true or false, got ") + t->type_name());
@@ -338,6 +352,9 @@ result<config> parse_config(std::string_view json_text, const fs::path& base_dir
             if (auto b = s.boolean("backfill")) c.schedule.backfill = *b;
             if (auto n = s.integer("backfill_max_days", 1, 31)) c.schedule.backfill_max_days = static_cast<int>(*n);
             s.finish();
+        }
+        if (c.llm.batch_deadline && *c.llm.batch_deadline == *parse_clock_time(c.schedule.time)) {
+            fail("/llm/batch_deadline", "is schedule.time itself; give the time of day by which the digest must be out, some hours after schedule.time");
         }
         if (const auto* sv = r.find("server")) {
             object_reader s(*sv, "/server", base_dir);

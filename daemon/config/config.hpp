@@ -89,7 +89,12 @@ struct llm_config {
     std::optional<prefilter_config> prefilter; // the ranker's top papers only go to the model
     int examples = 0;                          // few-shot: up to this many voted titles in the prompt
     bool batch_mode = false;                   // "mode": "batch": abstracts through the provider's Batch API
-    std::chrono::seconds batch_max_wait{3600}; // "batch_max_wait_minutes": then cancelled, the rest scored now
+    std::chrono::seconds batch_max_wait{3600}; // "batch_max_wait_minutes" (or "batch_deadline": N): then cancelled, the rest scored now
+    // "batch_deadline": "HH:MM[:SS]" in schedule.timezone: the daemon's batches end at the first
+    // such time after the day's schedule.time, however long after submission that is (the
+    // daemon sets batch_ends_ms from it for each run; `run` keeps batch_max_wait).
+    std::optional<std::chrono::seconds> batch_deadline;
+    std::int64_t batch_ends_ms = 0;            // set per run: every batch ends by then (unix ms); 0: batch_max_wait after its submission
     std::chrono::milliseconds batch_poll{30'000};  // "batch_poll_seconds": the first wait between polls (grows to 4x)
     bool teach_ranker = true;                  // the model's scores train the ranker too (teacher's pupil)
     nlohmann::json plugin_settings = nlohmann::json::object();  // the plugin's own keys (with "model")

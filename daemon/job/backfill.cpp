@@ -5,6 +5,8 @@
 #include "core/text.hpp"
 #include "state/state_store.hpp"
 
+#include <spdlog/spdlog.h>
+
 namespace paperboy {
 namespace {
 
@@ -30,7 +32,11 @@ backfill_result backfill_day(const config& cfg, day d, const std::function<void(
             return out;
         }
         if (before_fetch) before_fetch();
-        auto rebuilt = fetch_day_from_api(cfg.arxiv.api_url, cfg.arxiv.categories, d, arxiv_http_options(cfg.arxiv), progress);
+        // arxiv.max_attempts and retry_delay_ms hold for the API as for the feed.
+        fetch_policy policy;
+        policy.max_attempts = cfg.arxiv.max_attempts;
+        policy.backoff_base = cfg.arxiv.retry_delay;
+        auto rebuilt = fetch_day_from_api(cfg.arxiv.api_url, cfg.arxiv.categories, d, arxiv_http_options(cfg.arxiv), policy, progress);
         if (!rebuilt) {
             out.failure = rebuilt.error();
             return out;
@@ -48,6 +54,41 @@ backfill_result backfill_day(const config& cfg, day d, const std::function<void(
     out.summary = run_day(cfg, opts);
     out.what = backfill_result::outcome::ran;
     return out;
+}
+
+std::vector<std::pair<std::string, backfill_result>> backfill_missed(const config& cfg, day today) {
+    std::vector<std::pair<std::string, backfill_result>> out;
+    std::vector<std::string> days;
+    try {
+        days = state_store(cfg.state_path).missed_days(format_iso_day(day{std::chrono::sys_days{today} - std::chrono::days{31}}));
+    } catch (const failure& f) {
+        spdlog::error("backfill: {}", f.err().message());
+        return out;
+    }
+    for (const auto& text : days) {
+        if (static_cast<int>(out.size()) >= cfg.schedule.backfill_max_days) break;
+        spdlog::info("{}: backfilling the missed day from the arXiv API", text);
+        try {
+            out.emplace_back(text, backfill_day(cfg, *parse_iso_day(text)));
+        } catch (const failure& f) {
+            backfill_result r;
+            r.failure = f.err();
+            out.emplace_back(text, std::move(r));
+        }
+    }
+    return out;
+}
+
+std::string backfill_problem(const std::vector<std::pair<std::string, backfill_result>>& results) {
+    std::string first;
+    int failed = 0;
+    for (const auto& [day_text, r] : results) {
+        if (r.what != backfill_result::outcome::failed) continue;
+        if (failed++ == 0) first = day_text + ": " + (r.failure ? r.failure->message() : std::string("unknown error"));
+    }
+    if (failed == 0) return {};
+    return std::to_string(failed) + (failed == 1 ? " missed day" : " missed days") + " not backfilled (" + first + (failed > 1 ? "; ..." : "") +
+           "); the next run tries again";
 }
 
 }  // namespace paperboy

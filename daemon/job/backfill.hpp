@@ -11,6 +11,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace paperboy {
@@ -31,5 +32,14 @@ std::string backfill_note(day d, const std::vector<std::string>& categories);
 /// API (not for a day already stored), `progress(done, total)` per page of it.
 backfill_result backfill_day(const config& cfg, day d, const std::function<void(std::size_t, std::size_t)>& progress = {},
                              const std::function<void()>& before_fetch = {});
+
+/// schedule.backfill: the days of the last 31 before `today` the state records as missed,
+/// rebuilt oldest first, at most schedule.backfill_max_days of them. Blocks; never throws
+/// (a day that cannot be rebuilt is a failed result; a state that cannot be read, none).
+std::vector<std::pair<std::string, backfill_result>> backfill_missed(const config& cfg, day today);
+
+/// What failed backfills mean for /healthz: "2 missed days not backfilled (2025-07-21: why;
+/// ...)", or empty when none failed. Pure.
+std::string backfill_problem(const std::vector<std::pair<std::string, backfill_result>>& results);
 
 }  // namespace paperboy

@@ -268,6 +268,8 @@ run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_o
             pr.profile = profile.name;
             pr.from_cache = scored.from_cache;
             pr.scored_now = scored.scored_now;
+            pr.papers_sent = scored.fresh.papers_sent;
+            pr.papers_left_out = scored.fresh.papers_left_out;
 
             report r;
             r.date = summary.date;
@@ -343,6 +345,10 @@ run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_o
                          date_text, profile.name, work.author_matches.size(), pr.scored_now, pr.from_cache, r.stats.failed,
                          r.stats.selected, scored.fresh.usage.prompt_tokens, scored.fresh.usage.completion_tokens,
                          scored.fresh.usage.cached_tokens, ms_since(start));
+            if (pr.papers_left_out > 0) {
+                spdlog::info("{} [{}]: the model's replies left out or garbled {} of {} papers sent ({:.1f}%); they were sent again", date_text,
+                             profile.name, pr.papers_left_out, pr.papers_sent, 100.0 * static_cast<double>(pr.papers_left_out) / static_cast<double>(pr.papers_sent));
+            }
             for (const auto& note : r.notes) spdlog::warn("{} [{}]: {}", date_text, profile.name, note);
             if (r.incomplete) {
                 spdlog::warn("{} [{}]: {}{}", date_text, profile.name, describe(*r.incomplete, r.stats.scanned),

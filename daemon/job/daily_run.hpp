@@ -43,6 +43,7 @@ struct profile_result {
     report_stats stats;
     long scored_now = 0;        // papers sent to the scorer in this run
     long from_cache = 0;        // papers whose score came from the state
+    long papers_sent = 0, papers_left_out = 0;  // scoring_outcome's: what the model's replies left out
     std::optional<incomplete_notice> incomplete;  // scoring failed for some papers (or fell back)
     bool held = false;          // the digest is held until its papers are scored (llm.on_failure "hold")
     std::vector<delivery_outcome> deliveries;  // one per channel of the profile

@@ -11,6 +11,15 @@ day plus_days(day d, int n) { return day{std::chrono::sys_days{d} + std::chrono:
 
 day local_date(time_point t, const schedule_config& s) { return today_in(s.timezone, t); }
 
+time_point clock_time_on(day d, std::chrono::seconds clock, const std::string& timezone) {
+    const auto* zone = date::locate_zone(timezone);
+    const auto days = std::chrono::sys_days{d}.time_since_epoch().count();
+    const date::local_seconds local{date::days{days} + clock};
+    const auto info = zone->get_info(local);
+    if (info.result == date::local_info::nonexistent) return info.second.begin;
+    return zone->to_sys(local, date::choose::earliest);
+}
+
 }  // namespace
 
 bool is_announcement_weekday(day d) {
@@ -19,14 +28,16 @@ bool is_announcement_weekday(day d) {
 }
 
 time_point scheduled_time(day d, const schedule_config& s) {
-    const auto* zone = date::locate_zone(s.timezone);
     const auto clock = parse_clock_time(s.time);
     if (!clock) throw std::runtime_error("schedule.time '" + s.time + "' is not HH:MM[:SS]");
-    const auto days = std::chrono::sys_days{d}.time_since_epoch().count();
-    const date::local_seconds local{date::days{days} + *clock};
-    const auto info = zone->get_info(local);
-    if (info.result == date::local_info::nonexistent) return info.second.begin;
-    return zone->to_sys(local, date::choose::earliest);
+    return clock_time_on(d, *clock, s.timezone);
+}
+
+std::optional<time_point> batch_deadline_after(time_point scheduled, const llm_config& llm, const schedule_config& s) {
+    if (!llm.batch_deadline) return std::nullopt;
+    for (day d = local_date(scheduled, s);; d = plus_days(d, 1)) {
+        if (const auto at = clock_time_on(d, *llm.batch_deadline, s.timezone); at > scheduled) return at;
+    }
 }
 
 scheduled_run next_run(time_point now, const schedule_config& s) {

@@ -32,6 +32,11 @@ bool is_announcement_weekday(day d);
 /// twice (fall back) as its first occurrence. Throws std::runtime_error for an unknown zone.
 time_point scheduled_time(day d, const schedule_config& s);
 
+/// When llm.batch_deadline (a time of day in schedule.timezone) falls first after the run
+/// scheduled at `scheduled`: a Batch API batch of that run must have ended by then. Nullopt
+/// without a time-of-day deadline. Gaps and repeated hours are taken as in scheduled_time.
+std::optional<time_point> batch_deadline_after(time_point scheduled, const llm_config& llm, const schedule_config& s);
+
 /// The first scheduled run strictly after `now`.
 scheduled_run next_run(time_point now, const schedule_config& s);
 

@@ -17,13 +17,19 @@ std::chrono::milliseconds batch_poll_wait(int polls_done, std::chrono::milliseco
     return first * (1 << doublings);
 }
 
-bool batch_overdue(std::int64_t submitted_ms, std::chrono::seconds max_wait, std::int64_t now_ms) {
+bool batch_overdue(std::int64_t submitted_ms, std::chrono::seconds max_wait, std::int64_t ends_ms, std::int64_t now_ms) {
+    if (ends_ms > 0) return now_ms >= ends_ms;
     return now_ms - submitted_ms >= std::chrono::duration_cast<std::chrono::milliseconds>(max_wait).count();
 }
 
 namespace {
 
 std::int64_t now_ms() { return unix_ms(std::chrono::system_clock::now()); }
+
+std::string time_allowed(const llm_config& cfg) {
+    if (cfg.batch_ends_ms > 0) return "until " + format_utc(from_unix_ms(cfg.batch_ends_ms)) + " (llm.batch_deadline)";
+    return "for " + std::to_string(std::max<long long>(1, cfg.batch_max_wait.count() / 60)) + " min (llm.batch_max_wait_minutes)";
+}
 
 struct call_answer {
     bool ok = false;
@@ -78,7 +84,7 @@ batch_run run_llm_batch(plugin_instance& inst, state_store* state, const std::st
             state->purge_llm_batches(now_ms() - 48LL * 3600 * 1000);
             state->save_llm_batch(key, *job);
         }
-        spdlog::info("[{}] submitted batch {} ({} requests); polling up to {} min", cfg.plugin, id, total, cfg.batch_max_wait.count() / 60);
+        spdlog::info("[{}] submitted batch {} ({} requests); polling {}", cfg.plugin, id, total, time_allowed(cfg));
     }
     out.batch_id = job->batch_id;
 
@@ -86,10 +92,10 @@ batch_run run_llm_batch(plugin_instance& inst, state_store* state, const std::st
     int failures = 0;
     std::string status, error;
     for (int polls = 0;; ++polls) {
-        if (!cancelled && batch_overdue(job->submitted_ms, cfg.batch_max_wait, now_ms())) {
+        if (!cancelled && batch_overdue(job->submitted_ms, cfg.batch_max_wait, cfg.batch_ends_ms, now_ms())) {
             // Out of time: cancel, then take what it finished (a cancelled batch returns it).
             const auto c = call(inst, {{"schema", 1}, {"kind", "batch_cancel"}, {"batch_id", job->batch_id}});
-            spdlog::warn("[{}] batch {} not done after {} min; cancelled ({})", cfg.plugin, job->batch_id, cfg.batch_max_wait.count() / 60,
+            spdlog::warn("[{}] batch {} not done {}; cancelled ({})", cfg.plugin, job->batch_id, time_allowed(cfg),
                          c.ok ? c.answer.value("status", std::string()) : c.message);
             cancelled = true;
             polls = 0;

@@ -1,7 +1,8 @@
 // Scoring through a provider's Batch API (llm.mode "batch"; protocols.md 2.6): submit every
-// request at once, poll until the batch ends or llm.batch_max_wait passes, then cancel it.
-// What the batch did not answer is the caller's to score synchronously, so a slow batch
-// delays the digest by at most batch_max_wait and never loses a paper. The job lives in the
+// request at once, poll until the batch ends or its time is up (llm.batch_max_wait after
+// submission, or the daemon's llm.batch_deadline), then cancel it. What the batch did not
+// answer is the caller's to score synchronously, so a slow batch delays the digest by at most
+// that and never loses a paper. The job lives in the
 // state database while it runs: a restart polls the same batch instead of paying twice.
 #pragma once
 
@@ -31,8 +32,10 @@ inline bool title_pass_in_batch(const llm_config& llm) {
 /// doubling up to 4 x `first` (batches take minutes to hours: no need to ask every second).
 std::chrono::milliseconds batch_poll_wait(int polls_done, std::chrono::milliseconds first);
 
-/// Whether a batch submitted at `submitted_ms` has run out of time at `now_ms`.
-bool batch_overdue(std::int64_t submitted_ms, std::chrono::seconds max_wait, std::int64_t now_ms);
+/// Whether a batch submitted at `submitted_ms` has run out of time at `now_ms`: at `ends_ms`
+/// when that is set (llm.batch_deadline, however early or late it was submitted), otherwise
+/// `max_wait` after its submission.
+bool batch_overdue(std::int64_t submitted_ms, std::chrono::seconds max_wait, std::int64_t ends_ms, std::int64_t now_ms);
 
 struct batch_request_entry {
     std::string custom_id;

@@ -1,5 +1,6 @@
 #include "score/llm_scorer.hpp"
 
+#include "core/dates.hpp"
 #include "plugin/retry_policy.hpp"
 #include "score/llm_batch.hpp"
 #include "score/offline_scorer.hpp"
@@ -17,6 +18,7 @@
 #include <cstdio>
 #include <condition_variable>
 #include <deque>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <random>
@@ -108,6 +110,15 @@ prompt_disclosure llm_scorer::disclose(const profile_config& profile) const {
 scoring_outcome llm_scorer::score(const profile_config& profile, std::span<const paper* const> papers) {
     state st{cfg_, profile, {}, {}, {}, 0, false, {}, false, {}, {}, 0, std::mt19937_64{std::random_device{}()}};
     st.batch = batch_size_for(papers.size(), static_cast<int>(instances_.size()), cfg_.batch_size);
+    // llm.batch_deadline: with less than two polls of it left (a late catch-up run), a batch
+    // could only be cancelled, so the day is scored directly and the note says why.
+    const auto started_ms = unix_ms(std::chrono::system_clock::now());
+    const auto batch_left_ms = cfg_.batch_ends_ms > 0 ? cfg_.batch_ends_ms - started_ms : std::numeric_limits<std::int64_t>::max();
+    const bool use_batch_api = cfg_.batch_mode && batch_left_ms >= 2 * cfg_.batch_poll.count();
+    if (cfg_.batch_mode && !use_batch_api) {
+        st.out.notes.push_back(std::string("The batch deadline (llm.batch_deadline) was ") + (batch_left_ms <= 0 ? "past" : "too near") +
+                               " when scoring began; the papers were scored directly at the normal price.");
+    }
     if (cfg_.title_filter) {
         const auto size = title_batch_size_for(papers.size(), static_cast<int>(instances_.size()), cfg_.title_batch_size);
         for (std::size_t i = 0; i < papers.size(); i += size) {
@@ -116,7 +127,7 @@ scoring_outcome llm_scorer::score(const profile_config& profile, std::span<const
                                 0});
             ++st.title_jobs_left;
         }
-    } else if (cfg_.batch_mode) {
+    } else if (use_batch_api) {
         st.kept.assign(papers.begin(), papers.end());
     } else {
         st.push_abstract_batches({papers.begin(), papers.end()}, 0);
@@ -195,7 +206,7 @@ scoring_outcome llm_scorer::score(const profile_config& profile, std::span<const
             if (!dropped) spdlog::warn("[{}] title pre-filter answer unreadable; keeping all {} titles", cfg_.plugin, j.papers.size());
             // Survivors wait for full batches; the last title answer sends the remainder.
             st.kept.insert(st.kept.end(), keep.begin(), keep.end());
-            if (cfg_.batch_mode) return;  // the survivors go to the Batch API together
+            if (use_batch_api) return;  // the survivors go to the Batch API together
             const auto full = st.title_jobs_left == 0 ? st.kept.size() : st.kept.size() / st.batch * st.batch;
             st.push_abstract_batches({st.kept.begin(), st.kept.begin() + static_cast<long>(full)}, 0);
             st.kept.erase(st.kept.begin(), st.kept.begin() + static_cast<long>(full));
@@ -211,6 +222,8 @@ scoring_outcome llm_scorer::score(const profile_config& profile, std::span<const
                 if (auto it = parsed.scores.find(p->id); it != parsed.scores.end()) st.out.scores[p->id] = std::move(it->second);
                 else missing.push_back(p);
             }
+            st.out.papers_sent += static_cast<long>(j.papers.size());
+            st.out.papers_left_out += static_cast<long>(missing.size());
             if (!missing.empty()) {
                 if (j.round < cfg_.max_paper_retries) {
                     spdlog::debug("[{}] {} papers missing from a reply (finish_reason {}); retrying them", cfg_.plugin,
@@ -286,7 +299,7 @@ scoring_outcome llm_scorer::score(const profile_config& profile, std::span<const
     // go to the queue, for the workers to do at the normal price like papers a reply left out.
     // The key is a hash of every prompt: the same day makes the same batch, so a restart
     // finds it and polls it instead of paying twice.
-    auto run_as_batch = [&](std::vector<job> jobs, const std::string& kind, std::chrono::seconds wait) {
+    auto run_as_batch = [&](std::vector<job> jobs, const std::string& kind, std::chrono::seconds wait, std::int64_t ends_ms) {
         std::vector<batch_request_entry> requests;
         std::string all_prompts = cfg_.model + "\x1f" + cfg_.prompts.system;
         for (const auto& j : jobs) {
@@ -295,6 +308,7 @@ scoring_outcome llm_scorer::score(const profile_config& profile, std::span<const
         }
         auto batch_cfg = cfg_;
         batch_cfg.batch_max_wait = wait;
+        batch_cfg.batch_ends_ms = ends_ms;
         auto run = run_llm_batch(*instances_.front(), state_, "llm-batch/" + kind + stable_hash(all_prompts), requests, batch_cfg);
         std::lock_guard lock(st.mutex);
         for (std::size_t i = 0; i < jobs.size(); ++i) {
@@ -314,15 +328,16 @@ scoring_outcome llm_scorer::score(const profile_config& profile, std::span<const
 
     const auto started = std::chrono::steady_clock::now();
     // The title pass goes through the Batch API too, before the abstracts, with a third of
-    // the wait; a title model of its own is called directly (a batch holds one model).
-    if (title_pass_in_batch(cfg_)) {
+    // the time (of batch_max_wait, or of what is left until the deadline); a title model of
+    // its own is called directly (a batch holds one model).
+    if (use_batch_api && title_pass_in_batch(cfg_)) {
         std::vector<job> titles(std::make_move_iterator(st.queue.begin()), std::make_move_iterator(st.queue.end()));
         st.queue.clear();
-        run_as_batch(std::move(titles), "titles/", cfg_.batch_max_wait / 3);
+        run_as_batch(std::move(titles), "titles/", cfg_.batch_max_wait / 3, cfg_.batch_ends_ms > 0 ? started_ms + batch_left_ms / 3 : 0);
     }
     run_workers();
 
-    if (cfg_.batch_mode && !st.stop && !st.kept.empty()) {
+    if (use_batch_api && !st.stop && !st.kept.empty()) {
         // In the day's order, not the title answers' arrival order: the same day makes the same batch.
         std::map<const paper*, std::size_t> position;
         for (std::size_t i = 0; i < papers.size(); ++i) position[papers[i]] = i;
@@ -336,7 +351,7 @@ scoring_outcome llm_scorer::score(const profile_config& profile, std::span<const
         }
         st.kept.clear();
         const auto spent = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started);
-        run_as_batch(std::move(jobs), "", std::max(cfg_.batch_max_wait - spent, cfg_.batch_max_wait / 3));
+        run_as_batch(std::move(jobs), "", std::max(cfg_.batch_max_wait - spent, cfg_.batch_max_wait / 3), cfg_.batch_ends_ms);
         if (!st.queue.empty()) run_workers();
     }
 

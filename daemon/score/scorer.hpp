@@ -75,6 +75,9 @@ struct scoring_outcome {
     std::string problem;
     bool retry_may_help = false;  // scoring the failed papers again later may succeed
     long fallback_scored = 0;     // papers the offline scorer scored because the model failed
+    // How well the batch size suits the model: papers in the abstract calls it answered
+    // (resent ones each time) and those its replies left out or garbled (resent, or failed).
+    long papers_sent = 0, papers_left_out = 0;
 };
 
 /// What the report shows under "Paper Selection Prompt".

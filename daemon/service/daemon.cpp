@@ -152,31 +152,6 @@ private:
         std::vector<std::pair<std::string, backfill_result>> backfilled;  // schedule.backfill, oldest first
     };
 
-    // schedule.backfill: after the day's run, on the worker, the missed days of the last 31
-    // rebuilt from arXiv's API, oldest first, at most backfill_max_days of them.
-    static std::vector<std::pair<std::string, backfill_result>> backfill_missed(const config& cfg, day today) {
-        std::vector<std::pair<std::string, backfill_result>> out;
-        std::vector<std::string> days;
-        try {
-            days = state_store(cfg.state_path).missed_days(format_iso_day(day{std::chrono::sys_days{today} - std::chrono::days{31}}));
-        } catch (const failure& f) {
-            spdlog::error("backfill: {}", f.err().message());
-            return out;
-        }
-        for (const auto& text : days) {
-            if (static_cast<int>(out.size()) >= cfg.schedule.backfill_max_days) break;
-            spdlog::info("{}: backfilling the missed day from the arXiv API", text);
-            try {
-                out.emplace_back(text, backfill_day(cfg, *parse_iso_day(text)));
-            } catch (const failure& f) {
-                backfill_result r;
-                r.failure = f.err();
-                out.emplace_back(text, std::move(r));
-            }
-        }
-        return out;
-    }
-
     // Held digests, counted on the worker (it owns SQLite work).
     static std::size_t count_held(const config& cfg) {
         try {
@@ -209,6 +184,8 @@ private:
                 metrics_.prompt_tokens += p.stats.usage.prompt_tokens;
                 metrics_.cached_prompt_tokens += p.stats.usage.cached_tokens;
                 metrics_.completion_tokens += p.stats.usage.completion_tokens;
+                metrics_.papers_sent += p.papers_sent;
+                metrics_.papers_left_out += p.papers_left_out;
                 if (p.stats.cost) metrics_.cost_usd += p.stats.cost->total_usd();
                 selected += p.stats.selected;
                 if (p.incomplete) {
@@ -244,7 +221,15 @@ private:
         ++busy_;
         status("running " + format_iso_day(run.date));
         const auto started = std::chrono::steady_clock::now();
-        asio::post(worker_, [this, run, cfg = cfg_, started] {
+        // llm.batch_deadline is a time of the day's clock: the scorer gets it as a moment of
+        // the real clock (PAPERBOY_FAKE_NOW only moves the daemon's).
+        auto day_cfg = cfg_;
+        if (const auto ends = batch_deadline_after(run.at, cfg_->llm, cfg_->schedule)) {
+            auto c = std::make_shared<config>(*cfg_);
+            c->llm.batch_ends_ms = unix_ms(*ends - offset_);
+            day_cfg = std::move(c);
+        }
+        asio::post(worker_, [this, run, cfg = std::move(day_cfg), started] {
             run_result r;
             try {
                 r.summary = run_day(*cfg, {.date = run.date});
@@ -276,10 +261,17 @@ private:
                         spdlog::info("{} [{}]: backfilled: {} of {} papers selected", day_text, p.profile, p.stats.selected, p.stats.scanned);
                     }
                 } else if (b.what == backfill_result::outcome::failed) {
+                    ++metrics_.runs["backfill_failed"];
                     spdlog::warn("{}: not backfilled, still missed: {}", day_text, b.failure ? b.failure->message() : std::string("unknown error"));
                 } else {
                     spdlog::info("{}: nothing to backfill ({})", day_text, b.what == backfill_result::outcome::no_papers ? "no papers in its window" : "already stored");
                 }
+            }
+            // A missed day still missing is a degraded service even when today's digest went out.
+            if (const auto problem = backfill_problem(r.backfilled); !problem.empty()) {
+                if (metrics_.healthy) metrics_.health_reason = problem;
+                metrics_.healthy = false;
+                unhealthy_only_for_holds_ = false;  // scoring the held days again does not bring this day back
             }
         } else {
             const auto& e = *r.failure;

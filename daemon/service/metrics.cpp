@@ -29,7 +29,7 @@ std::string render_prometheus(const daemon_metrics& m) {
     family(out, "paperboy_build_info", "gauge", "The running paperboy's version (always 1).");
     out += "paperboy_build_info{version=\"" + label(m.version) + "\"} 1\n";
     family(out, "paperboy_runs_total", "counter", "Runs of an announcement day by outcome.");
-    for (const auto* o : {"reported", "no_announcement", "failed", "missed", "not_ready", "backfilled"}) {
+    for (const auto* o : {"reported", "no_announcement", "failed", "missed", "not_ready", "backfilled", "backfill_failed"}) {
         const auto it = m.runs.find(o);
         out += std::string("paperboy_runs_total{outcome=\"") + o + "\"} " + std::to_string(it == m.runs.end() ? 0 : it->second) + "\n";
     }
@@ -65,6 +65,11 @@ std::string render_prometheus(const daemon_metrics& m) {
     out += "paperboy_scoring_failures_total " + std::to_string(m.scoring_failures) + "\n";
     family(out, "paperboy_papers_unscored_total", "counter", "Papers those digests could not score.");
     out += "paperboy_papers_unscored_total " + std::to_string(m.papers_unscored) + "\n";
+    family(out, "paperboy_papers_sent_to_model_total", "counter", "Papers in the scoring calls the model answered (a paper sent again counts again).");
+    out += "paperboy_papers_sent_to_model_total " + std::to_string(m.papers_sent) + "\n";
+    family(out, "paperboy_papers_left_out_total", "counter",
+           "Papers the model's replies left out or garbled (sent again, or failed); over papers_sent_to_model, how well llm.batch_size suits the model.");
+    out += "paperboy_papers_left_out_total " + std::to_string(m.papers_left_out) + "\n";
     family(out, "paperboy_days_held", "gauge", "Digests held in the ledger until their papers are scored.");
     out += "paperboy_days_held " + std::to_string(m.days_held) + "\n";
     family(out, "paperboy_last_success_timestamp_seconds", "gauge", "When a run last succeeded (Unix time).");

@@ -22,6 +22,7 @@ struct daemon_metrics {
     std::map<std::pair<std::string, std::string>, long> deliveries;  // (channel, outcome) -> count
     long scoring_failures = 0;                           // digests whose scoring was incomplete (held or sent marked)
     long papers_unscored = 0;                            // papers those digests could not score
+    long papers_sent = 0, papers_left_out = 0;           // papers in answered scoring calls, and those the replies left out
     long days_held = 0;                                  // (day, profile) digests held in the ledger now
     long reaction_votes = 0;                             // votes read from chat reactions
     long reaction_errors = 0;                            // reaction sweeps of a digest that failed

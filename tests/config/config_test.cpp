@@ -67,6 +67,25 @@ TEST_CASE("errors name the JSON pointer of the offending value") {
     CHECK(error_of("{not json").starts_with("/: not valid JSON"));
 }
 
+TEST_CASE("llm.batch_deadline: a time of day for the daemon, or minutes after submission, and a clear error otherwise") {
+    const std::string head = R"({"arxiv": {"categories": ["cs.LG"]}, "profiles": [{"name": "a", "topics": "t"}], )";
+    const std::string llm = R"("llm": {"plugin": "openai", "model": "gpt-4o", "mode": "batch", )";
+    const auto c = parse_config(head + llm + R"("batch_deadline": "07:15"}})", "/base").value();
+    CHECK(c.llm.batch_deadline == std::chrono::seconds(7 * 3600 + 15 * 60));
+    const auto m = parse_config(head + llm + R"("batch_deadline": 90}})", "/base").value();
+    CHECK_FALSE(m.llm.batch_deadline);
+    CHECK(m.llm.batch_max_wait == std::chrono::minutes(90));
+    CHECK(error_of(head + llm + R"("batch_deadline": "7 am"}})") ==
+          "/llm/batch_deadline: expected a time of day \"HH:MM\" in schedule.timezone (the daemon cancels an unfinished batch then) or "
+          "minutes after submission, e.g. 120, got \"7 am\"");
+    CHECK(error_of(head + llm + R"("batch_deadline": 3000}})").ends_with("(at most 1440, a day)"));
+    CHECK(error_of(head + llm + R"("batch_deadline": 30, "batch_max_wait_minutes": 30}})") ==
+          "/llm/batch_deadline: batch_max_wait_minutes says the same; keep one of them");
+    CHECK(error_of(head + R"("llm": {"plugin": "openai", "model": "gpt-4o", "batch_deadline": "07:00"}})")
+              .starts_with("/llm/batch_deadline: only with \"mode\": \"batch\""));
+    CHECK(error_of(head + llm + R"("batch_deadline": "00:30"}})").starts_with("/llm/batch_deadline: is schedule.time itself"));
+}
+
 TEST_CASE("hostile configurations are configuration errors with a pointer, never internal errors") {
     const auto with = [](const std::string& profile_extra, const std::string& top = "") {
         return R"({"arxiv": {"categories": ["cs.LG"]}, "profiles": [{"name": "a", "topics": "t")" + profile_extra + "}]" + top + "}";

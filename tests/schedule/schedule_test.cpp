@@ -67,6 +67,20 @@ TEST_CASE("schedule: right across daylight-saving changes in both directions") {
     CHECK(t.at == utc(2026, 11, 23, 23));
 }
 
+TEST_CASE("schedule: llm.batch_deadline is the first time of day after the day's scheduled run, in the schedule's zone") {
+    llm_config llm;
+    CHECK_FALSE(batch_deadline_after(utc(2026, 11, 24, 5, 30), llm, new_york()));
+    llm.batch_deadline = hours{7};
+    // Run at 00:30 EST, deadline 07:00 EST the same morning.
+    CHECK(batch_deadline_after(utc(2026, 11, 24, 5, 30), llm, new_york()) == utc(2026, 11, 24, 12));
+    // A run scheduled in the evening (22:00) gets the next morning's 07:00.
+    CHECK(batch_deadline_after(utc(2026, 11, 25, 3), llm, new_york("22:00")) == utc(2026, 11, 25, 12));
+    // Measured from the scheduled time, not from when a late catch-up run starts: the same deadline.
+    CHECK(batch_deadline_after(last_due_run(utc(2026, 11, 24, 11, 59), new_york()).at, llm, new_york()) == utc(2026, 11, 24, 12));
+    // Spring forward: 00:30 EST, 07:00 EDT the same night.
+    CHECK(batch_deadline_after(utc(2026, 3, 8, 5, 30), llm, new_york()) == utc(2026, 3, 8, 11));
+}
+
 TEST_CASE("schedule: a holiday is an ordinary weekday to the schedule, its empty feed completes it") {
     // Thanksgiving 2026-11-26: the run happens, finds an empty feed and records it, and the
     // next start has nothing to catch up.

@@ -1,6 +1,8 @@
 // llm.mode "batch" against the fake's Batch API: the happy path at half the price, each way a
 // batch can end short (expired, failed, error lines, over time), and a restart mid-poll.
 #include "score/llm_batch.hpp"
+
+#include "core/dates.hpp"
 #include "score/pricing.hpp"
 #include "state/state_store.hpp"
 #include "support/child_process.hpp"
@@ -136,6 +138,43 @@ TEST_CASE("batch mode: a batch not done within batch_max_wait is cancelled and i
     CHECK(out.notes.at(0) == "The Batch API answered 0 of 4 requests (batch cancelled); the rest were scored at the normal price.");
 }
 
+TEST_CASE("batch mode: llm.batch_deadline ends the batches at that moment, and a deadline already past scores directly") {
+    const auto day = test::golden_papers(20);
+    const auto in_ms = [](std::chrono::milliseconds d) { return unix_ms(std::chrono::system_clock::now() + d); };
+    SECTION("a batch still running at the deadline is cancelled then, and its papers scored now") {
+        fake_openai fake({.answers = test::golden_answers(), .batch_end = "never"});
+        auto cfg = test::llm_config_for(fake, batch_settings);
+        cfg.llm.batch_ends_ms = in_ms(1500ms);
+        const auto start = std::chrono::steady_clock::now();
+        const auto out = test::score_with(cfg, day.papers);
+        CHECK(std::chrono::steady_clock::now() - start >= 1000ms);
+        CHECK(std::chrono::steady_clock::now() - start < 5s);
+        check_all_scored(out, day);
+        CHECK(fake.batches_cancelled() == 1);
+        CHECK(chat_calls(fake) == 4);
+    }
+    SECTION("past, or too near for two polls: no batch at all, and the note says why") {
+        fake_openai fake({.answers = test::golden_answers()});
+        auto cfg = test::llm_config_for(fake, batch_settings);
+        cfg.llm.batch_ends_ms = in_ms(-60s);
+        const auto out = test::score_with(cfg, day.papers);
+        check_all_scored(out, day);
+        CHECK(fake.batches_created() == 0);
+        CHECK(chat_calls(fake) == 4);
+        REQUIRE(out.notes.size() == 1);
+        CHECK(out.notes[0] == "The batch deadline (llm.batch_deadline) was past when scoring began; the papers were scored directly at the normal price.");
+        CHECK(out.usage.batch_prompt_tokens == 0);
+
+        fake_openai near({.answers = test::golden_answers()});
+        auto slow_polls = batch_settings;
+        slow_polls["batch_poll_seconds"] = 1;
+        cfg = test::llm_config_for(near, slow_polls);
+        cfg.llm.batch_ends_ms = in_ms(1500ms);  // one poll would be all it got
+        CHECK(test::score_with(cfg, day.papers).notes.at(0).find("was too near when scoring began") != std::string::npos);
+        CHECK(near.batches_created() == 0);
+    }
+}
+
 TEST_CASE("batch mode: a run killed while it polls resumes the same batch on restart and pays once") {
     fake_openai fake({.answers = test::golden_answers(), .prefix_cache = true, .batch_end = "never"});
     test::temp_dir dir;
@@ -182,6 +221,9 @@ TEST_CASE("batch mode: polls start at batch_poll_seconds and slow to four times 
     CHECK(batch_poll_wait(3, 30s) == 60s);
     CHECK(batch_poll_wait(6, 30s) == 120s);
     CHECK(batch_poll_wait(100, 30s) == 120s);
-    CHECK_FALSE(batch_overdue(1'000, 60s, 60'999));
-    CHECK(batch_overdue(1'000, 60s, 61'000));
+    CHECK_FALSE(batch_overdue(1'000, 60s, 0, 60'999));
+    CHECK(batch_overdue(1'000, 60s, 0, 61'000));
+    // A deadline of the day decides alone, for a batch submitted long before it or resumed late.
+    CHECK_FALSE(batch_overdue(1'000, 60s, 500'000, 499'999));
+    CHECK(batch_overdue(1'000, 60s, 500'000, 500'000));
 }

@@ -107,6 +107,9 @@ TEST_CASE("openai: a reply cut off by finish_reason length gets its missing pape
     CHECK(out.scores.size() == 5);
     CHECK(fake.calls() == 2);
     CHECK(fake.requests()[1].body.find(day.papers[0]->id) == std::string::npos);  // only the missing ones again
+    // What the replies left out is counted, for /metrics: 3 of the 5 sent, then 0 of those 3.
+    CHECK(out.papers_sent == 8);
+    CHECK(out.papers_left_out == 3);
 }
 
 TEST_CASE("openai: 429 waits as long as the server asks, in milliseconds or seconds") {

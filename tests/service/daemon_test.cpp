@@ -102,6 +102,34 @@ json daemon_config(const temp_dir& dir, const fake_chat& slack, int shutdown_tim
         {"server", {{"listen", "127.0.0.1:0"}}},
     };
 }
+// A fake export.arxiv.org: 30 papers for any day's window, their ids naming the window.
+test::scripted_response arxiv_api_day(const test::recorded_request& r) {
+    const auto at = r.target.find("submittedDate:%5B");
+    const auto stamp = at == std::string::npos ? std::string("000000000000") : r.target.substr(at + 17, 12);
+    std::string feed = R"(<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom" xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">)"
+                       "<opensearch:totalResults>30</opensearch:totalResults>";
+    static const char* topics[] = {"Sparse mixture of experts routing", "Quantization of large language models", "Protein folding with graphs"};
+    for (int i = 0; i < 30; ++i) {
+        feed += "<entry><id>http://arxiv.org/abs/2507." + stamp.substr(6, 2) + std::to_string(100 + i) + "v1</id><title>" + topics[i % 3] + " " +
+                std::to_string(i) + "</title><summary>We study " + topics[i % 3] + ".</summary><category term=\"cs.LG\"/></entry>";
+    }
+    return test::scripted_response{200, feed + "</feed>", {}};
+}
+
+// The daemon's configuration for the backfill tests: Friday 2025-07-18 done by hand (itself
+// backfilled), then paperboy down over Monday and Tuesday.
+json backfill_setup(const temp_dir& dir, const fake_chat& slack, const test::fake_http_server& api) {
+    auto cfg = daemon_config(dir, slack, 5);
+    cfg["arxiv"]["api_url"] = api.url("/api/query");
+    cfg["llm"] = {{"plugin", "offline"}};
+    cfg["schedule"]["backfill"] = true;
+    write_file_atomic(dir / "paperboy.json", cfg.dump(2)).value();
+    const auto first = test::run_paperboy("backfill --config '" + (dir / "paperboy.json").string() + "' --from 2025-07-18");
+    INFO(first.err);
+    REQUIRE(first.exit_code == 0);
+    REQUIRE(slack.accepted().size() == 1);
+    return cfg;
+}
 }  // namespace
 
 TEST_CASE("daemon: SIGTERM during a slow delivery exits 0 within shutdown_timeout, the next start delivers it") {
@@ -240,33 +268,42 @@ TEST_CASE("daemon: a day whose scoring failed is held, unhealthy and counted, th
     CHECK(daemon.wait(10s) == 0);
 }
 
-TEST_CASE("daemon: with schedule.backfill, the days it missed come back from the arXiv API after the day's run, each delivered once") {
-    // A fake export.arxiv.org: 30 papers for any day's window, their ids naming the window.
-    test::fake_http_server api([](const test::recorded_request& r) {
-        const auto at = r.target.find("submittedDate:%5B");
-        const auto stamp = at == std::string::npos ? std::string("000000000000") : r.target.substr(at + 17, 12);
-        std::string feed = R"(<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom" xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">)"
-                           "<opensearch:totalResults>30</opensearch:totalResults>";
-        static const char* topics[] = {"Sparse mixture of experts routing", "Quantization of large language models", "Protein folding with graphs"};
-        for (int i = 0; i < 30; ++i) {
-            feed += "<entry><id>http://arxiv.org/abs/2507." + stamp.substr(6, 2) + std::to_string(100 + i) + "v1</id><title>" + topics[i % 3] + " " +
-                    std::to_string(i) + "</title><summary>We study " + topics[i % 3] + ".</summary><category term=\"cs.LG\"/></entry>";
-        }
-        return test::scripted_response{200, feed + "</feed>", {}};
-    });
+TEST_CASE("daemon: llm.batch_deadline cancels a batch still running at that time of day, and the rest is scored then and delivered") {
+    test::fake_openai model({.answers = json::parse(read_file(test::data_dir() / "days/2025-07-23/answers.json").value()), .batch_end = "never"});
     fake_chat slack(fake_chat::kind::slack_webhook);
     temp_dir dir;
     auto cfg = daemon_config(dir, slack, 5);
-    cfg["arxiv"]["api_url"] = api.url("/api/query");
-    cfg["llm"] = {{"plugin", "offline"}};
-    cfg["schedule"]["backfill"] = true;
+    // The run is due at 00:30 New York time; the digest must be out by 00:30:12, 7 s after the
+    // daemon's clock starts (a real deadline would be hours after schedule.time).
+    cfg["llm"] = {{"plugin", "openai"}, {"model", "gpt-4o"}, {"base_url", model.base_url()}, {"concurrency", 2}, {"retry_delay_ms", 1},
+                  {"mode", "batch"}, {"batch_poll_seconds", 0.05}, {"batch_deadline", "00:30:12"}};
     write_file_atomic(dir / "paperboy.json", cfg.dump(2)).value();
-    // Friday 2025-07-18 was the last day done (itself backfilled by hand); then two days were
-    // missed: Monday's feed while paperboy was down, Tuesday's when the feed had moved on.
-    const auto first = test::run_paperboy("backfill --config '" + (dir / "paperboy.json").string() + "' --from 2025-07-18");
-    INFO(first.err);
-    REQUIRE(first.exit_code == 0);
-    REQUIRE(slack.accepted().size() == 1);
+    const auto log = dir / "daemon.log";
+    const auto start = std::chrono::steady_clock::now();
+    test::child_process daemon({test::paperboy_binary().string(), "daemon", "--config", (dir / "paperboy.json").string()},
+                               {"PAPERBOY_FAKE_NOW=2025-07-23T04:30:05Z"}, log.string());
+    const int port = std::stoi(wait_for_log(log, std::regex(R"(\(port (\d+)\))")));
+    // (On the real clock: PAPERBOY_FAKE_NOW moves only the daemon's.)
+    wait_for_log(log, std::regex("polling until \\S+Z \\(llm.batch_deadline\\)"));
+    wait_for_log(log, std::regex(R"(2025-07-23: run finished in \d+ ms)"), 30s);
+    const auto took = std::chrono::steady_clock::now() - start;
+    CHECK(took >= 6s);      // it waited for the batch until the deadline ...
+    CHECK(took < 20s);      // ... and not for batch_max_wait (an hour)
+    CHECK(model.batches_cancelled() >= 1);
+    REQUIRE(slack.titles().size() == 18);  // the whole day, scored directly after the deadline
+    const auto report = read_file(dir / "out/golden/2025-07-23.md").value();
+    CHECK(report.find("(batch cancelled); the rest were scored at the normal price.") != std::string::npos);
+    CHECK(get(port, "/healthz").status == 200);
+    daemon.signal(SIGTERM);
+    CHECK(daemon.wait(10s) == 0);
+}
+
+TEST_CASE("daemon: with schedule.backfill, the days it missed come back from the arXiv API after the day's run, each delivered once") {
+    test::fake_http_server api(arxiv_api_day);
+    fake_chat slack(fake_chat::kind::slack_webhook);
+    temp_dir dir;
+    // Two days missed: Monday's feed while paperboy was down, Tuesday's when the feed had moved on.
+    backfill_setup(dir, slack, api);
 
     notify_socket notify(dir / "notify.sock");
     const auto log = dir / "daemon.log";
@@ -293,6 +330,33 @@ TEST_CASE("daemon: with schedule.backfill, the days it missed come back from the
     CHECK(get(port, "/metrics").body.find("paperboy_runs_total{outcome=\"backfilled\"} 2\n") != std::string::npos);
     CHECK(api.requests().size() == 3);  // one page per day
 
+    daemon.signal(SIGTERM);
+    CHECK(daemon.wait(10s) == 0);
+}
+
+TEST_CASE("daemon: a missed day the arXiv API cannot rebuild leaves the daemon unhealthy and counted, saying which day and why") {
+    std::atomic<bool> api_down{false};
+    test::fake_http_server api([&](const test::recorded_request& r) {
+        if (api_down) return test::scripted_response{503, "<html>Service Unavailable</html>", {}};
+        return arxiv_api_day(r);
+    });
+    fake_chat slack(fake_chat::kind::slack_webhook);
+    temp_dir dir;
+    backfill_setup(dir, slack, api);
+    api_down = true;
+
+    const auto log = dir / "daemon.log";
+    test::child_process daemon({test::paperboy_binary().string(), "daemon", "--config", (dir / "paperboy.json").string()},
+                               {"PAPERBOY_FAKE_NOW=2025-07-23T04:29:57Z"}, log.string());
+    const int port = std::stoi(wait_for_log(log, std::regex(R"(\(port (\d+)\))")));
+    wait_for_log(log, std::regex(R"(2025-07-23: run finished in \d+ ms)"), 60s);
+    CHECK(slack.accepted().back().dump().find("2025-07-23") != std::string::npos);  // the day itself was delivered
+    const auto h = get(port, "/healthz");
+    CHECK(h.status == 503);
+    CHECK(h.body.starts_with("unhealthy: 2 missed days not backfilled (2025-07-21: "));
+    CHECK(h.body.find("503") != std::string::npos);
+    CHECK(h.body.find("the next run tries again") != std::string::npos);
+    CHECK(get(port, "/metrics").body.find("paperboy_runs_total{outcome=\"backfill_failed\"} 2\n") != std::string::npos);
     daemon.signal(SIGTERM);
     CHECK(daemon.wait(10s) == 0);
 }
