@@ -1,5 +1,8 @@
 #include "arxiv/paper.hpp"
 
+#include "arxiv/feed_parser.hpp"
+#include "paperboy/paper_ids.hpp"
+
 namespace paperboy {
 
 std::string_view to_string(announce_type t) noexcept {
@@ -20,6 +23,26 @@ std::optional<announce_type> parse_announce_type(std::string_view s) noexcept {
     return std::nullopt;
 }
 
-std::string paper::abs_url() const { return "https://arxiv.org/abs/" + id; }
+namespace {
+std::optional<sdk::paper_links> links_of(const std::string& id) {
+    if (sdk::is_preprint_id(id)) return sdk::links_for(id);
+    if (!is_arxiv_id(id)) return std::nullopt;
+    return sdk::links_for(id);
+}
+}  // namespace
+
+std::string paper::abs_url() const {
+    const auto l = links_of(id);
+    return l ? l->abs : std::string();
+}
+
+std::string paper::pdf_url() const {
+    const auto l = links_of(id);
+    return l ? l->pdf : std::string();
+}
+
+std::string paper::source() const { return sdk::is_preprint_id(id) ? sdk::links_for(id)->source : std::string("arXiv"); }
+
+bool is_paper_id(std::string_view id) noexcept { return is_arxiv_id(id) || sdk::is_preprint_id(id); }
 
 }  // namespace paperboy

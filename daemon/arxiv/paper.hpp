@@ -29,9 +29,17 @@ struct paper {
     std::vector<std::string> authors;     // affiliations dropped
     std::vector<std::string> categories;
 
-    /// "https://arxiv.org/abs/<id>"
+    /// Its page on its server: "https://arxiv.org/abs/<id>", or bioRxiv's/medRxiv's page
+    /// for a "biorxiv:10.1101/..." id (sdk::links_for); empty for an id of neither shape.
     std::string abs_url() const;
+    std::string pdf_url() const;
+    /// "arXiv", "bioRxiv" or "medRxiv".
+    std::string source() const;
 };
+
+/// An id a report may carry: arXiv's grammar (is_arxiv_id) or a bioRxiv/medRxiv one
+/// (sdk::is_preprint_id).
+bool is_paper_id(std::string_view id) noexcept;
 
 /// One parsed feed: the announcement day and its items in feed order.
 struct feed {

@@ -4,6 +4,7 @@
 #include "render/json_report.hpp"
 #include "render/markdown.hpp"
 #include "deliver/delivery_policy.hpp"
+#include "paperboy/paper_ids.hpp"
 #include "plugin/retry_policy.hpp"
 #include "state/state_store.hpp"
 
@@ -26,7 +27,8 @@ json digest_payload(const report& r) {
     int rank = 0;
     for (auto& p : doc["papers"]) {
         p["rank"] = ++rank;
-        p["pdf_url"] = "https://arxiv.org/pdf/" + p["id"].get<std::string>();
+        const auto links = sdk::links_for(p["id"].get<std::string>());
+        p["pdf_url"] = links ? links->pdf : std::string();
     }
     return {{"schema", 1},     {"kind", "digest"},                {"date", doc["date"]},   {"profile", doc["profile"]},
             {"model", doc["model"]}, {"stats", std::move(doc["stats"])}, {"notes", r.notes}, {"incomplete", std::move(doc["incomplete"])},

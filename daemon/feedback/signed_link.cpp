@@ -1,8 +1,10 @@
 #include "feedback/signed_link.hpp"
 
 #include "arxiv/feed_parser.hpp"
+#include "arxiv/paper.hpp"
 #include "core/dates.hpp"
 #include "core/text.hpp"
+#include "paperboy/paper_ids.hpp"
 #include "paperboy/plugin_sdk.hpp"
 
 #include <openssl/crypto.h>
@@ -125,7 +127,7 @@ std::optional<vote_link> verify_vote(std::string_view secret, std::string_view q
         if (!fields.contains(key)) return std::nullopt;
     }
     vote_link v{fields["p"], fields["d"], fields["id"], fields["v"] == "up" ? 1 : fields["v"] == "down" ? -1 : 0};
-    if (v.value == 0 || !profile_name(v.profile) || !parse_iso_day(v.date) || !is_arxiv_id(v.paper_id)) return std::nullopt;
+    if (v.value == 0 || !profile_name(v.profile) || !parse_iso_day(v.date) || !is_paper_id(v.paper_id)) return std::nullopt;
     if (!signature_matches(fields["s"], vote_signature(secret, v))) return std::nullopt;
     return v;
 }
@@ -137,6 +139,12 @@ std::string page(const std::string& title, const std::string& body) {
            "<style>body{font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;line-height:1.5}"
            "button{font-size:1.1rem;padding:.5rem 1.2rem}</style></head><body>\n" + body + "</body></html>\n";
 }
+// The voted paper's page on its server (a verified vote's id has one).
+std::string paper_page(const vote_link& v) {
+    const auto links = sdk::links_for(v.paper_id);
+    return links ? links->abs : std::string();
+}
+
 }  // namespace
 
 std::string vote_confirm_page(const vote_link& v, std::string_view title, std::string_view form_body) {
@@ -146,7 +154,7 @@ std::string vote_confirm_page(const vote_link& v, std::string_view title, std::s
         hidden += "<input type=\"hidden\" name=\"" + sdk::html_escape(key) + "\" value=\"" + sdk::html_escape(value) + "\">";
     }
     return page("paperboy: " + what,
-                "<h1>" + sdk::html_escape(what) + "?</h1>\n<p><a href=\"https://arxiv.org/abs/" + sdk::html_escape(v.paper_id) + "\">" +
+                "<h1>" + sdk::html_escape(what) + "?</h1>\n<p><a href=\"" + sdk::html_escape(paper_page(v)) + "\">" +
                     sdk::html_escape(title) + "</a> (" + sdk::html_escape(v.date) + ", profile " + sdk::html_escape(v.profile) +
                     ")</p>\n<form method=\"post\" action=\"/vote\">" + hidden + "<button type=\"submit\">" + sdk::html_escape(what) +
                     "</button></form>\n<p>Your vote teaches the profile's ranker; a later vote on this paper replaces it.</p>\n");
@@ -154,7 +162,7 @@ std::string vote_confirm_page(const vote_link& v, std::string_view title, std::s
 
 std::string vote_done_page(const vote_link& v, std::string_view title) {
     return page("paperboy: vote recorded", "<h1>Thank you</h1>\n<p>Recorded " + std::string(v.value > 0 ? "\xF0\x9F\x91\x8D" : "\xF0\x9F\x91\x8E") +
-                                               " for <a href=\"https://arxiv.org/abs/" + sdk::html_escape(v.paper_id) + "\">" +
+                                               " for <a href=\"" + sdk::html_escape(paper_page(v)) + "\">" +
                                                sdk::html_escape(title) + "</a>. The next digest learns from it.</p>\n");
 }
 

@@ -1,6 +1,7 @@
 #include "render/markdown.hpp"
 
 #include "core/text.hpp"
+#include "paperboy/paper_ids.hpp"
 
 #include <algorithm>
 #include <array>
@@ -25,12 +26,18 @@ std::string authors_line(const paper& p) {
     return "**Authors:** " + join(names, ", ");
 }
 
+// arXiv's papers as upstream writes them; the others say their server and DOI.
+std::string id_line(const paper& p) {
+    if (!sdk::is_preprint_id(p.id)) return "**ArXiv ID:** " + markdown_inline(p.id);
+    return "**" + p.source() + " DOI:** " + markdown_inline(p.id.substr(p.id.find(':') + 1));
+}
+
 std::string paper_block(const selected_paper& s, std::size_t n) {
     const auto& p = *s.item;
     const auto num = std::to_string(n);
     std::vector<std::string> fields{
         "## " + num + ". [" + markdown_link_text(p.title) + "](" + p.abs_url() + ") <a id=\"link" + num + "\"></a>",
-        "**ArXiv ID:** " + markdown_inline(p.id),
+        id_line(p),
         authors_line(p),
         "**Abstract:** " + markdown_inline(p.abstract),
     };

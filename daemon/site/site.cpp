@@ -7,6 +7,7 @@
 #include "core/files.hpp"
 #include "core/text.hpp"
 #include "core/version.hpp"
+#include "paperboy/paper_ids.hpp"
 #include "paperboy/plugin_sdk.hpp"
 
 #include <algorithm>
@@ -66,10 +67,8 @@ std::string usd(const json& v) {
     return buf;
 }
 
-// An arXiv id from the report, checked again: it is the one value that becomes a link.
-bool arxiv_id(const std::string& id) {
-    return !id.empty() && id.size() < 40 && std::all_of(id.begin(), id.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '/' || c == '-'; });
-}
+// A paper id from the report, checked again: it is the one value that becomes a link.
+bool linkable_id(const std::string& id) { return sdk::links_for(id).has_value(); }
 
 std::string head(const std::string& title) {
     return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -164,11 +163,13 @@ std::string render_day_page(const json& report, const day_links& links) {
         const auto id = str(p, "id");
         const auto n = std::to_string(i + 1);
         h += "<article id=\"paper-" + n + "\">\n<h2>" + n + ". ";
-        if (arxiv_id(id)) h += "<a href=\"https://arxiv.org/abs/" + esc(id) + "\">" + esc(str(p, "title")) + "</a>";
+        const auto paper_links = sdk::links_for(id);
+        if (paper_links) h += "<a href=\"" + esc(paper_links->abs) + "\">" + esc(str(p, "title")) + "</a>";
         else h += esc(str(p, "title"));
         h += "</h2>\n<p class=\"meta\">";
-        if (arxiv_id(id)) {
-            h += "<a href=\"https://arxiv.org/abs/" + esc(id) + "\">arXiv:" + esc(id) + "</a> · <a href=\"https://arxiv.org/pdf/" + esc(id) + "\">PDF</a> · ";
+        if (paper_links) {
+            const auto label = sdk::is_preprint_id(id) ? esc(id) : "arXiv:" + esc(id);
+            h += "<a href=\"" + esc(paper_links->abs) + "\">" + label + "</a> · <a href=\"" + esc(paper_links->pdf) + "\">PDF</a> · ";
         }
         if (p.value("author_match", false)) {
             h += "Followed author" + (p.contains("matched_author") ? ": " + esc(str(p, "matched_author")) : std::string());
@@ -179,7 +180,7 @@ std::string render_day_page(const json& report, const day_links& links) {
         h += "</p>\n<p class=\"authors\">Authors: " + esc(authors_of(p)) + "</p>\n";
         if (const auto c = str(p, "comment"); !c.empty() && !p.value("author_match", false)) h += "<p class=\"comment\">" + esc(c) + "</p>\n";
         h += "<p class=\"abstract\">" + esc(str(p, "abstract")) + "</p>\n";
-        if (!links.public_url.empty() && !links.link_secret.empty() && arxiv_id(id)) {
+        if (!links.public_url.empty() && !links.link_secret.empty() && linkable_id(id)) {
             const auto owner = str(report, "profile");
             h += "<p class=\"vote\"><a href=\"" + esc(vote_url(links.public_url, links.link_secret, {owner, date, id, 1})) +
                  "\">&#128077; More like this</a> <a href=\"" + esc(vote_url(links.public_url, links.link_secret, {owner, date, id, -1})) +

@@ -1,6 +1,7 @@
 // Helpers shared by the chat channel plugins (header-only, pure).
 #pragma once
 
+#include "paperboy/paper_ids.hpp"
 #include "paperboy/plugin_sdk.hpp"
 
 #include <nlohmann/json.hpp>
@@ -105,19 +106,19 @@ inline std::string incomplete_text(const nlohmann::json& digest) {
     return (*it)["text"].get<std::string>();
 }
 
-/// A paper's arXiv id, for building links: the host sends only ids of arXiv's grammar, and
-/// this keeps it so (letters, digits, '.', '-', '/', at most 40 bytes) even for a digest from
-/// elsewhere; anything else is refused, so no id can close a link or start a mention.
+/// A paper's id, for building links: the host sends only arXiv ids and bioRxiv/medRxiv ids
+/// (sdk::links_for), and this keeps it so even for a digest from elsewhere; anything else is
+/// refused, so no id can close a link or start a mention.
 inline std::string paper_id(const nlohmann::json& paper) {
     const auto it = paper.find("id");
     if (it == paper.end() || !it->is_string()) throw sdk::plugin_error(PB_INTERNAL, "a digest paper has no id");
     const auto& id = it->get_ref<const std::string&>();
-    const bool ok = !id.empty() && id.size() <= 40 && std::all_of(id.begin(), id.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '/';
-    });
-    if (!ok) throw sdk::plugin_error(PB_INTERNAL, "a digest paper has an id that is not an arXiv id");
+    if (!sdk::links_for(id)) throw sdk::plugin_error(PB_INTERNAL, "a digest paper has an id that is neither an arXiv nor a bioRxiv/medRxiv id");
     return id;
 }
+
+/// The paper's page and PDF on its own server (arXiv, bioRxiv or medRxiv), from its checked id.
+inline sdk::paper_links links(const nlohmann::json& paper) { return *sdk::links_for(paper_id(paper)); }
 
 inline std::string join_authors(const nlohmann::json& authors) {
     std::string out;

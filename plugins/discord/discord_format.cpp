@@ -84,10 +84,10 @@ json paper_embed(const json& p, const settings& s) {
         description += "\n\n" + cut(p["abstract"].get<std::string>(), std::min(s.abstract_chars, max_description - used));
     }
     json e{{"title", title},
-           {"url", "https://arxiv.org/abs/" + chat::paper_id(p)},
+           {"url", chat::links(p).abs},
            {"description", description},
            {"author", {{"name", cut(chat::join_authors(p["authors"]), 256)}}},
-           {"footer", {{"text", "arXiv:" + chat::paper_id(p)}}},
+           {"footer", {{"text", sdk::is_preprint_id(chat::paper_id(p)) ? chat::paper_id(p) : "arXiv:" + chat::paper_id(p)}}},
            {"color", p.value("author_match", false) ? 0xE67E22 : 0x2F80ED}};
     return e;
 }
@@ -173,6 +173,7 @@ std::vector<std::string> single_paper_messages(const std::vector<json>& messages
         if (embeds.size() == 1) {
             const auto footer = embeds[0].contains("footer") ? embeds[0]["footer"].value("text", std::string()) : std::string();
             if (footer.starts_with("arXiv:")) id = footer.substr(6);
+            else if (sdk::is_preprint_id(footer)) id = footer;
         }
         out.push_back(std::move(id));
     }

@@ -52,11 +52,11 @@ using sdk::html_escape;
 
 std::string str(const json& p, const char* key) { return p.contains(key) && p[key].is_string() ? p[key].get<std::string>() : std::string(); }
 
-// Only arXiv links: the digest is built by the host from arXiv ids, but a link is the one
-// place where a bad value would become clickable, so it is checked here once more.
-std::string arxiv_link(const json& p, const char* key) {
-    const auto url = str(p, key);
-    return url.starts_with("https://arxiv.org/") && url.find_first_of("\"'<> \\") == std::string::npos ? url : std::string();
+// Only links to the paper's own server, built here from its checked id (sdk::links_for): a
+// link is the one place where a bad value would become clickable.
+std::string paper_link(const json& p, bool pdf) {
+    const auto links = sdk::links_for(str(p, "id"));
+    return !links ? std::string() : pdf ? links->pdf : links->abs;
 }
 
 // A vote link from the host: http(s) only, like the web page link.
@@ -243,7 +243,7 @@ std::string render_text(const json& digest, const settings& s) {
         out += "   " + chat::scores_line(p) + "\n";
         if (const auto c = str(p, "comment"); !c.empty() && !p.value("author_match", false)) out += "   " + c + "\n";
         if (p.value("author_match", false) && p.contains("matched_author")) out += "   Followed author: " + str(p, "matched_author") + "\n";
-        out += "   " + arxiv_link(p, "url") + "  (PDF: " + arxiv_link(p, "pdf_url") + ")\n";
+        out += "   " + paper_link(p, false) + "  (PDF: " + paper_link(p, true) + ")\n";
         if (const auto tldr = str(p, "tldr"); !tldr.empty()) out += "   TL;DR: " + tldr + "\n";
         if (s.abstract_chars > 0) out += "\n   " + chat::truncate(str(p, "abstract"), s.abstract_chars) + "\n";
     }
@@ -345,7 +345,7 @@ std::string render_html_sized(const json& digest, const settings& s, std::size_t
     std::size_t rank = 0;
     for (const auto& p : papers) {
         ++rank;
-        const auto url = arxiv_link(p, "url"), pdf = arxiv_link(p, "pdf_url");
+        const auto url = paper_link(p, false), pdf = paper_link(p, true);
         const auto title = html_escape(str(p, "title"));
         h += "<tr><td style=\"padding:18px 28px;border-top:1px solid #e5e7eb;\">\n";
         h += "<div style=\"font-size:17px;line-height:1.35;font-weight:600;\"><span style=\"color:#9ca3af;\">" + std::to_string(rank) +
@@ -384,7 +384,7 @@ std::string render_html_sized(const json& digest, const settings& s, std::size_t
                 const auto rest = web_url(digest).empty() ? url : web_url(digest);
                 if (!rest.empty()) {
                     h += std::string(shown.empty() ? "" : " ") + "<a href=\"" + html_escape(rest) + "\" style=\"color:#1d4ed8;\">" +
-                         (shown.empty() ? "Abstract" : "The whole abstract") + (web_url(digest).empty() ? " on arXiv" : " in the archive") + "</a>";
+                         (shown.empty() ? "Abstract" : "The whole abstract") + (web_url(digest).empty() ? " on " + (sdk::links_for(str(p, "id")) ? sdk::links_for(str(p, "id"))->source : std::string("arXiv")) : std::string(" in the archive")) + "</a>";
                 }
             }
             h += "</div>\n";

@@ -19,10 +19,10 @@ std::string plain(std::string_view text, std::size_t max) {
 
 json text_block(const std::string& content) { return {{"tag", "div"}, {"text", {{"tag", "plain_text"}, {"content", content}}}}; }
 
-// Links paperboy builds (arXiv from a checked id, the host's http(s) links); the labels are ours.
+// Links paperboy builds (the paper's server from a checked id, the host's http(s) links); the labels are ours.
 json link_line(const json& p) {
-    const auto id = chat::paper_id(p);
-    std::string md = "[arXiv](https://arxiv.org/abs/" + id + ") \xC2\xB7 [PDF](https://arxiv.org/pdf/" + id + ")";
+    const auto links = chat::links(p);
+    std::string md = "[" + links.source + "](" + links.abs + ") \xC2\xB7 [PDF](" + links.pdf + ")";
     const auto safe = [](const std::string& u) { return u.find_first_of("()[] <>\"") == std::string::npos; };
     if (chat::http_url(p, "vote_up_url") && chat::http_url(p, "vote_down_url") && safe(p["vote_up_url"]) && safe(p["vote_down_url"])) {
         md += " \xC2\xB7 [\xF0\x9F\x91\x8D More like this](" + p["vote_up_url"].get<std::string>() + ") \xC2\xB7 [\xF0\x9F\x91\x8E Less like this](" +

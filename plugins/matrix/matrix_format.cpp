@@ -16,8 +16,7 @@ struct block {
 };
 
 block paper_block(const json& p, const settings& s) {
-    const auto id = chat::paper_id(p);
-    const auto url = "https://arxiv.org/abs/" + id;
+    const auto url = chat::links(p).abs;
     const auto rank = std::to_string(p["rank"].get<int>()) + ". ";
     block b;
     b.formatted = "<p><b>" + rank + chat::html_link(url, html(p["title"].get<std::string>(), 300)) + "</b><br>";

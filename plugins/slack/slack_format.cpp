@@ -72,9 +72,8 @@ std::string cut(std::string_view text, std::size_t max) {
 }
 
 std::string paper_text(const json& p, const settings& s) {
-    const auto id = chat::paper_id(p);
     // Link text is escaped; a '|' would end the URL part only before it, so it is safe after.
-    std::string text = "*<https://arxiv.org/abs/" + id + "|" + std::to_string(p["rank"].get<int>()) + ". " +
+    std::string text = "*<" + chat::links(p).abs + "|" + std::to_string(p["rank"].get<int>()) + ". " +
                        cut(p["title"].get<std::string>(), 400) + ">*\n";
     text += cut(chat::join_authors(p["authors"]), 500) + "\n";
     text += "*" + escape(chat::scores_line(p)) + "*";
@@ -126,7 +125,7 @@ message_plan build_messages(const json& digest, const settings& s) {
         // The parent lists the titles; the papers go in its thread.
         std::string list;
         for (const auto& p : papers) {
-            auto line = std::to_string(p["rank"].get<int>()) + ". <https://arxiv.org/abs/" + chat::paper_id(p) + "|" +
+            auto line = std::to_string(p["rank"].get<int>()) + ". <" + chat::links(p).abs + "|" +
                         cut(p["title"].get<std::string>(), 200) + ">\n";
             if (list.size() + line.size() > max_section_text - 100 || blocks.size() >= max_blocks) break;
             list += line;

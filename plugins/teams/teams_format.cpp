@@ -32,9 +32,9 @@ json paper_container(const json& p, const settings& s) {
     const auto tldr = p.contains("tldr") && p["tldr"].is_string() ? p["tldr"].get<std::string>() : std::string();
     if (!tldr.empty()) items.push_back(line("TL;DR: " + plain(tldr, 600)));
     else if (s.abstract_chars > 0) items.push_back(line(plain(p["abstract"].get<std::string>(), s.abstract_chars)));
-    // Links paperboy builds: arXiv's from a checked id, the vote links only when they are http(s).
-    const auto id = chat::paper_id(p);
-    json actions = json::array({open_url("arXiv", "https://arxiv.org/abs/" + id), open_url("PDF", "https://arxiv.org/pdf/" + id)});
+    // Links paperboy builds: the paper's server's from a checked id, the vote links only when they are http(s).
+    const auto links = chat::links(p);
+    json actions = json::array({open_url(links.source, links.abs), open_url("PDF", links.pdf)});
     if (chat::http_url(p, "vote_up_url") && chat::http_url(p, "vote_down_url")) {
         actions.push_back(open_url("\xF0\x9F\x91\x8D More like this", p["vote_up_url"]));
         actions.push_back(open_url("\xF0\x9F\x91\x8E Less like this", p["vote_down_url"]));

@@ -16,8 +16,7 @@ bool is_letter(char c) { return chat::ascii_letter(c); }
 bool is_word(char c) { return chat::ascii_word(c); }
 
 std::string paper_block(const json& p, const settings& s) {
-    const auto id = chat::paper_id(p);
-    std::string out = "<b>" + std::to_string(p["rank"].get<int>()) + ". " + link("https://arxiv.org/abs/" + id, cut(p["title"].get<std::string>(), 300)) + "</b>\n";
+    std::string out = "<b>" + std::to_string(p["rank"].get<int>()) + ". " + link(chat::links(p).abs, cut(p["title"].get<std::string>(), 300)) + "</b>\n";
     if (const auto authors = chat::join_authors(p["authors"]); !authors.empty()) out += "<i>" + cut(authors, 200) + "</i>\n";
     out += cut(chat::scores_line(p), 80) + "\n";
     if (const auto comment = p.value("comment", std::string()); !comment.empty() && !p.value("author_match", false)) {

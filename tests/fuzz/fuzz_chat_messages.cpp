@@ -18,9 +18,9 @@ namespace {
 
 void check_slack_text(const std::string& text, std::size_t max) {
     if (paperboy::chat::length(text) > max) std::abort();
-    // Every '<' opens one of our links to arXiv; '<!channel>', '<@U1>' or '<http://evil|x>' never.
+    // Every '<' opens one of our links to arXiv or bioRxiv; '<!channel>', '<@U1>' or '<http://evil|x>' never.
     for (auto i = text.find('<'); i != std::string::npos; i = text.find('<', i + 1)) {
-        if (text.compare(i, 23, "<https://arxiv.org/abs/") != 0) std::abort();
+        if (text.compare(i, 23, "<https://arxiv.org/abs/") != 0 && text.compare(i, 41, "<https://www.biorxiv.org/content/10.1101/") != 0) std::abort();
     }
 }
 
@@ -35,7 +35,8 @@ void check_discord_text(const std::string& text, std::size_t max) {
 // of the paper text is left for Telegram to turn into a mention, tag or link.
 void check_telegram_text(const std::string& html) {
     if (paperboy::telegram::visible_length(html) > paperboy::telegram::max_text) std::abort();
-    static const std::string_view tags[] = {"<b>", "</b>", "<i>", "</i>", "<blockquote>", "</blockquote>", "</a>", "<a href=\"https://arxiv.org/abs/"};
+    static const std::string_view tags[] = {"<b>", "</b>", "<i>", "</i>", "<blockquote>", "</blockquote>", "</a>", "<a href=\"https://arxiv.org/abs/",
+                                            "<a href=\"https://www.biorxiv.org/content/10.1101/"};
     for (auto i = html.find('<'); i != std::string::npos; i = html.find('<', i + 1)) {
         if (std::none_of(std::begin(tags), std::end(tags), [&](std::string_view t) { return html.compare(i, t.size(), t) == 0; })) std::abort();
     }
@@ -57,7 +58,7 @@ void check_matrix(const nlohmann::json& m) {
     if (m["m.mentions"] != nlohmann::json::object()) std::abort();
     const auto& html = m["formatted_body"].get_ref<const std::string&>();
     static const std::string_view tags[] = {"<p>", "</p>", "<b>", "</b>", "<i>", "</i>", "<br>", "<blockquote>", "</blockquote>", "</a>",
-                                            "<a href=\"https://arxiv.org/abs/"};
+                                            "<a href=\"https://arxiv.org/abs/", "<a href=\"https://www.biorxiv.org/content/10.1101/"};
     for (auto i = html.find('<'); i != std::string::npos; i = html.find('<', i + 1)) {
         if (std::none_of(std::begin(tags), std::end(tags), [&](std::string_view t) { return html.compare(i, t.size(), t) == 0; })) std::abort();
     }
@@ -75,7 +76,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     nlohmann::json papers = nlohmann::json::array();
     const int n = in.ConsumeIntegralInRange(0, 30);
     for (int i = 0; i < n; ++i) {
-        papers.push_back({{"rank", i + 1}, {"id", in.ConsumeBool() ? in.ConsumeRandomLengthString(20) : "2507.1" + std::to_string(1000 + i)},
+        papers.push_back({{"rank", i + 1}, {"id", in.ConsumeBool() ? in.ConsumeRandomLengthString(20)
+                                 : in.ConsumeBool() ? "biorxiv:10.1101/2025.11.19." + std::to_string(600000 + i) : "2507.1" + std::to_string(1000 + i)},
                           {"title", in.ConsumeRandomLengthString(600)}, {"authors", {in.ConsumeRandomLengthString(200)}},
                           {"abstract", in.ConsumeRandomLengthString(5000)}, {"tldr", in.ConsumeRandomLengthString(400)}, {"comment", in.ConsumeRandomLengthString(800)},
                           {"relevance", 9}, {"novelty", 8}, {"author_match", in.ConsumeBool()}});
@@ -103,7 +105,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 check_discord_text(e["title"].get<std::string>(), paperboy::discord::max_title);
                 check_discord_text(e["description"].get<std::string>(), paperboy::discord::max_description);
                 check_discord_text(e["author"]["name"].get<std::string>(), 256);
-                if (!e["url"].get<std::string>().starts_with("https://arxiv.org/abs/")) std::abort();
+                const auto& url = e["url"].get_ref<const std::string&>();
+                if (!url.starts_with("https://arxiv.org/abs/") && !url.starts_with("https://www.biorxiv.org/content/10.1101/")) std::abort();
                 chars += paperboy::chat::length(e["title"].get<std::string>()) + paperboy::chat::length(e["description"].get<std::string>()) +
                          paperboy::chat::length(e["author"]["name"].get<std::string>()) + paperboy::chat::length(e["footer"]["text"].get<std::string>());
             }
@@ -116,7 +119,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         for (const auto& m : paperboy::feishu::build_messages(digest, feishu)) {
             if (m.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).size() > 20 * 1024) std::abort();
             for (const auto& e : m["card"]["elements"]) {
-                if (e.contains("text") && e["text"]["tag"] == "lark_md" && !e["text"]["content"].get<std::string>().starts_with("[arXiv](https://arxiv.org/abs/")) std::abort();
+                if (e.contains("text") && e["text"]["tag"] == "lark_md" && !e["text"]["content"].get<std::string>().starts_with("[arXiv](https://arxiv.org/abs/") &&
+                    !e["text"]["content"].get<std::string>().starts_with("[bioRxiv](https://www.biorxiv.org/content/10.1101/")) {
+                    std::abort();
+                }
                 if (e.contains("text") && e["text"]["tag"] == "lark_md" && e["text"]["content"].get<std::string>().find('<') != std::string::npos) std::abort();
             }
         }

@@ -57,7 +57,7 @@ std::vector<json> fake_chat::accepted() const {
 
 std::vector<std::string> fake_chat::titles() const {
     std::vector<std::string> out;
-    static const std::regex slack_link(R"(\*<https://arxiv\.org/abs/[^|]+\|(\d+\. [^>]*)>\*)");
+    static const std::regex slack_link(R"(\*<https://(?:arxiv\.org/abs/|www\.(?:bio|med)rxiv\.org/content/)[^|]+\|(\d+\. [^>]*)>\*)");
     for (const auto& body : accepted()) {
         if (kind_ == kind::discord) {
             for (const auto& e : body.value("embeds", json::array())) out.push_back(e.value("title", ""));
