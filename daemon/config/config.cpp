@@ -232,6 +232,45 @@ std::map<std::string, price> default_prices() {
     };
 }
 
+// "sources": [{"server": "arxiv"}, {"server": "biorxiv", "categories": ["neuroscience"]}, ...]:
+// arXiv is the "arxiv" section (and decides the days); the others are added to its days.
+void read_sources(const json& sources, std::vector<preprint_source>& out, const fs::path& base_dir) {
+    if (!sources.is_array()) fail("/sources", std::string("expected an array such as [{\"server\": \"biorxiv\", \"categories\": [\"neuroscience\"]}], got ") + sources.type_name());
+    if (sources.size() > 8) fail("/sources", "at most 8 sources");
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+        const auto at = "/sources/" + std::to_string(i);
+        object_reader s(sources[i], at, base_dir);
+        const auto server = s.string("server");
+        if (!server) fail(at + "/server", "required: \"arxiv\", \"biorxiv\" or \"medrxiv\"");
+        if (*server == "arxiv") {
+            s.finish();  // the "arxiv" section configures it
+            continue;
+        }
+        if (*server != "biorxiv" && *server != "medrxiv") fail(at + "/server", "must be \"arxiv\", \"biorxiv\" or \"medrxiv\"");
+        if (std::any_of(out.begin(), out.end(), [&](const preprint_source& p) { return p.server == *server; })) fail(at + "/server", "listed twice");
+        preprint_source p;
+        p.server = *server;
+        if (auto cats = s.strings("categories")) {
+            for (std::size_t k = 0; k < cats->size(); ++k) {
+                const auto& c = (*cats)[k];
+                const bool ok = !c.empty() && c.size() <= 60 && std::all_of(c.begin(), c.end(), [](char ch) {
+                    return std::isalpha(static_cast<unsigned char>(ch)) || ch == ' ' || ch == '_' || ch == '-';
+                });
+                if (!ok) fail(at + "/categories/" + std::to_string(k), "expected a " + p.server + " subject area such as \"neuroscience\" or \"cell biology\"");
+            }
+            p.categories = std::move(*cats);
+        }
+        if (auto u = s.string("api_url")) {
+            if (!(u->starts_with("https://") || u->starts_with("http://")) || u->find_first_of(" \"'<>\\?#") != std::string::npos) {
+                fail(at + "/api_url", "expected an http(s) URL such as https://api.biorxiv.org");
+            }
+            p.api_url = *u;
+        }
+        s.finish();
+        out.push_back(std::move(p));
+    }
+}
+
 result<config> parse_config(std::string_view json_text, const fs::path& base_dir) {
     try {
         const auto root = parse_strict(json_text);
@@ -239,6 +278,7 @@ result<config> parse_config(std::string_view json_text, const fs::path& base_dir
         object_reader r(root, "", base_dir);
         if (const auto* a = r.find("arxiv")) read_arxiv(object_reader(*a, "/arxiv", base_dir), c.arxiv, base_dir);
         else fail("/arxiv", "missing; at least {\"categories\": [\"cs.LG\"]} is required");
+        if (const auto* s = r.find("sources")) read_sources(*s, c.preprints, base_dir);
 
         const auto* llm = r.find("llm");
         read_llm(object_reader(llm ? *llm : json::object(), "/llm", base_dir), c.llm);

@@ -27,6 +27,13 @@ struct arxiv_config {
     std::size_t max_feed_bytes = 64 * 1024 * 1024;
 };
 
+/// A preprint server besides arXiv ("sources"): bioRxiv or medRxiv, through api.biorxiv.org.
+struct preprint_source {
+    std::string server;                    // "biorxiv" or "medrxiv"
+    std::vector<std::string> categories;   // e.g. {"neuroscience", "bioinformatics"}; empty: every category
+    std::string api_url = "https://api.biorxiv.org";
+};
+
 struct profile_config {
     std::string name;                    // [A-Za-z0-9_-]+; names the output folder
     std::string topics;                  // the research interests (from "topics" or "topics_file")
@@ -139,6 +146,7 @@ struct schedule_config {
 struct config {
     std::filesystem::path source;              // the file it was read from
     arxiv_config arxiv;
+    std::vector<preprint_source> preprints;    // "sources" other than arXiv, added to each arXiv day
     std::vector<profile_config> profiles;      // at least one
     llm_config llm;
     std::vector<channel_config> channels;

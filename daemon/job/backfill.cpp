@@ -32,17 +32,19 @@ backfill_result backfill_day(const config& cfg, day d, const std::function<void(
             return out;
         }
         if (before_fetch) before_fetch();
-        // arxiv.max_attempts and retry_delay_ms hold for the API as for the feed.
-        fetch_policy policy;
-        policy.max_attempts = cfg.arxiv.max_attempts;
-        policy.backoff_base = cfg.arxiv.retry_delay;
-        auto rebuilt = fetch_day_from_api(cfg.arxiv.api_url, cfg.arxiv.categories, d, arxiv_http_options(cfg.arxiv), policy, progress);
+        auto rebuilt = fetch_day_from_api(cfg.arxiv.api_url, cfg.arxiv.categories, d, arxiv_http_options(cfg.arxiv), arxiv_fetch_policy(cfg.arxiv), progress);
         if (!rebuilt) {
             out.failure = rebuilt.error();
             return out;
         }
         if (rebuilt->papers.empty()) {
             out.what = backfill_result::outcome::no_papers;
+            return out;
+        }
+        try {
+            add_preprints(cfg, d, *rebuilt);
+        } catch (const failure& f) {
+            out.failure = f.err();
             return out;
         }
         state.save_day(*rebuilt, api_listing_url(cfg.arxiv.api_url, cfg.arxiv.categories, feed_day_window(d), 0));

@@ -6,9 +6,11 @@
 #include "arxiv/feed_parser.hpp"
 #include "arxiv/feed_source.hpp"
 #include "core/files.hpp"
+#include "core/text.hpp"
 #include "deliver/digest_policy.hpp"
 #include "feedback/signed_link.hpp"
 #include "feedback/unsubscribe.hpp"
+#include "preprints/biorxiv.hpp"
 #include "render/json_report.hpp"
 #include "render/markdown.hpp"
 #include "score/examples.hpp"
@@ -36,9 +38,7 @@ long ms_since(clock_type::time_point t) {
 feed fetch_day(const config& cfg, day date) {
     const auto url = feed_url(cfg.arxiv.feed_url, cfg.arxiv.categories);
     const auto http = arxiv_http_options(cfg.arxiv);
-    fetch_policy policy;
-    policy.max_attempts = cfg.arxiv.max_attempts;
-    policy.backoff_base = cfg.arxiv.retry_delay;
+    const auto policy = arxiv_fetch_policy(cfg.arxiv);
     fetch_observer observer{[](int attempt, const error& e, std::chrono::milliseconds delay) {
         spdlog::warn("fetch attempt {} failed ({}); retrying in {} s", attempt, e.message(), (delay.count() + 999) / 1000);
     }};
@@ -186,6 +186,24 @@ net::http_options arxiv_http_options(const arxiv_config& arxiv) {
     return http;
 }
 
+fetch_policy arxiv_fetch_policy(const arxiv_config& arxiv) {
+    fetch_policy policy;
+    policy.max_attempts = arxiv.max_attempts;
+    policy.backoff_base = arxiv.retry_delay;
+    return policy;
+}
+
+void add_preprints(const config& cfg, day d, feed& f) {
+    const auto window = posting_window_for(d);
+    for (const auto& source : cfg.preprints) {
+        auto papers = fetch_preprints(source, d, arxiv_http_options(cfg.arxiv), arxiv_fetch_policy(cfg.arxiv));
+        if (!papers) throw failure(papers.error());
+        spdlog::info("{}: {} new {} preprints posted {} to {}{}", format_iso_day(d), papers->size(), source.server, format_iso_day(window.from),
+                     format_iso_day(window.to), source.categories.empty() ? std::string() : " in " + text::join(source.categories));
+        for (auto& p : *papers) f.papers.push_back(std::move(p));
+    }
+}
+
 run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_override) {
     run_summary summary;
     summary.date = opts.date ? *opts.date : today_in(cfg.schedule.timezone, std::chrono::system_clock::now());
@@ -231,6 +249,8 @@ run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_o
         }
         return summary;
     }
+    // Stored with the day, so a re-run or a held day reads the same papers.
+    if (!summary.feed_from_state) add_preprints(cfg, summary.date, *day_feed);
     if (state && (writes || scratch) && !summary.feed_from_state) state->save_day(*day_feed, feed_url(cfg.arxiv.feed_url, cfg.arxiv.categories));
 
     const auto scanned = scan(*day_feed, cfg.arxiv.announce_types);

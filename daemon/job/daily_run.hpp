@@ -20,6 +20,10 @@
 namespace paperboy::net {
 struct http_options;  // net/http_client.hpp
 }
+namespace paperboy {
+struct fetch_policy;  // arxiv/feed_source.hpp
+struct feed;          // arxiv/paper.hpp
+}
 
 namespace paperboy {
 
@@ -81,5 +85,13 @@ run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_o
 /// How every request to arXiv (feed, API) is bounded: arxiv.timeout a step, four times that in
 /// all, arxiv.max_feed_bytes of body.
 net::http_options arxiv_http_options(const arxiv_config& arxiv);
+
+/// arxiv.max_attempts and retry_delay_seconds, for every fetch (the feed, the API, the other sources).
+fetch_policy arxiv_fetch_policy(const arxiv_config& arxiv);
+
+/// "sources": the bioRxiv/medRxiv preprints that digest day `d` carries (posting_window_for),
+/// appended to `f`'s papers as new submissions. Throws failure when a source cannot be read:
+/// the day then fails like a feed that could not be read (the daemon tries again later).
+void add_preprints(const config& cfg, day d, feed& f);
 
 }  // namespace paperboy

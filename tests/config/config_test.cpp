@@ -86,6 +86,25 @@ TEST_CASE("llm.batch_deadline: a time of day for the daemon, or minutes after su
     CHECK(error_of(head + llm + R"("batch_deadline": "00:30"}})").starts_with("/llm/batch_deadline: is schedule.time itself"));
 }
 
+TEST_CASE("sources: bioRxiv and medRxiv beside arXiv, each with its subject areas, and errors that name the entry") {
+    const std::string head = R"({"arxiv": {"categories": ["cs.LG"]}, "profiles": [{"name": "a", "topics": "t"}], )";
+    const auto c = parse_config(head + R"("sources": [{"server": "arxiv"}, {"server": "biorxiv", "categories": ["neuroscience", "cell_biology"]},
+                                                     {"server": "medrxiv", "api_url": "http://127.0.0.1:9/"}]})", "/base").value();
+    REQUIRE(c.preprints.size() == 2);
+    CHECK(c.preprints[0].server == "biorxiv");
+    CHECK(c.preprints[0].categories == std::vector<std::string>{"neuroscience", "cell_biology"});
+    CHECK(c.preprints[0].api_url == "https://api.biorxiv.org");
+    CHECK(c.preprints[1].categories.empty());
+    CHECK(c.preprints[1].api_url == "http://127.0.0.1:9/");
+    CHECK(parse_config(minimal, "/base").value().preprints.empty());
+    CHECK(error_of(head + R"("sources": [{"server": "pubmed"}]})") == "/sources/0/server: must be \"arxiv\", \"biorxiv\" or \"medrxiv\"");
+    CHECK(error_of(head + R"("sources": [{"server": "biorxiv"}, {"server": "biorxiv"}]})") == "/sources/1/server: listed twice");
+    CHECK(error_of(head + R"("sources": [{"server": "biorxiv", "categories": ["neuro<script>"]}]})").starts_with("/sources/0/categories/0: expected a biorxiv subject area"));
+    CHECK(error_of(head + R"("sources": [{"server": "biorxiv", "api_url": "file:///etc"}]})").starts_with("/sources/0/api_url:"));
+    CHECK(error_of(head + R"("sources": [{"server": "arxiv", "categories": ["cs.LG"]}]})") == "/sources/0/categories: unknown key");
+    CHECK(error_of(head + R"("sources": {"server": "biorxiv"}})").starts_with("/sources: expected an array"));
+}
+
 TEST_CASE("hostile configurations are configuration errors with a pointer, never internal errors") {
     const auto with = [](const std::string& profile_extra, const std::string& top = "") {
         return R"({"arxiv": {"categories": ["cs.LG"]}, "profiles": [{"name": "a", "topics": "t")" + profile_extra + "}]" + top + "}";
