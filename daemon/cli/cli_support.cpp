@@ -94,7 +94,8 @@ Options for resend:
 Options for feedback:
   --date YYYY-MM-DD    The announcement day the papers were in.
   --profile NAME       The profile (optional when there is one).
-  --like ID...         Papers the reader wants more of (arXiv ids or abs URLs).
+  --like ID...         Papers the reader wants more of (arXiv ids or abs URLs,
+                       bioRxiv/medRxiv ids as the report writes them).
   --dislike ID...      Papers the reader wants fewer of.
   --list               List the recorded votes instead.
   --collect            Read the reactions on delivered chat digests as votes.
