@@ -44,6 +44,13 @@ TEST_CASE("archive page: every text is escaped, links go only to arXiv, LaTeX an
     CHECK(h.find("<a href=\"2025-11.html\">Monthly Overview 2025-11</a>") != std::string::npos);
     CHECK(h.find("<details>") != std::string::npos);
     CHECK(h.find("Novelty not judged") != std::string::npos);
+
+    auto bio = hostile_report();
+    bio["papers"][0]["id"] = "medrxiv:10.1101/2025.11.19.25340001";
+    const auto b = render_day_page(bio, {.previous = std::nullopt, .next = std::nullopt});
+    CHECK(b.find("<a href=\"https://www.medrxiv.org/content/10.1101/2025.11.19.25340001\">medrxiv:10.1101/2025.11.19.25340001</a> · "
+                 "<a href=\"https://www.medrxiv.org/content/10.1101/2025.11.19.25340001.full.pdf\">PDF</a>") != std::string::npos);
+    CHECK(b.find("arxiv.org/abs/medrxiv") == std::string::npos);
 }
 
 TEST_CASE("archive month: a Monday-first calendar linking the days with reports and their counts") {

@@ -195,6 +195,17 @@ TEST_CASE("email message: subject template, stable Message-ID, escaped HTML, bcc
     bad_link["web_url"] = "javascript:alert(2)";
     const auto h2 = render_html(bad_link, s);
     CHECK(h2.find("javascript:") == std::string::npos);
+    CHECK(h2.find("href=\"https://arxiv.org/abs/2507.15880\"") != std::string::npos);  // built from the id, not the url field
+
+    // A bioRxiv paper links to bioRxiv, in both parts; an id of neither kind gets no link at all.
+    auto bio = digest(2);
+    bio["papers"][0]["id"] = "biorxiv:10.1101/2025.11.19.623456";
+    bio["papers"][1]["id"] = "biorxiv:10.1101/../evil";
+    const auto h3 = render_html(bio, s);
+    CHECK(h3.find("href=\"https://www.biorxiv.org/content/10.1101/2025.11.19.623456\"") != std::string::npos);
+    CHECK(h3.find("https://www.biorxiv.org/content/10.1101/2025.11.19.623456.full.pdf") != std::string::npos);
+    CHECK(h3.find("evil") == std::string::npos);
+    CHECK(render_text(bio, s).find("https://www.biorxiv.org/content/10.1101/2025.11.19.623456.full.pdf") != std::string::npos);
 
     const auto m = build_message(d, s, std::chrono::sys_days{std::chrono::year{2025} / 7 / 23} + std::chrono::hours{6});
     CHECK(m.find("Date: Wed, 23 Jul 2025 06:00:00 +0000\r\n") == 0);
