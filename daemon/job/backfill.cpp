@@ -42,7 +42,7 @@ backfill_result backfill_day(const config& cfg, day d, const std::function<void(
             return out;
         }
         try {
-            add_preprints(cfg, d, *rebuilt);
+            add_preprints(cfg, d, *rebuilt, &state);
         } catch (const failure& f) {
             out.failure = f.err();
             return out;

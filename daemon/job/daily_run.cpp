@@ -25,6 +25,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <set>
 
 namespace paperboy {
 namespace {
@@ -193,10 +194,17 @@ fetch_policy arxiv_fetch_policy(const arxiv_config& arxiv) {
     return policy;
 }
 
-void add_preprints(const config& cfg, day d, feed& f) {
-    const auto window = posting_window_for(d);
+void add_preprints(const config& cfg, day d, feed& f, state_store* state) {
+    if (cfg.preprints.empty()) return;
+    std::set<day> holidays;
+    if (state) {
+        for (const auto& text : state->no_announcement_days(format_iso_day(day{std::chrono::sys_days{d} - std::chrono::days{8}}))) {
+            if (const auto h = parse_iso_day(text)) holidays.insert(*h);
+        }
+    }
+    const auto window = posting_window_for(d, holidays);
     for (const auto& source : cfg.preprints) {
-        auto papers = fetch_preprints(source, d, arxiv_http_options(cfg.arxiv), arxiv_fetch_policy(cfg.arxiv));
+        auto papers = fetch_preprints(source, window, arxiv_http_options(cfg.arxiv), arxiv_fetch_policy(cfg.arxiv));
         if (!papers) throw failure(papers.error());
         spdlog::info("{}: {} new {} preprints posted {} to {}{}", format_iso_day(d), papers->size(), source.server, format_iso_day(window.from),
                      format_iso_day(window.to), source.categories.empty() ? std::string() : " in " + text::join(source.categories));
@@ -250,7 +258,7 @@ run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_o
         return summary;
     }
     // Stored with the day, so a re-run or a held day reads the same papers.
-    if (!summary.feed_from_state) add_preprints(cfg, summary.date, *day_feed);
+    if (!summary.feed_from_state) add_preprints(cfg, summary.date, *day_feed, state ? &*state : nullptr);
     if (state && (writes || scratch) && !summary.feed_from_state) state->save_day(*day_feed, feed_url(cfg.arxiv.feed_url, cfg.arxiv.categories));
 
     const auto scanned = scan(*day_feed, cfg.arxiv.announce_types);

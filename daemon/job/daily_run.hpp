@@ -23,6 +23,7 @@ struct http_options;  // net/http_client.hpp
 namespace paperboy {
 struct fetch_policy;  // arxiv/feed_source.hpp
 struct feed;          // arxiv/paper.hpp
+class state_store;    // state/state_store.hpp
 }
 
 namespace paperboy {
@@ -89,9 +90,10 @@ net::http_options arxiv_http_options(const arxiv_config& arxiv);
 /// arxiv.max_attempts and retry_delay_seconds, for every fetch (the feed, the API, the other sources).
 fetch_policy arxiv_fetch_policy(const arxiv_config& arxiv);
 
-/// "sources": the bioRxiv/medRxiv preprints that digest day `d` carries (posting_window_for),
-/// appended to `f`'s papers as new submissions. Throws failure when a source cannot be read:
-/// the day then fails like a feed that could not be read (the daemon tries again later).
-void add_preprints(const config& cfg, day d, feed& f);
+/// "sources": the bioRxiv/medRxiv preprints that digest day `d` carries (posting_window_for,
+/// with the holidays `state` recorded), appended to `f`'s papers as new submissions. Throws
+/// failure when a source cannot be read: the day then fails like a feed that could not be
+/// read (the daemon tries again later).
+void add_preprints(const config& cfg, day d, feed& f, state_store* state);
 
 }  // namespace paperboy

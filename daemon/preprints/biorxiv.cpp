@@ -42,13 +42,17 @@ std::optional<std::size_t> count_of(const json& o, const char* key) {
 
 }  // namespace
 
-posting_window posting_window_for(day d) {
-    day previous = plus_days(d, -1);
-    while (std::chrono::weekday{std::chrono::sys_days{previous}} == std::chrono::Saturday ||
-           std::chrono::weekday{std::chrono::sys_days{previous}} == std::chrono::Sunday) {
-        previous = plus_days(previous, -1);
-    }
-    return {previous, plus_days(d, -1)};
+posting_window posting_window_for(day d, const std::set<day>& no_digest) {
+    const auto previous_weekday = [](day from) {
+        day p = plus_days(from, -1);
+        while (std::chrono::weekday{std::chrono::sys_days{p}} == std::chrono::Saturday || std::chrono::weekday{std::chrono::sys_days{p}} == std::chrono::Sunday) {
+            p = plus_days(p, -1);
+        }
+        return p;
+    };
+    day from = previous_weekday(d);
+    while (no_digest.contains(from) && std::chrono::sys_days{d} - std::chrono::sys_days{from} < std::chrono::days{7}) from = previous_weekday(from);
+    return {from, plus_days(d, -1)};
 }
 
 std::string biorxiv_details_url(std::string_view api_url, std::string_view server, posting_window w, std::size_t cursor) {

@@ -11,6 +11,7 @@
 #include "core/error.hpp"
 
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,8 +30,10 @@ struct posting_window {
 
 /// The posting dates whose preprints digest day `d` (Monday to Friday) carries: from the
 /// previous weekday to the day before `d` (Monday's: Friday to Sunday; Tuesday's: Monday), so
-/// each posting day is in exactly one weekday's digest.
-posting_window posting_window_for(day d);
+/// each posting day is in exactly one weekday's digest. A previous weekday in `no_digest`
+/// (an arXiv holiday: no digest was made) hands its postings on: the window starts where its
+/// own would have (at most a week back).
+posting_window posting_window_for(day d, const std::set<day>& no_digest = {});
 
 /// "<api_url>/details/<server>/<from>/<to>/<cursor>/json".
 std::string biorxiv_details_url(std::string_view api_url, std::string_view server, posting_window w, std::size_t cursor);
@@ -48,8 +51,8 @@ struct preprint_page {
 /// that is not the API's JSON is errc::feed_malformed.
 result<preprint_page> parse_biorxiv_page(std::string_view body, std::string_view server, const std::vector<std::string>& categories);
 
-/// Every page of `source` for digest day `d` (fetch_feed's rules: `http`, `policy`, requests
-/// spaced), at most 200 pages.
-result<std::vector<paper>> fetch_preprints(const preprint_source& source, day d, const net::http_options& http, const fetch_policy& policy);
+/// Every page of `source` for the posting window `w` (fetch_feed's rules: `http`, `policy`,
+/// requests spaced), at most 200 pages.
+result<std::vector<paper>> fetch_preprints(const preprint_source& source, posting_window w, const net::http_options& http, const fetch_policy& policy);
 
 }  // namespace paperboy

@@ -5,8 +5,7 @@
 
 namespace paperboy {
 
-result<std::vector<paper>> fetch_preprints(const preprint_source& source, day d, const net::http_options& http, const fetch_policy& policy) {
-    const auto window = posting_window_for(d);
+result<std::vector<paper>> fetch_preprints(const preprint_source& source, posting_window window, const net::http_options& http, const fetch_policy& policy) {
     std::vector<paper> out;
     std::set<std::string> seen;
     for (std::size_t cursor = 0, pages = 0;; ++pages) {

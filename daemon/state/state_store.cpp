@@ -511,6 +511,14 @@ std::vector<std::string> state_store::missed_days(std::string_view since) {
     return out;
 }
 
+std::set<std::string> state_store::no_announcement_days(std::string_view since) {
+    auto q = db_.prepare("SELECT DISTINCT date FROM runs WHERE outcome = 'no_announcement' AND date >= ?");
+    q.bind(1, since);
+    std::set<std::string> out;
+    while (q.step()) out.insert(q.column_text(0));
+    return out;
+}
+
 void state_store::record_missed(std::string_view date, std::string_view profile, std::string_view reason) {
     auto ins = db_.prepare(
         "INSERT INTO runs(date, profile, started_at, finished_at, outcome, detail) VALUES(?, ?, ?, ?, 'missed', ?)");

@@ -194,6 +194,8 @@ public:
     /// Days recorded as missed on or after `since` (YYYY-MM-DD) that were neither reported nor
     /// stored since, oldest first: what schedule.backfill rebuilds.
     std::vector<std::string> missed_days(std::string_view since);
+    /// Days since `since` whose run found no announcement (an empty feed: an arXiv holiday).
+    std::set<std::string> no_announcement_days(std::string_view since);
     /// A run record saying the day was not reported, and why.
     void record_missed(std::string_view date, std::string_view profile, std::string_view reason);
     /// The earliest next_attempt_ms of a pending or held ledger entry.

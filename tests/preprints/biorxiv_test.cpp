@@ -39,6 +39,12 @@ TEST_CASE("biorxiv: a digest day carries the preprints posted since the previous
     CHECK(format_iso_day(w("2025-11-18").to) == "2025-11-17");
     CHECK(format_iso_day(w("2025-11-17").from) == "2025-11-14");  // Monday: Friday to Sunday
     CHECK(format_iso_day(w("2025-11-17").to) == "2025-11-16");
+    // After an arXiv holiday (no digest that day) the next digest carries its postings too.
+    const std::set<day> christmas{*parse_iso_day("2025-12-25")};
+    CHECK(format_iso_day(posting_window_for(*parse_iso_day("2025-12-26"), christmas).from) == "2025-12-24");
+    CHECK(format_iso_day(posting_window_for(*parse_iso_day("2025-12-26"), christmas).to) == "2025-12-25");
+    const std::set<day> friday_off{*parse_iso_day("2025-11-14")};
+    CHECK(format_iso_day(posting_window_for(*parse_iso_day("2025-11-17"), friday_off).from) == "2025-11-13");
     CHECK(biorxiv_details_url("https://api.biorxiv.org/", "medrxiv", w("2025-11-17"), 200) ==
           "https://api.biorxiv.org/details/medrxiv/2025-11-14/2025-11-16/200/json");
 }
