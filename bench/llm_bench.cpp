@@ -121,7 +121,7 @@ int main(int argc, char** argv) {
                 fixed.connections, concurrency);
     std::printf("second run of the same day: %ld prompt tokens (target 0)\n", fixed.second_run_tokens);
     std::printf("batch mode: %.3f of the Python tool's $1.06 (target <= 0.45); its wall time is the polls of a fake that answers at once: a "
-                "real batch takes minutes to hours, bounded by llm.batch_max_wait_minutes\n", batch.usd / 1.06);
+                "real batch takes minutes to hours, bounded by llm.batch_max_wait_minutes or llm.batch_deadline\n", batch.usd / 1.06);
     std::printf("batch mode with llm.title_model gpt-4o-mini for the title pass: %.3f of $1.06\n", mini.usd / 1.06);
     const auto with_tldr = run(day, std::chrono::milliseconds(300), 0, false, false, {}, true);
     std::printf("report.tldr (on by default) adds %d calls, %ld prompt + %ld completion tokens, $%.3f for the %s selection\n",
