@@ -37,6 +37,13 @@ TEST_CASE("signed vote links: valid ones verify, altered, replayed or foreign on
     CHECK(old_url.find("id=hep-th%2F9901001&v=down") != std::string::npos);
     CHECK(verify_vote(secret, query_of(old_url)));
 
+    // A bioRxiv paper's vote verifies, and its pages link to bioRxiv.
+    const vote_link bio{"lab", "2025-11-20", "biorxiv:10.1101/2025.11.19.623456", 1};
+    const auto bio_ok = verify_vote(secret, query_of(vote_url("https://d.example", secret, bio)));
+    REQUIRE(bio_ok);
+    CHECK(bio_ok->paper_id == "biorxiv:10.1101/2025.11.19.623456");
+    CHECK(vote_done_page(*bio_ok, "T").find("<a href=\"https://www.biorxiv.org/content/10.1101/2025.11.19.623456\">") != std::string::npos);
+
     const auto page = vote_confirm_page(up, "A <b>title</b>", q);
     CHECK(page.find("<form method=\"post\" action=\"/vote\">") != std::string::npos);
     CHECK(page.find("A &lt;b&gt;title&lt;/b&gt;") != std::string::npos);
