@@ -86,7 +86,7 @@ result<preprint_page> parse_biorxiv_page(std::string_view body, std::string_view
     for (const auto& c : categories) wanted.push_back(category_key(c));
     for (const auto& e : *collection) {
         ++page.count;
-        if (!e.is_object() || str(e, "version") != "1") continue;  // a revision: like arXiv's replacements
+        if (!e.is_object() || count_of(e, "version") != 1u) continue;  // a revision: like arXiv's replacements
         if (!wanted.empty() && std::find(wanted.begin(), wanted.end(), category_key(str(e, "category"))) == wanted.end()) continue;
         paper p;
         p.id = std::string(server) + ":" + text::ascii_lower(text::trim(str(e, "doi")));

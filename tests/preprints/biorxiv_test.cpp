@@ -72,11 +72,12 @@ TEST_CASE("biorxiv: a page keeps new preprints of the wanted categories, cleaned
                              entry("10.1101/2025.11.19.000003", "Wrong field", "plant biology"),
                              entry("10.1101/2025.11.19.000004", "Cells", "Cell_Biology"),
                              entry("10.1101/../../x", "Bad DOI"),
+                             json::object({{"doi", "10.1101/2025.11.19.000006"}, {"title", "Numeric version"}, {"version", 1}, {"category", "plant biology"}}),
                              entry("10.1101/2025.11.19.000005", ""),
                              json("not an object")};
     const auto page = parse_biorxiv_page(page_body(collection, 0, 7), "biorxiv", {"Neuroscience", "cell biology"});
     REQUIRE(page.has_value());
-    CHECK(page->count == 7);
+    CHECK(page->count == 8);
     CHECK(page->total == 7);
     REQUIRE(page->papers.size() == 2);
     const auto& p = page->papers[0];
@@ -87,7 +88,7 @@ TEST_CASE("biorxiv: a page keeps new preprints of the wanted categories, cleaned
     CHECK(p.categories == std::vector<std::string>{"neuroscience"});
     CHECK(p.abs_url() == "https://www.biorxiv.org/content/10.1101/2025.11.19.000001");
     CHECK(page->papers[1].categories == std::vector<std::string>{"cell biology"});
-    CHECK(parse_biorxiv_page(page_body(collection, 0, 7), "biorxiv", {})->papers.size() == 3);  // every category
+    CHECK(parse_biorxiv_page(page_body(collection, 0, 7), "biorxiv", {})->papers.size() == 4);  // every category, a numeric version too
 
     const auto none = parse_biorxiv_page(R"({"messages":[{"status":"no posts found"}],"collection":[]})", "biorxiv", {});
     REQUIRE(none.has_value());
