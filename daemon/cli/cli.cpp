@@ -26,6 +26,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -119,7 +120,12 @@ int cmd_check(const std::vector<std::string>& args) {
     std::cout << "configuration OK: " << cfg.source.string() << "\n";
     std::cout << "  feed:     " << feed_url(cfg.arxiv.feed_url, cfg.arxiv.categories) << " (announce types:";
     for (const auto t : cfg.arxiv.announce_types) std::cout << " " << to_string(t);
-    std::cout << ")\n  scorer:   " << cfg.llm.plugin << " (model shown as '" << cfg.llm.model << "')\n";
+    std::cout << ")\n";
+    for (const auto& src : cfg.preprints) {
+        std::cout << "  source:   " << src.server << " (" << (src.categories.empty() ? std::string("every subject area") : text::join(src.categories))
+                  << ") from " << src.api_url << ", added to each arXiv day\n";
+    }
+    std::cout << "  scorer:   " << cfg.llm.plugin << " (model shown as '" << cfg.llm.model << "')\n";
     for (const auto& p : cfg.profiles) {
         std::cout << "  profile " << p.name << ": " << p.authors.size() << " followed author(s), cut-offs relevance "
                   << p.relevance_cutoff << " / novelty " << p.novelty_cutoff << ", top_n "
@@ -135,7 +141,15 @@ int cmd_check(const std::vector<std::string>& args) {
     }
     std::cout << "  output:   " << cfg.output_dir.string() << "/<profile>/YYYY-MM-DD.{md,json}\n";
     std::cout << "  state:    " << cfg.state_path.string() << "\n";
-    std::cout << "  schedule: " << cfg.schedule.time << " " << cfg.schedule.timezone << "\n";
+    std::cout << "  schedule: " << cfg.schedule.time << " " << cfg.schedule.timezone;
+    if (cfg.llm.batch_deadline) {
+        const auto t = static_cast<int>(cfg.llm.batch_deadline->count() % 86400);  // a time of day
+        char clock[32];
+        if (t % 60) std::snprintf(clock, sizeof clock, "%02d:%02d:%02d", t / 3600, t / 60 % 60, t % 60);
+        else std::snprintf(clock, sizeof clock, "%02d:%02d", t / 3600, t / 60 % 60);
+        std::cout << "; Batch API batches end by " << clock << " (llm.batch_deadline)";
+    }
+    std::cout << "\n";
     for (const auto& ch : cfg.channels) std::cout << "  channel " << ch.name << ": plugin " << ch.plugin << " loaded, settings accepted\n";
     if (cfg.llm.plugin != "offline" && cfg.llm.plugin != "replay") {
         print_estimate(cfg, std::nullopt, true);

@@ -60,6 +60,18 @@ TEST_CASE("check validates a configuration and names the offending key") {
     CHECK(bad.exit_code == exit_code::config);
     CHECK(bad.err.find("/profiles/0/top_n: expected an integer") != std::string::npos);
     CHECK(run_paperboy("check --config " + q(dir / "missing.json")).exit_code == exit_code::config);
+
+    // The other sources and the batch deadline are shown as the daemon will use them.
+    REQUIRE(write_file_atomic(dir / "more.json", R"({"arxiv": {"categories": ["cs.LG"]}, "profiles": [{"name": "a", "topics": "t"}],
+        "sources": [{"server": "biorxiv", "categories": ["neuroscience"]}, {"server": "medrxiv"}],
+        "llm": {"plugin": "openai", "model": "gpt-4o", "api_key": "sk-x", "mode": "batch", "batch_deadline": "06:45"},
+        "plugin_dir": ")" + std::string(PAPERBOY_PLUGIN_BUILD_DIR) + R"("})").has_value());
+    const auto more = run_paperboy("check --config " + q(dir / "more.json"));
+    INFO(more.err);
+    CHECK(more.exit_code == 0);
+    CHECK(more.out.find("  source:   biorxiv (neuroscience) from https://api.biorxiv.org, added to each arXiv day\n") != std::string::npos);
+    CHECK(more.out.find("  source:   medrxiv (every subject area)") != std::string::npos);
+    CHECK(more.out.find("; Batch API batches end by 06:45 (llm.batch_deadline)\n") != std::string::npos);
 }
 
 TEST_CASE("the shipped example and demo configurations are valid") {
