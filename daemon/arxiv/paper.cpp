@@ -24,11 +24,8 @@ std::optional<announce_type> parse_announce_type(std::string_view s) noexcept {
 }
 
 namespace {
-std::optional<sdk::paper_links> links_of(const std::string& id) {
-    if (sdk::is_preprint_id(id)) return sdk::links_for(id);
-    if (!is_arxiv_id(id)) return std::nullopt;
-    return sdk::links_for(id);
-}
+// links_for checks an arXiv id's alphabet only; the core holds ids of arXiv's grammar.
+std::optional<sdk::paper_links> links_of(const std::string& id) { return is_paper_id(id) ? sdk::links_for(id) : std::nullopt; }
 }  // namespace
 
 std::string paper::abs_url() const {

@@ -26,7 +26,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -142,13 +141,7 @@ int cmd_check(const std::vector<std::string>& args) {
     std::cout << "  output:   " << cfg.output_dir.string() << "/<profile>/YYYY-MM-DD.{md,json}\n";
     std::cout << "  state:    " << cfg.state_path.string() << "\n";
     std::cout << "  schedule: " << cfg.schedule.time << " " << cfg.schedule.timezone;
-    if (cfg.llm.batch_deadline) {
-        const auto t = static_cast<int>(cfg.llm.batch_deadline->count() % 86400);  // a time of day
-        char clock[32];
-        if (t % 60) std::snprintf(clock, sizeof clock, "%02d:%02d:%02d", t / 3600, t / 60 % 60, t % 60);
-        else std::snprintf(clock, sizeof clock, "%02d:%02d", t / 3600, t / 60 % 60);
-        std::cout << "; Batch API batches end by " << clock << " (llm.batch_deadline)";
-    }
+    if (cfg.llm.batch_deadline) std::cout << "; Batch API batches end by " << format_clock_time(*cfg.llm.batch_deadline) << " (llm.batch_deadline)";
     std::cout << "\n";
     for (const auto& ch : cfg.channels) std::cout << "  channel " << ch.name << ": plugin " << ch.plugin << " loaded, settings accepted\n";
     if (cfg.llm.plugin != "offline" && cfg.llm.plugin != "replay") {

@@ -43,6 +43,8 @@ std::string format_iso_day(day d) {
     return buf.data();
 }
 
+day plus_days(day d, int n) { return day{std::chrono::sys_days{d} + std::chrono::days{n}}; }
+
 std::optional<day> parse_rfc822_day(std::string_view s) noexcept {
     // "[Wkd, ]DD Mon YYYY ..."
     if (const auto comma = s.find(','); comma != std::string_view::npos) s.remove_prefix(comma + 1);
@@ -78,6 +80,14 @@ bool is_known_time_zone(std::string_view tz) noexcept {
     } catch (...) {
         return false;
     }
+}
+
+std::string format_clock_time(std::chrono::seconds since_midnight) {
+    const auto t = static_cast<int>((since_midnight.count() % 86400 + 86400) % 86400);
+    char out[16];
+    if (t % 60) std::snprintf(out, sizeof out, "%02d:%02d:%02d", t / 3600, t / 60 % 60, t % 60);
+    else std::snprintf(out, sizeof out, "%02d:%02d", t / 3600, t / 60 % 60);
+    return out;
 }
 
 std::optional<std::chrono::seconds> parse_clock_time(std::string_view s) noexcept {

@@ -18,6 +18,9 @@ std::optional<day> parse_iso_day(std::string_view s) noexcept;
 /// "YYYY-MM-DD".
 std::string format_iso_day(day d);
 
+/// `d` moved by `n` days (negative: back).
+day plus_days(day d, int n);
+
 /// The civil date written in an RFC 822 date such as "Wed, 23 Jul 2025 00:00:00 -0400",
 /// taken as written (arXiv writes the announcement day at 00:00 US Eastern, so the written
 /// date is the announcement date whatever the offset). nullopt when it does not parse.
@@ -36,6 +39,9 @@ std::chrono::system_clock::time_point from_unix_ms(std::int64_t ms);
 
 /// "HH:MM" or "HH:MM:SS" (24-hour clock) as the time since midnight; nullopt otherwise.
 std::optional<std::chrono::seconds> parse_clock_time(std::string_view s) noexcept;
+
+/// The other way: "HH:MM", or "HH:MM:SS" when there are seconds (taken modulo a day).
+std::string format_clock_time(std::chrono::seconds since_midnight);
 
 /// True when `tz` names a zone in the system's time zone database.
 bool is_known_time_zone(std::string_view tz) noexcept;

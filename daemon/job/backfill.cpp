@@ -62,7 +62,7 @@ std::vector<std::pair<std::string, backfill_result>> backfill_missed(const confi
     std::vector<std::pair<std::string, backfill_result>> out;
     std::vector<std::string> days;
     try {
-        days = state_store(cfg.state_path).missed_days(format_iso_day(day{std::chrono::sys_days{today} - std::chrono::days{31}}));
+        days = state_store(cfg.state_path).missed_days(format_iso_day(plus_days(today, -31)));
     } catch (const failure& f) {
         spdlog::error("backfill: {}", f.err().message());
         return out;

@@ -198,13 +198,15 @@ void add_preprints(const config& cfg, day d, feed& f, state_store* state) {
     if (cfg.preprints.empty()) return;
     std::set<day> holidays;
     if (state) {
-        for (const auto& text : state->no_announcement_days(format_iso_day(day{std::chrono::sys_days{d} - std::chrono::days{8}}))) {
+        for (const auto& text : state->no_announcement_days(format_iso_day(plus_days(d, -8)))) {
             if (const auto h = parse_iso_day(text)) holidays.insert(*h);
         }
     }
     const auto window = posting_window_for(d, holidays);
+    const auto http = arxiv_http_options(cfg.arxiv);
+    const auto policy = arxiv_fetch_policy(cfg.arxiv);
     for (const auto& source : cfg.preprints) {
-        auto papers = fetch_preprints(source, window, arxiv_http_options(cfg.arxiv), arxiv_fetch_policy(cfg.arxiv));
+        auto papers = fetch_preprints(source, window, http, policy);
         if (!papers) throw failure(papers.error());
         spdlog::info("{}: {} new {} preprints posted {} to {}{}", format_iso_day(d), papers->size(), source.server, format_iso_day(window.from),
                      format_iso_day(window.to), source.categories.empty() ? std::string() : " in " + text::join(source.categories));

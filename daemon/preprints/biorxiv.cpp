@@ -2,6 +2,7 @@
 
 #include "core/text.hpp"
 #include "paperboy/paper_ids.hpp"
+#include "schedule/schedule.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -11,8 +12,6 @@
 namespace paperboy {
 namespace {
 using nlohmann::json;
-
-day plus_days(day d, int n) { return day{std::chrono::sys_days{d} + std::chrono::days{n}}; }
 
 std::string clean(std::string_view s) { return text::collapse_whitespace(text::sanitize_utf8(s)); }
 
@@ -45,9 +44,7 @@ std::optional<std::size_t> count_of(const json& o, const char* key) {
 posting_window posting_window_for(day d, const std::set<day>& no_digest) {
     const auto previous_weekday = [](day from) {
         day p = plus_days(from, -1);
-        while (std::chrono::weekday{std::chrono::sys_days{p}} == std::chrono::Saturday || std::chrono::weekday{std::chrono::sys_days{p}} == std::chrono::Sunday) {
-            p = plus_days(p, -1);
-        }
+        while (!is_announcement_weekday(p)) p = plus_days(p, -1);
         return p;
     };
     day from = previous_weekday(d);

@@ -7,8 +7,6 @@
 namespace paperboy {
 namespace {
 
-day plus_days(day d, int n) { return day{std::chrono::sys_days{d} + std::chrono::days{n}}; }
-
 day local_date(time_point t, const schedule_config& s) { return today_in(s.timezone, t); }
 
 time_point clock_time_on(day d, std::chrono::seconds clock, const std::string& timezone) {

@@ -29,3 +29,11 @@ TEST_CASE("today is the civil date in the configured zone, across midnight UTC")
     CHECK(is_known_time_zone("Europe/Berlin"));
     CHECK_FALSE(is_known_time_zone("Mars/Olympus"));
 }
+
+TEST_CASE("clock times read and write back, and days move across months") {
+    CHECK(format_clock_time(*parse_clock_time("06:45")) == "06:45");
+    CHECK(format_clock_time(*parse_clock_time("00:30:08")) == "00:30:08");
+    CHECK(format_clock_time(std::chrono::hours(23) + std::chrono::minutes(59)) == "23:59");
+    CHECK(format_iso_day(plus_days(*parse_iso_day("2025-03-01"), -1)) == "2025-02-28");
+    CHECK(format_iso_day(plus_days(*parse_iso_day("2025-12-31"), 1)) == "2026-01-01");
+}
