@@ -83,11 +83,12 @@ json paper_embed(const json& p, const settings& s) {
     } else if (s.abstract_chars > 0 && used + 1 < max_description) {
         description += "\n\n" + cut(p["abstract"].get<std::string>(), std::min(s.abstract_chars, max_description - used));
     }
+    const auto id = chat::paper_id(p);
     json e{{"title", title},
            {"url", chat::links(p).abs},
            {"description", description},
            {"author", {{"name", cut(chat::join_authors(p["authors"]), 256)}}},
-           {"footer", {{"text", sdk::is_preprint_id(chat::paper_id(p)) ? chat::paper_id(p) : "arXiv:" + chat::paper_id(p)}}},
+           {"footer", {{"text", sdk::is_preprint_id(id) ? id : "arXiv:" + id}}},  // read back by single_paper_messages
            {"color", p.value("author_match", false) ? 0xE67E22 : 0x2F80ED}};
     return e;
 }

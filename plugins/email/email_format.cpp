@@ -54,10 +54,7 @@ std::string str(const json& p, const char* key) { return p.contains(key) && p[ke
 
 // Only links to the paper's own server, built here from its checked id (sdk::links_for): a
 // link is the one place where a bad value would become clickable.
-std::string paper_link(const json& p, bool pdf) {
-    const auto links = sdk::links_for(str(p, "id"));
-    return !links ? std::string() : pdf ? links->pdf : links->abs;
-}
+sdk::paper_links links_of(const json& p) { return sdk::links_for(str(p, "id")).value_or(sdk::paper_links{}); }
 
 // A vote link from the host: http(s) only, like the web page link.
 std::string vote_link(const json& p, const char* key) {
@@ -243,7 +240,8 @@ std::string render_text(const json& digest, const settings& s) {
         out += "   " + chat::scores_line(p) + "\n";
         if (const auto c = str(p, "comment"); !c.empty() && !p.value("author_match", false)) out += "   " + c + "\n";
         if (p.value("author_match", false) && p.contains("matched_author")) out += "   Followed author: " + str(p, "matched_author") + "\n";
-        out += "   " + paper_link(p, false) + "  (PDF: " + paper_link(p, true) + ")\n";
+        const auto links = links_of(p);
+        out += "   " + links.abs + "  (PDF: " + links.pdf + ")\n";
         if (const auto tldr = str(p, "tldr"); !tldr.empty()) out += "   TL;DR: " + tldr + "\n";
         if (s.abstract_chars > 0) out += "\n   " + chat::truncate(str(p, "abstract"), s.abstract_chars) + "\n";
     }
@@ -345,7 +343,8 @@ std::string render_html_sized(const json& digest, const settings& s, std::size_t
     std::size_t rank = 0;
     for (const auto& p : papers) {
         ++rank;
-        const auto url = paper_link(p, false), pdf = paper_link(p, true);
+        const auto links = links_of(p);
+        const auto &url = links.abs, &pdf = links.pdf;
         const auto title = html_escape(str(p, "title"));
         h += "<tr><td style=\"padding:18px 28px;border-top:1px solid #e5e7eb;\">\n";
         h += "<div style=\"font-size:17px;line-height:1.35;font-weight:600;\"><span style=\"color:#9ca3af;\">" + std::to_string(rank) +
@@ -384,7 +383,7 @@ std::string render_html_sized(const json& digest, const settings& s, std::size_t
                 const auto rest = web_url(digest).empty() ? url : web_url(digest);
                 if (!rest.empty()) {
                     h += std::string(shown.empty() ? "" : " ") + "<a href=\"" + html_escape(rest) + "\" style=\"color:#1d4ed8;\">" +
-                         (shown.empty() ? "Abstract" : "The whole abstract") + (web_url(digest).empty() ? " on " + (sdk::links_for(str(p, "id")) ? sdk::links_for(str(p, "id"))->source : std::string("arXiv")) : std::string(" in the archive")) + "</a>";
+                         (shown.empty() ? "Abstract" : "The whole abstract") + (web_url(digest).empty() ? " on " + links.source : std::string(" in the archive")) + "</a>";
                 }
             }
             h += "</div>\n";
