@@ -62,6 +62,7 @@ CREATE TABLE IF NOT EXISTS llm_batches(
 CREATE TABLE IF NOT EXISTS votes(
   profile TEXT NOT NULL, paper_id TEXT NOT NULL, date TEXT NOT NULL, vote INTEGER NOT NULL CHECK(vote IN (-1, 1)),
   source TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY(profile, paper_id));
+CREATE TABLE IF NOT EXISTS forgotten_days(date TEXT PRIMARY KEY, forgotten_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS unsubscribed(
   profile TEXT NOT NULL, channel TEXT NOT NULL, address TEXT NOT NULL, created_at TEXT NOT NULL,
   PRIMARY KEY(profile, channel, address));
@@ -131,9 +132,13 @@ void create_complete(const fs::path& path) {
     remove_abandoned_creations(path);
     const auto tmp = sibling(path, ".new-" + std::to_string(::getpid()));
     remove_database_files(tmp);
+    // 0600 from the start: the file holds the secret that signs vote and unsubscribe links.
+    // SQLite gives its -wal and -shm files the database file's mode.
+    if (const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600); fd >= 0) ::close(fd);
     try {
         sqlite::connection fresh(tmp);
-        fresh.exec("PRAGMA synchronous=FULL;");
+        // Before the first table: deleted days give their pages back (state_store::maintain).
+        fresh.exec("PRAGMA auto_vacuum=INCREMENTAL; PRAGMA synchronous=FULL;");
         fresh.exec(schema);
     } catch (...) {
         remove_database_files(tmp);

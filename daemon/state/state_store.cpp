@@ -265,6 +265,91 @@ std::vector<std::string> state_store::stored_days() {
     return out;
 }
 
+std::vector<std::pair<std::string, long>> state_store::recent_days(std::size_t limit) {
+    auto q = db_.prepare("SELECT date, total FROM days ORDER BY date DESC LIMIT ?");
+    q.bind(1, static_cast<std::int64_t>(limit));
+    std::vector<std::pair<std::string, long>> out;
+    while (q.step()) out.emplace_back(q.column_text(0), static_cast<long>(q.column_int(1)));
+    return out;
+}
+
+std::map<delivery_status, long> state_store::ledger_counts() {
+    auto q = db_.prepare("SELECT status, count(*) FROM ledger GROUP BY status");
+    std::map<delivery_status, long> out;
+    static const std::map<std::string, delivery_status, std::less<>> names{{"held", delivery_status::held},
+        {"pending", delivery_status::pending}, {"sending", delivery_status::sending}, {"delivered", delivery_status::delivered},
+        {"failed", delivery_status::failed}};
+    while (q.step()) {
+        if (const auto it = names.find(q.column_text(0)); it != names.end()) out[it->second] = static_cast<long>(q.column_int(1));
+    }
+    return out;
+}
+
+state_store::storage_report state_store::storage() {
+    storage_report r;
+    const auto pragma = [&](std::string_view name) {
+        auto q = db_.prepare("PRAGMA " + std::string(name));
+        return q.step() ? q.column_int(0) : 0;
+    };
+    const auto page = pragma("page_size");
+    r.file_bytes = pragma("page_count") * page;
+    r.free_bytes = pragma("freelist_count") * page;
+    for (const auto* table : {"days", "papers", "scores", "votes", "library", "runs", "ledger", "delivered_papers", "usage"}) {
+        auto q = db_.prepare(std::string("SELECT count(*) FROM ") + table);
+        if (q.step()) r.rows[table] = static_cast<long>(q.column_int(0));
+    }
+    try {
+        // An index counts with its table (dbstat: Debian's SQLite is built with it).
+        auto q = db_.prepare("SELECT coalesce(m.tbl_name, s.name), sum(s.pgsize) FROM dbstat s LEFT JOIN sqlite_master m ON m.name = s.name "
+                             "GROUP BY 1");
+        while (q.step()) r.table_bytes[q.column_text(0)] += q.column_int(1);
+    } catch (const failure&) {
+        r.table_bytes.clear();  // a SQLite without dbstat: sizes per table are not shown
+    }
+    auto d = db_.prepare("SELECT min(date), max(date) FROM days");
+    if (d.step() && !d.column_is_null(0)) {
+        r.first_day = d.column_text(0);
+        r.last_day = d.column_text(1);
+    }
+    return r;
+}
+
+long state_store::forget_before(std::string_view cut) {
+    sqlite::transaction tx(db_);
+    db_.exec("CREATE TEMP TABLE IF NOT EXISTS forget(id TEXT PRIMARY KEY); DELETE FROM temp.forget;");
+    auto pick = db_.prepare(
+        "INSERT OR IGNORE INTO temp.forget SELECT id FROM papers WHERE date < ?1 "
+        "AND id NOT IN (SELECT paper_id FROM votes) AND id NOT IN (SELECT arxiv_id FROM library WHERE arxiv_id != '') "
+        "AND id NOT IN (SELECT paper_id FROM delivered_papers)");
+    pick.bind(1, cut).run();
+    auto mark = db_.prepare(
+        "INSERT OR IGNORE INTO forgotten_days(date, forgotten_at) SELECT DISTINCT date, ?2 FROM papers WHERE date < ?1 "
+        "AND id IN (SELECT id FROM temp.forget)");
+    mark.bind(1, cut).bind(2, utc_timestamp()).run();
+    auto drop = db_.prepare("DELETE FROM papers WHERE date < ?1 AND id IN (SELECT id FROM temp.forget)");
+    drop.bind(1, cut).run();
+    const auto dropped = static_cast<long>(sqlite3_changes(db_.handle()));
+    db_.exec("DELETE FROM scores WHERE paper_id IN (SELECT id FROM temp.forget) AND paper_id NOT IN (SELECT id FROM papers);"
+             "DELETE FROM temp.forget;");
+    tx.commit();
+    return dropped;
+}
+
+bool state_store::forgotten(std::string_view date) {
+    auto q = db_.prepare("SELECT 1 FROM forgotten_days WHERE date = ?");
+    q.bind(1, date);
+    return q.step();
+}
+
+void state_store::maintain() {
+    db_.exec("PRAGMA optimize;");
+    auto q = db_.prepare("PRAGMA auto_vacuum");
+    if (q.step() && q.column_int(0) == 2) {
+        q.reset();
+        db_.exec("PRAGMA incremental_vacuum;");
+    }
+}
+
 std::optional<std::int64_t> state_store::hold_deadline(std::string_view date, std::string_view profile) {
     auto q = db_.prepare("SELECT MIN(held_until_ms) FROM ledger WHERE date = ? AND profile = ? AND status = 'held'");
     q.bind(1, date).bind(2, profile);

@@ -155,6 +155,9 @@ public:
     std::vector<library_entry> library(std::string_view profile);
     /// Every stored announcement day, oldest first.
     std::vector<std::string> stored_days();
+    /// The `limit` most recent stored days with their number of papers, newest first: what a
+    /// run reads of the history, so its cost does not grow with it.
+    std::vector<std::pair<std::string, long>> recent_days(std::size_t limit);
     /// Those of `ids` the stored days hold, with id, version, title and abstract (the latest
     /// day's, for a paper in several); authors and categories are not read.
     std::map<std::string, paper> stored_papers(std::span<const std::string> ids);
@@ -202,6 +205,29 @@ public:
     std::optional<std::int64_t> next_pending_attempt();
     /// The most recent runs, newest first.
     std::vector<run_record> recent_runs(int limit);
+    /// How many ledger entries have each status.
+    std::map<delivery_status, long> ledger_counts();
+
+    /// state.keep_days: the papers of days before `cut` (YYYY-MM-DD) that no vote, library entry
+    /// or delivered digest names are dropped, with their cached scores (unless a later day
+    /// holds the paper too); such days are then recorded as forgotten. The ledger, the runs,
+    /// votes and library are kept whole, so resend, status and the archive (made from the
+    /// reports in output.dir) are unchanged. Returns how many papers were dropped.
+    long forget_before(std::string_view cut);
+    /// Whether forget_before dropped papers of `date`.
+    bool forgotten(std::string_view date);
+
+    /// What the state holds and what it costs on disk (`paperboy status --storage`).
+    struct storage_report {
+        std::int64_t file_bytes = 0, free_bytes = 0;       // the database file, its unused pages
+        std::map<std::string, std::int64_t> table_bytes;   // each table with its indexes (dbstat)
+        std::map<std::string, long> rows;                  // days, papers, scores, votes, ...
+        std::string first_day, last_day;
+    };
+    storage_report storage();
+    /// Housekeeping a long-lived state needs (the daemon runs it once a day): PRAGMA optimize,
+    /// and the free pages given back to the file system (incremental vacuum, when enabled).
+    void maintain();
 
 private:
     explicit state_store(sqlite::connection db);
