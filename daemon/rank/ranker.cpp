@@ -65,13 +65,13 @@ std::string topics_query(std::string_view topics) {
     return out;
 }
 
-ranker::ranker(vocabulary vocab, std::string_view topics, ranker_weights w)
-    : vocab_(std::move(vocab)), topics_(vocab_.vectorize_text(topics_query(topics))), weights_(w) {}
+ranker::ranker(std::shared_ptr<const vocabulary> vocab, std::string_view topics, ranker_weights w)
+    : vocab_(std::move(vocab)), topics_(vocab_->vectorize_text(topics_query(topics))), weights_(w) {}
 
 void ranker::train(const std::vector<example>& examples, const training_options& opts) {
     std::vector<sparse_vector> x;
     std::vector<int> y;
-    std::vector<double> centroid(vocab_.size(), 0.0);
+    std::vector<double> centroid(vocab_->size(), 0.0);
     positives_ = negatives_ = 0;
     for (const auto& e : examples) {
         x.push_back(e.x);
@@ -83,7 +83,7 @@ void ranker::train(const std::vector<example>& examples, const training_options&
             ++negatives_;
         }
     }
-    model_ = train_logistic(x, y, vocab_.size(), opts);
+    model_ = train_logistic(x, y, vocab_->size(), opts);
     double norm = 0;
     for (const double v : centroid) norm += v * v;
     centroid_.entries.clear();
@@ -146,7 +146,7 @@ std::vector<term_weight> ranker::explain(const sparse_vector& x, std::size_t n) 
                 if (j == i) w = q * v;
             }
         }
-        if (w != 0) all.push_back({vocab_.display(i), w});
+        if (w != 0) all.push_back({vocab_->display(i), w});
     }
     std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.weight > b.weight; });
     std::vector<term_weight> out;

@@ -14,6 +14,7 @@
 #include "rank/features.hpp"
 #include "rank/linear_model.hpp"
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -48,8 +49,11 @@ struct term_weight {
 
 class ranker {
 public:
-    /// Cold start from the topics text alone.
-    ranker(vocabulary vocab, std::string_view topics, ranker_weights w = {});
+    /// Cold start from the topics text alone. The vocabulary is shared: every profile's
+    /// ranker of a run uses the one the run built.
+    ranker(std::shared_ptr<const vocabulary> vocab, std::string_view topics, ranker_weights w = {});
+    ranker(vocabulary vocab, std::string_view topics, ranker_weights w = {})
+        : ranker(std::make_shared<const vocabulary>(std::move(vocab)), topics, w) {}
 
     /// Learns from `examples`; without both a positive and a negative it stays cold.
     void train(const std::vector<example>& examples, const training_options& opts = {});
@@ -57,9 +61,9 @@ public:
     bool trained() const noexcept { return model_.trained(); }
     int positives() const noexcept { return positives_; }
     int negatives() const noexcept { return negatives_; }
-    const vocabulary& vocab() const noexcept { return vocab_; }
+    const vocabulary& vocab() const noexcept { return *vocab_; }
 
-    sparse_vector features(const paper& p) const { return vocab_.vectorize({p.title, p.abstract, p.categories}); }
+    sparse_vector features(const paper& p) const { return vocab_->vectorize({p.title, p.abstract, p.categories}); }
 
     /// Scores of a day's papers (higher: more relevant), given their feature vectors and their
     /// keyword relevance (1-10, the offline scorer's). Z-scored over the day, so comparable
@@ -73,7 +77,7 @@ public:
 private:
     std::vector<double> with_feedback(const std::vector<sparse_vector>& papers, std::vector<double> z) const;
 
-    vocabulary vocab_;
+    std::shared_ptr<const vocabulary> vocab_;
     sparse_vector topics_;
     sparse_vector centroid_;
     linear_model model_;

@@ -21,26 +21,25 @@ std::string learned_from(const rank::ranker& r, std::size_t likes, std::size_t d
 
 }  // namespace
 
-rank::ranker train_profile_ranker(state_store* state, const profile_config& profile, std::span<const paper* const> extra,
-                                  std::string_view teacher_key) {
-    std::vector<feed> days;
-    std::vector<vote> votes;
-    std::vector<library_entry> library;
+ranker_corpus::ranker_corpus(state_store* state, std::span<const paper* const> extra) {
+    std::size_t papers = 0;
+    std::vector<std::string> window;
     if (state) {
-        votes = state->votes(profile.name);
-        library = state->library(profile.name);
-        std::set<std::string> voted_days;
-        for (const auto& v : votes) voted_days.insert(v.date);
-        const auto stored = state->stored_days();
-        for (std::size_t i = 0; i < stored.size(); ++i) {
-            const bool recent = i + ranker_vocabulary_days >= stored.size();
-            if (!recent && !voted_days.contains(stored[i])) continue;
-            if (auto f = state->load_day(*parse_iso_day(stored[i]))) days.push_back(std::move(*f));
+        for (const auto& [date, total] : state->recent_days(ranker_window_days)) {
+            if (!window.empty() && papers >= ranker_window_papers) break;
+            window.push_back(date);
+            papers += static_cast<std::size_t>(std::max(total, 0L));
+        }
+    }
+    for (auto it = window.rbegin(); it != window.rend(); ++it) {
+        if (auto f = state->load_day(*parse_iso_day(*it))) {
+            dates_.insert(*it);
+            days_.push_back(std::move(*f));
         }
     }
     std::vector<rank::vocabulary::document> docs;
-    std::set<std::string> seen;
-    for (const auto& d : days) {
+    std::set<std::string_view> seen;
+    for (const auto& d : days_) {
         for (const auto& p : d.papers) {
             if (seen.insert(p.id).second) docs.push_back({p.title, p.abstract, p.categories});
         }
@@ -48,15 +47,41 @@ rank::ranker train_profile_ranker(state_store* state, const profile_config& prof
     for (const auto* p : extra) {
         if (seen.insert(p->id).second) docs.push_back({p->title, p->abstract, p->categories});
     }
-    for (const auto& e : library) {
-        if (seen.insert(e.key).second) docs.push_back({e.title, e.abstract});
-    }
-    rank::ranker r(rank::vocabulary::build(docs), profile.topics);
+    vocab_ = std::make_shared<const rank::vocabulary>(rank::vocabulary::build(docs));
+}
 
-    // The model's judgements of the stored days, when it is the teacher.
+const rank::sparse_vector& ranker_corpus::features(const paper& p) const {
+    auto key = p.id + "v" + std::to_string(p.version);
+    if (const auto it = features_.find(key); it != features_.end()) return it->second;
+    return features_.emplace(std::move(key), vocab_->vectorize({p.title, p.abstract, p.categories})).first->second;
+}
+
+namespace {
+
+// The most recent votes, at most ranker_max_votes of them.
+std::vector<vote> recent_votes(state_store& state, const profile_config& profile) {
+    auto votes = state.votes(profile.name);
+    if (votes.size() > ranker_max_votes) votes.erase(votes.begin(), votes.end() - static_cast<std::ptrdiff_t>(ranker_max_votes));
+    return votes;
+}
+
+void add_copies(std::vector<rank::example>& examples, const rank::sparse_vector& x, int label, int copies) {
+    for (int k = 0; k < copies; ++k) examples.push_back({x, label});
+}
+
+}  // namespace
+
+rank::ranker train_profile_ranker(const ranker_corpus& corpus, state_store* state, const profile_config& profile, std::string_view teacher_key) {
+    rank::ranker r(corpus.vocab(), profile.topics);
+    if (!state) return r;
+    const auto votes = recent_votes(*state, profile);
+    auto library = state->library(profile.name);
+    if (library.size() > ranker_max_library) library.resize(ranker_max_library);
+
+    // The model's judgements of the window's days, when it is the teacher.
     std::map<std::string, int> taught;
-    if (state && !teacher_key.empty()) {
-        for (const auto& d : days) {
+    if (!teacher_key.empty()) {
+        for (const auto& d : corpus.days()) {
             std::vector<const paper*> ptrs;
             for (const auto& p : d.papers) ptrs.push_back(&p);
             for (const auto& [id, s] : state->cached_scores(teacher_key, ptrs)) taught[id] = s.relevance >= profile.relevance_cutoff ? 1 : -1;
@@ -65,56 +90,67 @@ rank::ranker train_profile_ranker(state_store* state, const profile_config& prof
     if (votes.empty() && taught.empty() && library.empty()) return r;
 
     std::map<std::string, int> by_id;
-    for (const auto& v : votes) by_id[v.paper_id] = v.value;
     std::set<std::string> voted_days;
-    for (const auto& v : votes) voted_days.insert(v.date);
+    for (const auto& v : votes) {
+        by_id[v.paper_id] = v.value;
+        voted_days.insert(v.date);
+    }
     std::vector<rank::example> examples;
+    // Weighted by repetition (liblinear 2.3 has no instance weights), and only against the
+    // teacher: alone, the votes need no weight.
     const int vote_copies = taught.empty() ? 1 : ranker_vote_weight;
-    // The reader's library counts as likes; against it, every stored day's other papers are
+    // The reader's library counts as likes; against it, every window day's other papers are
     // the negatives (with votes alone, only the voted days').
+    std::set<std::string> used;
     for (const auto& e : library) {
+        if (!e.arxiv_id.empty()) used.insert(e.arxiv_id);
         if (!e.arxiv_id.empty() && by_id.contains(e.arxiv_id)) continue;  // the vote decides
         paper p;
         p.title = e.title;
         p.abstract = e.abstract;
-        const auto x = r.features(p);
-        for (int k = 0; k < vote_copies; ++k) examples.push_back({x, 1});
+        add_copies(examples, r.features(p), 1, vote_copies);
     }
-    std::vector<std::pair<std::string, rank::sparse_vector>> others;
-    std::set<std::string> used;
-    for (const auto& e : library) {
-        if (!e.arxiv_id.empty()) used.insert(e.arxiv_id);
-    }
-    for (const auto& d : days) {
+    std::vector<std::pair<std::string, const paper*>> others;
+    for (const auto& d : corpus.days()) {
         const bool voted_day = !library.empty() || voted_days.contains(format_iso_day(d.announced));
         for (const auto& p : d.papers) {
             if (!used.insert(p.id).second) continue;
             if (const auto it = by_id.find(p.id); it != by_id.end()) {
-                // Weighted by repetition (liblinear 2.3 has no instance weights), and only
-                // against the teacher: alone, the votes need no weight.
-                const auto x = r.features(p);
-                for (int k = 0; k < vote_copies; ++k) examples.push_back({x, it->second});
+                add_copies(examples, corpus.features(p), it->second, vote_copies);
             } else if (const auto t = taught.find(p.id); t != taught.end()) {
-                examples.push_back({r.features(p), t->second});
+                examples.push_back({corpus.features(p), t->second});
             } else if (voted_day) {
-                others.emplace_back(stable_hash(p.id), r.features(p));
+                others.emplace_back(stable_hash(p.id), &p);
             }
         }
     }
+    // Votes on days older than the window: their papers as stored.
+    std::vector<std::string> older;
+    for (const auto& [id, value] : by_id) {
+        if (!used.contains(id)) older.push_back(id);
+    }
+    for (const auto& [id, p] : state->stored_papers(older)) add_copies(examples, r.features(p), by_id.at(id), vote_copies);
     // Unvoted papers of voted days are negatives; a deterministic sample when there are many.
     std::sort(others.begin(), others.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     if (others.size() > ranker_max_negatives) others.resize(ranker_max_negatives);
-    for (auto& [key, x] : others) examples.push_back({std::move(x), -1});
+    for (const auto& [key, p] : others) examples.push_back({corpus.features(*p), -1});
     r.train(examples);
     return r;
 }
 
-ranked_day rank_day(const rank::ranker& ranker, const profile_config& profile, std::span<const paper* const> papers) {
+rank::ranker train_profile_ranker(state_store* state, const profile_config& profile, std::span<const paper* const> extra,
+                                  std::string_view teacher_key) {
+    const ranker_corpus corpus(state, extra);
+    return train_profile_ranker(corpus, state, profile, teacher_key);
+}
+
+ranked_day rank_day(const rank::ranker& ranker, const profile_config& profile, std::span<const paper* const> papers,
+                    const ranker_corpus* corpus) {
     const auto ks = profile_keywords(profile);
     ranked_day out;
     std::vector<double> keyword;
     for (const auto* p : papers) {
-        out.features.push_back(ranker.features(*p));
+        out.features.push_back(corpus ? corpus->features(*p) : ranker.features(*p));
         keyword.push_back(offline_score(find_keywords(ks, *p)).relevance);
     }
     out.z = ranker.score_day(out.features, keyword);
@@ -123,7 +159,8 @@ ranked_day rank_day(const rank::ranker& ranker, const profile_config& profile, s
 
 const rank::ranker& ranker_scorer::ranker_for(const profile_config& profile, std::span<const paper* const> papers) const {
     auto& slot = trained_[profile.name];
-    if (!slot) slot = std::make_unique<rank::ranker>(train_profile_ranker(state_, profile, papers));
+    if (!corpus_) corpus_ = std::make_unique<ranker_corpus>(state_, papers);
+    if (!slot) slot = std::make_unique<rank::ranker>(train_profile_ranker(*corpus_, state_, profile));
     return *slot;
 }
 
@@ -136,15 +173,15 @@ std::string ranker_scorer::cache_key(const profile_config& profile) const {
         basis += "\x1f";
         for (const auto& e : state_->library(profile.name)) basis += e.key + ",";
         basis += "\x1f";
-        for (const auto& d : state_->stored_days()) basis += d + ",";
+        for (const auto& [d, n] : state_->recent_days(ranker_window_days)) basis += d + ",";
     }
     const auto ks = profile_keywords(profile);
-    return "ranker/v3/" + stable_hash(profile.topics + "\x1f" + text::join(ks.positive) + "|" + text::join(ks.negative) + "\x1f" + basis);
+    return "ranker/v4/" + stable_hash(profile.topics + "\x1f" + text::join(ks.positive) + "|" + text::join(ks.negative) + "\x1f" + basis);
 }
 
 scoring_outcome ranker_scorer::score(const profile_config& profile, std::span<const paper* const> papers) {
     const auto& r = ranker_for(profile, papers);
-    const auto ranked = rank_day(r, profile, papers);
+    const auto ranked = rank_day(r, profile, papers, corpus_.get());
     const auto& x = ranked.features;
     const auto& z = ranked.z;
     scoring_outcome out;

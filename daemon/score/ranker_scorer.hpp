@@ -7,28 +7,61 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <span>
 
 namespace paperboy {
 
 class state_store;
 
-/// How many recent stored days the vocabulary is learned from (voted days always count).
-inline constexpr std::size_t ranker_vocabulary_days = 30;
+/// The ranker reads a bounded window of the history, so a run costs the same on day 365 as on
+/// day 10: the most recent stored days, at most this many ...
+inline constexpr std::size_t ranker_window_days = 30;
+/// ... and no older day once the window holds this many papers (about ten days of a busy
+/// category set). The vocabulary, the negatives and the teacher's labels come from it.
+inline constexpr std::size_t ranker_window_papers = 10'000;
 /// At most this many negatives (the other papers of voted days) train the model; beyond it a
 /// deterministic sample by id.
 inline constexpr std::size_t ranker_max_negatives = 5000;
+/// At most this many of the reader's votes (the most recent) and library papers train it.
+inline constexpr std::size_t ranker_max_votes = 2000;
+inline constexpr std::size_t ranker_max_library = 2000;
 
 /// A reader's vote counts this many times a model's score when both train the ranker.
 inline constexpr int ranker_vote_weight = 3;
 
-/// The profile's ranker: the vocabulary of the stored days (and `extra`, the papers about to
-/// be scored), trained on the profile's votes: likes positive; dislikes, and the other papers
-/// of the days that hold a vote, negative. With a `teacher_key` (the language model's cache
-/// key, llm.teach_ranker) the model's cached scores of the stored days train it too, as the
-/// teacher's pupil: relevance at the profile's cut-off or above positive, below negative, each
-/// counting 1/ranker_vote_weight of a vote; a vote on the same paper wins. Cold (topics only)
-/// without votes, teacher scores or state.
+/// What every profile's ranker shares in one run, computed once: the window of recent stored
+/// days (and the papers about to be scored that it lacks), their vocabulary, and the features
+/// of the papers that training or scoring asked for.
+class ranker_corpus {
+public:
+    /// The window read from `state` (none when null) and `extra`, the papers about to be scored.
+    ranker_corpus(state_store* state, std::span<const paper* const> extra);
+
+    const std::shared_ptr<const rank::vocabulary>& vocab() const noexcept { return vocab_; }
+    /// The window's days, oldest first.
+    const std::vector<feed>& days() const noexcept { return days_; }
+    bool in_window(std::string_view date) const { return dates_.contains(std::string(date)); }
+    /// A paper's features, computed once per run (by id and version).
+    const rank::sparse_vector& features(const paper& p) const;
+
+private:
+    std::shared_ptr<const rank::vocabulary> vocab_;
+    std::vector<feed> days_;
+    std::set<std::string, std::less<>> dates_;
+    mutable std::map<std::string, rank::sparse_vector, std::less<>> features_;
+};
+
+/// The profile's ranker: the corpus's vocabulary, trained on the profile's votes: likes
+/// positive; dislikes, and the other papers of the window's days that hold a vote, negative.
+/// With a `teacher_key` (the language model's cache key, llm.teach_ranker) the model's cached
+/// scores of the window's days train it too, as the teacher's pupil: relevance at the
+/// profile's cut-off or above positive, below negative, each counting 1/ranker_vote_weight of a
+/// vote; a vote on the same paper wins. Votes on older days count as they were cast. Cold
+/// (topics only) without votes, teacher scores or state.
+rank::ranker train_profile_ranker(const ranker_corpus& corpus, state_store* state, const profile_config& profile,
+                                  std::string_view teacher_key = {});
+/// The same with a corpus of its own (one profile, one call).
 rank::ranker train_profile_ranker(state_store* state, const profile_config& profile, std::span<const paper* const> extra,
                                   std::string_view teacher_key = {});
 
@@ -38,7 +71,8 @@ struct ranked_day {
     std::vector<rank::sparse_vector> features;
     std::vector<double> z;
 };
-ranked_day rank_day(const rank::ranker& ranker, const profile_config& profile, std::span<const paper* const> papers);
+ranked_day rank_day(const rank::ranker& ranker, const profile_config& profile, std::span<const paper* const> papers,
+                    const ranker_corpus* corpus = nullptr);
 
 class ranker_scorer final : public scorer {
 public:
@@ -53,11 +87,13 @@ public:
     scoring_outcome score(const profile_config& profile, std::span<const paper* const> papers) override;
     prompt_disclosure disclose(const profile_config& profile) const override;
 
-    /// Trains (once per profile and run) with `papers` as the day's extra corpus.
+    /// Trains (once per profile and run) with `papers` as the day's extra corpus; every
+    /// profile shares one corpus.
     const rank::ranker& ranker_for(const profile_config& profile, std::span<const paper* const> papers) const;
 
 private:
     state_store* state_;
+    mutable std::unique_ptr<ranker_corpus> corpus_;
     mutable std::map<std::string, std::unique_ptr<rank::ranker>> trained_;
 };
 
