@@ -238,41 +238,81 @@ std::string render_month_page(const std::string& profile, const std::string& mon
     return h + "</main>\n" + foot();
 }
 
-site_result build_site(const fs::path& profile_dir, const std::string& profile, const std::string& public_url, const std::string& link_secret) {
-    site_result r;
-    std::map<std::string, json> reports;  // date -> report, in date order
-    std::error_code ec;
-    for (const auto& e : fs::directory_iterator(profile_dir, ec)) {
-        const auto name = e.path().filename().string();
-        if (e.path().extension() != ".json" || !parse_iso_day(e.path().stem().string())) continue;
-        auto text = read_file(e.path());
-        if (!text) continue;
-        auto j = json::parse(*text, nullptr, false);
-        if (j.is_object() && j.contains("papers")) reports.emplace(e.path().stem().string(), std::move(j));
-        (void)name;
+namespace {
+
+// The profile's reports by date, each read only when a page needs it.
+class report_shelf {
+public:
+    explicit report_shelf(const fs::path& dir) : dir_(dir) {
+        std::error_code ec;
+        for (const auto& e : fs::directory_iterator(dir, ec)) {
+            if (e.path().extension() == ".json" && parse_iso_day(e.path().stem().string())) dates_.push_back(e.path().stem().string());
+        }
+        std::sort(dates_.begin(), dates_.end());
     }
+    const std::vector<std::string>& dates() const noexcept { return dates_; }
+    const json& get(const std::string& date) {
+        if (const auto it = cache_.find(date); it != cache_.end()) return it->second;
+        json j;
+        if (auto text = read_file(dir_ / (date + ".json"))) j = json::parse(*text, nullptr, false);
+        if (!j.is_object() || !j.contains("papers") || !j["papers"].is_array()) j = json{{"papers", json::array()}};
+        // Bounded: a full rebuild holds a few reports at a time, not the whole archive.
+        if (cache_.size() >= 64) cache_.clear();
+        return cache_[date] = std::move(j);
+    }
+
+private:
+    fs::path dir_;
+    std::vector<std::string> dates_;
+    std::map<std::string, json> cache_;
+};
+
+}  // namespace
+
+site_result build_site(const fs::path& profile_dir, const std::string& profile, const std::string& public_url, const std::string& link_secret,
+                       const std::optional<std::string>& changed_day) {
+    site_result r;
+    report_shelf reports(profile_dir);
+    const auto& dates = reports.dates();
     const auto site = profile_dir / "site";
+    std::error_code ec;
+    const auto changed = changed_day ? std::lower_bound(dates.begin(), dates.end(), *changed_day) : dates.end();
+    const bool incremental = changed != dates.end() && *changed == *changed_day && fs::exists(site / "index.html", ec);
     write_if_changed(site / "style.css", std::string(stylesheet), r);
-    std::vector<std::string> dates;
-    for (const auto& [d, j] : reports) dates.push_back(d);
-    std::map<std::string, std::vector<std::pair<std::string, long>>> months;
-    for (std::size_t i = 0; i < dates.size(); ++i) {
+    // A new day changes its own page, its neighbours' links, its month (and the neighbouring
+    // months' links), the index and the feed; nothing older.
+    std::size_t from = 0, to = dates.size();
+    if (incremental) {
+        const auto at = static_cast<std::size_t>(changed - dates.begin());
+        from = at > 0 ? at - 1 : 0;
+        to = std::min(dates.size(), at + 2);
+    }
+    for (std::size_t i = from; i < to; ++i) {
         day_links links;
         links.public_url = public_url;
         links.link_secret = link_secret;
         if (i > 0) links.previous = dates[i - 1];
         if (i + 1 < dates.size()) links.next = dates[i + 1];
-        const auto& rep = reports[dates[i]];
-        write_if_changed(site / (dates[i] + ".html"), render_day_page(rep, links), r);
-        months[dates[i].substr(0, 7)].emplace_back(dates[i], static_cast<long>(rep["papers"].size()));
-        ++r.days;
+        write_if_changed(site / (dates[i] + ".html"), render_day_page(reports.get(dates[i]), links), r);
     }
+    r.days = static_cast<int>(dates.size());
     std::vector<std::string> month_names;
-    for (const auto& [m, c] : months) month_names.push_back(m);
+    std::map<std::string, std::size_t> days_in_month;
+    for (const auto& d : dates) {
+        if (month_names.empty() || month_names.back() != d.substr(0, 7)) month_names.push_back(d.substr(0, 7));
+        ++days_in_month[d.substr(0, 7)];
+    }
+    const auto changed_month = incremental ? std::find(month_names.begin(), month_names.end(), changed->substr(0, 7)) - month_names.begin() : 0;
     for (std::size_t i = 0; i < month_names.size(); ++i) {
+        const auto k = static_cast<std::ptrdiff_t>(i);
+        if (incremental && (k + 1 < changed_month || k > changed_month + 1)) continue;
+        std::vector<std::pair<std::string, long>> counts;
+        for (auto it = std::lower_bound(dates.begin(), dates.end(), month_names[i]); it != dates.end() && it->starts_with(month_names[i]); ++it) {
+            counts.emplace_back(*it, static_cast<long>(reports.get(*it)["papers"].size()));
+        }
         const auto prev = i > 0 ? std::optional<std::string>(month_names[i - 1]) : std::nullopt;
         const auto next = i + 1 < month_names.size() ? std::optional<std::string>(month_names[i + 1]) : std::nullopt;
-        write_if_changed(site / (month_names[i] + ".html"), render_month_page(profile, month_names[i], months[month_names[i]], prev, next), r);
+        write_if_changed(site / (month_names[i] + ".html"), render_month_page(profile, month_names[i], counts, prev, next), r);
     }
 
     std::string idx = head("paperboy · " + profile);
@@ -280,7 +320,7 @@ site_result build_site(const fs::path& profile_dir, const std::string& profile, 
     if (dates.empty()) {
         idx += "<h1>No digests yet</h1>\n";
     } else {
-        const auto& latest = reports[dates.back()];
+        const auto latest = reports.get(dates.back());
         idx += "<h1>Latest: <a href=\"" + esc(dates.back()) + ".html\">" + esc(dates.back()) + "</a></h1>\n<p>" +
                std::to_string(latest["papers"].size()) + " papers selected from " + std::to_string(num(latest.value("stats", json::object()), "scanned")) +
                " scanned.</p>\n<ol class=\"toc\">\n";
@@ -289,7 +329,7 @@ site_result build_site(const fs::path& profile_dir, const std::string& profile, 
         }
         idx += "</ol>\n<h2>Months</h2>\n<ul class=\"months\">\n";
         for (auto it = month_names.rbegin(); it != month_names.rend(); ++it) {
-            idx += "<li><a href=\"" + esc(*it) + ".html\">" + esc(*it) + "</a> (" + std::to_string(months[*it].size()) + " days)</li>\n";
+            idx += "<li><a href=\"" + esc(*it) + ".html\">" + esc(*it) + "</a> (" + std::to_string(days_in_month[*it]) + " days)</li>\n";
         }
         idx += "</ul>\n";
     }
@@ -310,7 +350,7 @@ site_result build_site(const fs::path& profile_dir, const std::string& profile, 
                        "</updated>\n<author><name>paperboy</name></author>\n";
     for (std::size_t k = 0; k < dates.size() && k < 30; ++k) {
         const auto& d = dates[dates.size() - 1 - k];
-        const auto& rep = reports[d];
+        const auto& rep = reports.get(d);
         std::string summary;
         for (const auto& p : rep["papers"]) summary += "<li>" + esc(str(p, "title")) + "</li>";
         atom += "<entry>\n<title>" + std::to_string(rep["papers"].size()) + " papers for " + d + "</title>\n<id>" + esc(entry_id(d)) +

@@ -42,9 +42,13 @@ struct site_result {
 /// (Re)generates the profile's site from the reports in `profile_dir`. Only pages whose
 /// content changes are written (atomically). `public_url` (may be empty) makes the Atom
 /// feed's links absolute; with `link_secret` too, every paper gets signed 👍/👎 vote links.
-/// Throws paperboy::failure(errc::io) when a file cannot be written.
+/// With `changed_day` (the day a run just reported) and a site already there, only the pages
+/// that day can change are rendered: its page and its neighbours', its month and the
+/// neighbouring months, the index and the feed, so a run's cost does not grow with the
+/// archive (`rebuild-site` renders everything). Throws paperboy::failure(errc::io) when a
+/// file cannot be written.
 site_result build_site(const std::filesystem::path& profile_dir, const std::string& profile, const std::string& public_url,
-                       const std::string& link_secret = {});
+                       const std::string& link_secret = {}, const std::optional<std::string>& changed_day = std::nullopt);
 
 /// The URL of a day's page under `public_url`: "<public_url>/<profile>/YYYY-MM-DD.html".
 std::string day_page_url(const std::string& public_url, const std::string& profile, const std::string& date);
