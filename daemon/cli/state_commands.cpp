@@ -15,12 +15,46 @@
 
 namespace paperboy::cli_detail {
 
+namespace {
+
+std::string megabytes(std::int64_t bytes) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f MB", static_cast<double>(bytes) / 1e6);
+    return buf;
+}
+
+void print_storage(const config& cfg, state_store& state) {
+    const auto r = state.storage();
+    std::error_code ec;
+    const auto wal = std::filesystem::file_size(cfg.state_path.string() + "-wal", ec);
+    std::cout << "state: " << cfg.state_path.string() << ": " << megabytes(r.file_bytes) << " (" << megabytes(r.free_bytes)
+              << " of it free pages)" << (ec ? std::string() : ", write-ahead log " + megabytes(static_cast<std::int64_t>(wal))) << "\n";
+    const auto rows = [&](const char* t) { return r.rows.contains(t) ? r.rows.at(t) : 0L; };
+    std::cout << "days stored: " << rows("days");
+    if (!r.first_day.empty()) std::cout << " (" << r.first_day << " to " << r.last_day << ")";
+    std::cout << ", " << rows("papers") << " papers";
+    if (rows("days") > 0 && r.table_bytes.contains("papers")) std::cout << ", " << megabytes(r.table_bytes.at("papers") / rows("days")) << " a day";
+    std::cout << "\nstate.keep_days: "
+              << (cfg.keep_days ? std::to_string(*cfg.keep_days) + " (older days keep only what a vote, the library or a digest needs)"
+                                : std::string("not set (every day is kept)"))
+              << "\n\n";
+    std::cout << "table              rows      size\n";
+    for (const auto& [table, n] : r.rows) {
+        char line[96];
+        const auto bytes = r.table_bytes.contains(table) ? megabytes(r.table_bytes.at(table)) : std::string("-");
+        std::snprintf(line, sizeof line, "%-16s %8ld %9s\n", table.c_str(), n, bytes.c_str());
+        std::cout << line;
+    }
+}
+
+}  // namespace
+
 int cmd_status(const std::vector<std::string>& args) {
     common_options c;
     int runs = 10;
-    bool all = false;
+    bool all = false, storage = false;
     auto desc = common_description(c);
-    desc.add_options()("runs", po::value(&runs))("all", po::bool_switch(&all));
+    desc.add_options()("runs", po::value(&runs))("all", po::bool_switch(&all))("storage", po::bool_switch(&storage));
     if (!parse_command(args, desc, c)) return exit_code::ok;
     const auto cfg = load_config(resolve_config_path(c)).value();
     if (!std::filesystem::exists(cfg.state_path)) {
@@ -28,6 +62,10 @@ int cmd_status(const std::vector<std::string>& args) {
         return exit_code::ok;
     }
     state_store state(cfg.state_path);
+    if (storage) {
+        print_storage(cfg, state);
+        return exit_code::ok;
+    }
     const auto next = next_run(std::chrono::system_clock::now(), cfg.schedule);
     std::cout << "state: " << cfg.state_path.string() << "\nnext scheduled run: " << format_iso_day(next.date) << " at "
               << cfg.schedule.time << " " << cfg.schedule.timezone << " ("
@@ -41,12 +79,11 @@ int cmd_status(const std::vector<std::string>& args) {
         std::cout << "  (started " << r.started_at << (r.finished_at.empty() ? ", never finished" : "") << ")\n";
     }
     std::cout << "\ndeliveries" << (all ? "" : " not delivered") << ":\n";
-    int shown = 0, open = 0, failed = 0, held = 0;
-    for (const auto& e : state.ledger({})) {
-        if (e.status == delivery_status::failed) ++failed;
-        if (e.status == delivery_status::pending || e.status == delivery_status::sending) ++open;
-        if (e.status == delivery_status::held) ++held;
-        if (!all && e.status == delivery_status::delivered) continue;
+    int shown = 0;
+    // Without --all only what is not delivered is read: the ledger of years is not.
+    ledger_filter which;
+    if (!all) which.statuses = {delivery_status::held, delivery_status::pending, delivery_status::sending, delivery_status::failed};
+    for (const auto& e : state.ledger(which)) {
         ++shown;
         std::cout << "  " << e.date << "  " << e.profile << "  " << e.channel << (e.generation ? " (resend " + std::to_string(e.generation) + ")" : "")
                   << "  " << to_string(e.status) << ", " << e.attempts << " attempt(s)";
@@ -59,7 +96,9 @@ int cmd_status(const std::vector<std::string>& args) {
         if (!e.last_error.empty()) std::cout << "      last error: " << e.last_error << "\n";
     }
     if (shown == 0) std::cout << "  none\n";
-    std::cout << "\n" << held << " held, " << open << " pending, " << failed << " failed\n";
+    auto counts = state.ledger_counts();
+    std::cout << "\n" << counts[delivery_status::held] << " held, " << counts[delivery_status::pending] + counts[delivery_status::sending]
+              << " pending, " << counts[delivery_status::failed] << " failed\n";
     return exit_code::ok;
 }
 

@@ -367,6 +367,8 @@ result<config> parse_config(std::string_view json_text, const fs::path& base_dir
         if (const auto* st = r.find("state")) {
             object_reader s(*st, "/state", base_dir);
             if (auto p = s.path("path")) c.state_path = *p;
+            // At least the ranker's window (30 days), which reads the recent days whole.
+            if (auto k = s.integer("keep_days", 30, 36500)) c.keep_days = static_cast<int>(*k);
             s.finish();
         }
         if (c.state_path.is_relative()) c.state_path = (base_dir / c.state_path).lexically_normal();

@@ -153,6 +153,9 @@ struct config {
     delivery_config delivery;
     std::filesystem::path output_dir = "out";  // "output.dir"
     std::filesystem::path state_path = "paperboy.db";  // "state.path"
+    // "state.keep_days": papers of days older than this are dropped from the state (text and
+    // cached scores) unless voted on, in the library or delivered; unset: kept forever.
+    std::optional<int> keep_days;
     schedule_config schedule;
     std::optional<std::string> server_listen;  // "server.listen", e.g. "127.0.0.1:8421"
     std::string public_url;                    // "server.public_url": where the archive is reachable; messages link to it

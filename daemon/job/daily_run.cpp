@@ -117,7 +117,7 @@ struct profile_scores {
 // profile as the model sees it (with llm.examples in its topics).
 profile_scores score_papers(const config& cfg, scorer& sc, const profile_config& profile, const profile_config& model_profile,
                             const std::vector<const paper*>& to_score, std::optional<state_store>& state, bool writes,
-                            bool estimate_only = false) {
+                            std::unique_ptr<ranker_corpus>& corpus, bool estimate_only = false) {
     profile_scores out;
     const auto key = sc.cache_key(model_profile);
     if (state) out.scores = state->cached_scores(key, to_score);
@@ -128,7 +128,9 @@ profile_scores score_papers(const config& cfg, scorer& sc, const profile_config&
     out.from_cache = static_cast<long>(out.scores.size());
     std::optional<prefilter_split> split;
     if (cfg.llm.prefilter && !missing.empty()) {
-        const auto ranker = train_profile_ranker(state ? &*state : nullptr, profile, missing, cfg.llm.teach_ranker ? key : std::string());
+        // One corpus for every profile of the run: the day's papers are featurised once.
+        if (!corpus) corpus = std::make_unique<ranker_corpus>(state ? &*state : nullptr, missing);
+        const auto ranker = train_profile_ranker(*corpus, state ? &*state : nullptr, profile, cfg.llm.teach_ranker ? key : std::string());
         split = apply_prefilter(ranker, profile, missing, *cfg.llm.prefilter);
         missing = split->to_model;
         out.held_back = static_cast<long>(split->held_back.size());
@@ -167,6 +169,17 @@ std::optional<incomplete_notice> notice_for(const profile_scores& s, long unscor
 std::int64_t hold_deadline_ms(const config& cfg, state_store& state, const std::string& date_text, const std::string& profile) {
     if (const auto existing = state.hold_deadline(date_text, profile)) return *existing;
     return unix_ms(std::chrono::system_clock::now()) + std::chrono::duration_cast<std::chrono::milliseconds>(cfg.llm.hold_max).count();
+}
+
+// state.keep_days, and the housekeeping a state of years needs, once a run.
+void keep_state_bounded(const config& cfg, state_store& state, day date) {
+    if (cfg.keep_days) {
+        const auto cut = format_iso_day(plus_days(date, -*cfg.keep_days));
+        if (const auto dropped = state.forget_before(cut); dropped > 0) {
+            spdlog::info("state.keep_days: dropped {} papers of the days before {} that no vote, library entry or digest needs", dropped, cut);
+        }
+    }
+    state.maintain();
 }
 
 }  // namespace
@@ -231,6 +244,11 @@ run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_o
 
     std::optional<feed> day_feed;
     if (state) day_feed = state->load_day(summary.date);
+    if (day_feed && state->forgotten(date_text)) {
+        throw failure(make_error(errc::state, "the papers of " + date_text + " that no vote, library entry or digest needed were dropped from " +
+                                                  cfg.state_path.string() + " (state.keep_days); its digest is still in " +
+                                                  cfg.output_dir.string() + " and `paperboy resend` still sends it"));
+    }
     if (day_feed) {
         summary.feed_from_state = true;
         spdlog::info("{}: {} papers loaded from the state database (no request to arXiv)", date_text, day_feed->papers.size());
@@ -262,6 +280,7 @@ run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_o
     // Stored with the day, so a re-run or a held day reads the same papers.
     if (!summary.feed_from_state) add_preprints(cfg, summary.date, *day_feed, state ? &*state : nullptr);
     if (state && (writes || scratch) && !summary.feed_from_state) state->save_day(*day_feed, feed_url(cfg.arxiv.feed_url, cfg.arxiv.categories));
+    if (state && writes) keep_state_bounded(cfg, *state, summary.date);
 
     const auto scanned = scan(*day_feed, cfg.arxiv.announce_types);
     spdlog::info("{}: {} papers in the feed, {} kept by announce type", date_text, day_feed->papers.size(), scanned.size());
@@ -273,6 +292,7 @@ run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_o
         sc = owned.get();
     }
 
+    std::unique_ptr<ranker_corpus> prefilter_corpus;
     for (const auto& profile : cfg.profiles) {
         const auto start = clock_type::now();
         run_record record;
@@ -282,7 +302,7 @@ run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_o
         try {
             const auto work = papers_for(cfg, profile, scanned, state, date_text);
             const auto model_profile = state ? with_examples(profile, *state, cfg.llm.examples) : profile;
-            auto scored = score_papers(cfg, *sc, profile, model_profile, work.to_score, state, writes, opts.estimate);
+            auto scored = score_papers(cfg, *sc, profile, model_profile, work.to_score, state, writes, prefilter_corpus, opts.estimate);
             const auto key = sc->cache_key(model_profile);
             if (opts.estimate) {
                 profile_result pr;
@@ -363,7 +383,8 @@ run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_o
                 // The archive is a convenience: a page that cannot be written is logged, and
                 // the digest still goes out.
                 try {
-                    const auto site = build_site(dir, profile.name, cfg.public_url, state && !cfg.public_url.empty() ? state->link_secret() : std::string());
+                    const auto site = build_site(dir, profile.name, cfg.public_url, state && !cfg.public_url.empty() ? state->link_secret() : std::string(),
+                                                 date_text);
                     spdlog::info("{} [{}]: web archive: {} pages written, {} unchanged ({})", date_text, profile.name, site.written,
                                  site.unchanged, (dir / "site").string());
                 } catch (const failure& f) {
