@@ -129,49 +129,95 @@ std::unordered_map<std::string, double> term_counts(std::string_view title, std:
     return counts;
 }
 
-vocabulary vocabulary::build(const std::vector<document>& docs, const feature_options& opts) {
-    std::unordered_map<std::string, int> df;
-    std::unordered_map<std::string, std::string> surfaces;
+vocabulary vocabulary::build(const std::vector<document>& docs, const feature_options& opts, std::vector<sparse_vector>* vectors) {
+    // One pass over the corpus: each term gets a provisional id on first sight, each document
+    // keeps its counts by that id, so its vector needs no second tokenisation.
+    struct seen_term {
+        int df = 0;
+        std::string surface;
+    };
+    std::unordered_map<std::string, int> ids;
+    std::vector<seen_term> seen;
+    std::vector<std::vector<std::pair<int, double>>> rows;
+    if (vectors) rows.reserve(docs.size());
     std::set<std::string> categories;
+    std::unordered_map<std::string, std::string> doc_surfaces;
     for (const auto& d : docs) {
-        for (const auto& [term, count] : term_counts(d.title, d.abstract, opts, &surfaces)) ++df[term];
+        doc_surfaces.clear();
+        std::vector<std::pair<int, double>> row;
+        for (const auto& [term, count] : term_counts(d.title, d.abstract, opts, &doc_surfaces)) {
+            const auto [it, fresh] = ids.try_emplace(term, static_cast<int>(seen.size()));
+            if (fresh) seen.emplace_back();
+            auto& s = seen[static_cast<std::size_t>(it->second)];
+            ++s.df;
+            auto& surface = doc_surfaces[term];
+            if (s.surface.empty() || surface.size() < s.surface.size() || (surface.size() == s.surface.size() && surface < s.surface)) {
+                s.surface = std::move(surface);
+            }
+            if (vectors) row.emplace_back(it->second, count);
+        }
+        if (vectors) rows.push_back(std::move(row));
         for (const auto& c : d.categories) {
             if (!c.empty() && c.size() <= 32) categories.insert(std::string(category_prefix) + c);
         }
     }
     const auto n = static_cast<double>(docs.size());
-    std::vector<std::pair<std::string, int>> kept;
-    for (auto& [term, count] : df) {
-        if (count >= opts.min_df && count <= opts.max_df * n) kept.emplace_back(term, count);
+    struct kept_term {
+        std::string term;
+        int df = 0, provisional = -1;
+    };
+    std::vector<kept_term> kept;
+    for (const auto& [term, id] : ids) {
+        const int count = seen[static_cast<std::size_t>(id)].df;
+        if (count >= opts.min_df && count <= opts.max_df * n) kept.push_back({term, count, id});
     }
     // The most frequent terms win a full vocabulary; ties by term, so the result is stable.
-    std::sort(kept.begin(), kept.end(), [](const auto& a, const auto& b) { return a.second != b.second ? a.second > b.second : a.first < b.first; });
+    std::sort(kept.begin(), kept.end(), [](const auto& a, const auto& b) { return a.df != b.df ? a.df > b.df : a.term < b.term; });
     if (kept.size() > opts.max_terms) kept.resize(opts.max_terms);
     // Categories are few and always kept; their idf is never used (their weights are fixed).
     if (opts.primary_category_weight > 0 || opts.category_weight > 0) {
-        for (const auto& c : categories) kept.emplace_back(c, 0);
+        for (const auto& c : categories) kept.push_back({c, 0, -1});
     }
-    std::sort(kept.begin(), kept.end());
+    std::sort(kept.begin(), kept.end(), [](const auto& a, const auto& b) { return a.term != b.term ? a.term < b.term : a.df < b.df; });
     vocabulary v;
     v.opts_ = opts;
     v.documents_ = docs.size();
-    for (auto& [term, count] : kept) {
-        v.index_.emplace(term, static_cast<int>(v.terms_.size()));
-        v.idf_.push_back(std::log((1.0 + n) / (1.0 + count)) + 1.0);
-        const auto surface = surfaces.find(term);
-        v.surfaces_.push_back(surface == surfaces.end() ? std::string() : std::move(surface->second));
-        v.terms_.push_back(std::move(term));
+    std::vector<int> final_index(seen.size(), -1);
+    for (auto& k : kept) {
+        if (k.provisional >= 0) final_index[static_cast<std::size_t>(k.provisional)] = static_cast<int>(v.terms_.size());
+        v.index_.emplace(k.term, static_cast<int>(v.terms_.size()));
+        v.idf_.push_back(std::log((1.0 + n) / (1.0 + k.df)) + 1.0);
+        v.surfaces_.push_back(k.provisional >= 0 ? std::move(seen[static_cast<std::size_t>(k.provisional)].surface) : std::string());
+        v.terms_.push_back(std::move(k.term));
+    }
+    if (vectors) {
+        vectors->clear();
+        vectors->reserve(docs.size());
+        for (std::size_t i = 0; i < docs.size(); ++i) {
+            std::vector<std::pair<int, double>> counts;
+            for (const auto& [id, count] : rows[i]) {
+                if (const int at = final_index[static_cast<std::size_t>(id)]; at >= 0) counts.emplace_back(at, count);
+            }
+            auto x = v.weigh_indexed(std::move(counts));
+            v.add_categories(x, docs[i].categories);
+            vectors->push_back(std::move(x));
+        }
     }
     return v;
 }
 
 sparse_vector vocabulary::weigh(const std::unordered_map<std::string, double>& counts) const {
-    sparse_vector v;
+    std::vector<std::pair<int, double>> indexed;
     for (const auto& [term, count] : counts) {
-        const auto it = index_.find(term);
-        if (it == index_.end()) continue;
-        v.entries.emplace_back(it->second, (1.0 + std::log(count)) * idf_[static_cast<std::size_t>(it->second)]);
+        if (const auto it = index_.find(term); it != index_.end()) indexed.emplace_back(it->second, count);
     }
+    return weigh_indexed(std::move(indexed));
+}
+
+sparse_vector vocabulary::weigh_indexed(std::vector<std::pair<int, double>> counts) const {
+    sparse_vector v;
+    v.entries = std::move(counts);
+    for (auto& [i, w] : v.entries) w = (1.0 + std::log(w)) * idf_[static_cast<std::size_t>(i)];
     std::sort(v.entries.begin(), v.entries.end());
     double norm = 0;
     for (const auto& [i, w] : v.entries) norm += w * w;
@@ -182,18 +228,22 @@ sparse_vector vocabulary::weigh(const std::unordered_map<std::string, double>& c
     return v;
 }
 
-sparse_vector vocabulary::vectorize(const document& doc) const {
-    auto v = weigh(term_counts(doc.title, doc.abstract, opts_));
+void vocabulary::add_categories(sparse_vector& v, std::span<const std::string> categories) const {
     bool added = false;
-    for (std::size_t k = 0; k < doc.categories.size(); ++k) {
+    for (std::size_t k = 0; k < categories.size(); ++k) {
         const double w = k == 0 ? opts_.primary_category_weight : opts_.category_weight;
-        const auto it = index_.find(std::string(category_prefix) + doc.categories[k]);
+        const auto it = index_.find(std::string(category_prefix) + categories[k]);
         if (w <= 0 || it == index_.end()) continue;
         if (std::any_of(v.entries.begin(), v.entries.end(), [&](const auto& e) { return e.first == it->second; })) continue;  // listed twice
         v.entries.emplace_back(it->second, w);
         added = true;
     }
     if (added) std::sort(v.entries.begin(), v.entries.end());
+}
+
+sparse_vector vocabulary::vectorize(const document& doc) const {
+    auto v = weigh(term_counts(doc.title, doc.abstract, opts_));
+    add_categories(v, doc.categories);
     return v;
 }
 

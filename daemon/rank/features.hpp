@@ -55,7 +55,8 @@ public:
         std::string_view title, abstract;
         std::span<const std::string> categories = {};  // the first one primary
     };
-    static vocabulary build(const std::vector<document>& docs, const feature_options& opts = {});
+    /// With `vectors`, each document's vector (as vectorize gives it) comes from the same pass.
+    static vocabulary build(const std::vector<document>& docs, const feature_options& opts = {}, std::vector<sparse_vector>* vectors = nullptr);
 
     /// The document's tf-idf vector (1 + ln tf, times idf, L2-normalised); unknown terms are dropped.
     sparse_vector vectorize(const document& doc) const;
@@ -74,6 +75,8 @@ public:
 
 private:
     sparse_vector weigh(const std::unordered_map<std::string, double>& counts) const;
+    sparse_vector weigh_indexed(std::vector<std::pair<int, double>> counts) const;
+    void add_categories(sparse_vector& v, std::span<const std::string> categories) const;
 
     feature_options opts_;
     std::vector<std::string> terms_;

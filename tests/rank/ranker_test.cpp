@@ -129,3 +129,15 @@ TEST_CASE("rank: one class only leaves the model cold, AUC and the relevance map
     CHECK(relevance_of(-3) == 1);
     CHECK(z_scores({1, 1, 1}) == std::vector<double>{0, 0, 0});
 }
+
+TEST_CASE("the vectors built with a vocabulary are the ones vectorize gives", "[unit][rank]") {
+    const std::vector<std::string> cv{"cs.CV", "cs.LG"}, lg{"cs.LG"};
+    const std::vector<vocabulary::document> docs{{"Sparse experts for segmentation", "routing of sparse experts segments scenes", cv},
+                                                 {"Sparse attention", "attention heads route tokens", lg},
+                                                 {"Segmenting scenes with experts", "we segment scenes", cv}};
+    std::vector<sparse_vector> built;
+    const auto v = vocabulary::build(docs, {.min_df = 1, .max_df = 1.0}, &built);
+    REQUIRE(built.size() == docs.size());
+    for (std::size_t i = 0; i < docs.size(); ++i) CHECK(built[i].entries == v.vectorize(docs[i]).entries);
+    CHECK(v.display(v.vectorize_text("segmenting").entries.at(0).first) == "segment");
+}
