@@ -136,7 +136,8 @@ std::vector<double> ranker::score_day(const std::vector<sparse_vector>& papers, 
 }
 
 std::vector<term_weight> ranker::explain(const sparse_vector& x, std::size_t n) const {
-    std::vector<term_weight> all;
+    // Weights first and names only for the few shown: every scored paper is explained.
+    std::vector<std::pair<double, int>> all;
     for (const auto& [i, v] : x.entries) {
         double w = 0;
         if (trained()) {
@@ -146,12 +147,16 @@ std::vector<term_weight> ranker::explain(const sparse_vector& x, std::size_t n) 
                 if (j == i) w = q * v;
             }
         }
-        if (w != 0) all.push_back({vocab_->display(i), w});
+        if (w != 0) all.emplace_back(w, i);
     }
-    std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.weight > b.weight; });
+    // By weight, ties by the term's place in the vocabulary, so the choice is stable.
+    const auto by_weight = [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; };
     std::vector<term_weight> out;
-    for (std::size_t k = 0; k < all.size() && k < n && all[k].weight > 0; ++k) out.push_back(all[k]);
-    for (std::size_t k = 0; k < all.size() && k < n && all[all.size() - 1 - k].weight < 0; ++k) out.push_back(all[all.size() - 1 - k]);
+    const auto shown = std::min(n, all.size());
+    std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(shown), all.end(), by_weight);
+    for (std::size_t k = 0; k < shown && all[k].first > 0; ++k) out.push_back({vocab_->display(all[k].second), all[k].first});
+    std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(shown), all.end(), [&](const auto& a, const auto& b) { return by_weight(b, a); });
+    for (std::size_t k = 0; k < shown && all[k].first < 0; ++k) out.push_back({vocab_->display(all[k].second), all[k].first});
     return out;
 }
 
