@@ -23,7 +23,8 @@ std::string megabytes(std::int64_t bytes) {
     return buf;
 }
 
-void print_storage(const config& cfg, state_store& state) {
+// Whether SQLite found the file intact.
+bool print_storage(const config& cfg, state_store& state) {
     const auto r = state.storage();
     std::error_code ec;
     const auto wal = std::filesystem::file_size(cfg.state_path.string() + "-wal", ec);
@@ -34,6 +35,7 @@ void print_storage(const config& cfg, state_store& state) {
     if (!r.first_day.empty()) std::cout << " (" << r.first_day << " to " << r.last_day << ")";
     std::cout << ", " << rows("papers") << " papers";
     if (rows("days") > 0 && r.table_bytes.contains("papers")) std::cout << ", " << megabytes(r.table_bytes.at("papers") / rows("days")) << " a day";
+    std::cout << "\nintegrity: " << r.integrity;
     std::cout << "\nstate.keep_days: "
               << (cfg.keep_days ? std::to_string(*cfg.keep_days) + " (older days keep only what a vote, the library or a digest needs)"
                                 : std::string("not set (every day is kept)"))
@@ -45,6 +47,7 @@ void print_storage(const config& cfg, state_store& state) {
         std::snprintf(line, sizeof line, "%-16s %8ld %9s\n", table.c_str(), n, bytes.c_str());
         std::cout << line;
     }
+    return r.integrity == "ok";
 }
 
 }  // namespace
@@ -63,8 +66,7 @@ int cmd_status(const std::vector<std::string>& args) {
     }
     state_store state(cfg.state_path);
     if (storage) {
-        print_storage(cfg, state);
-        return exit_code::ok;
+        return print_storage(cfg, state) ? exit_code::ok : exit_code::failure;
     }
     const auto next = next_run(std::chrono::system_clock::now(), cfg.schedule);
     std::cout << "state: " << cfg.state_path.string() << "\nnext scheduled run: " << format_iso_day(next.date) << " at "

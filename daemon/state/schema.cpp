@@ -172,11 +172,18 @@ const fs::path& prepared(const fs::path& path) {
 
 void check_and_migrate(sqlite::connection& db) {
     db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
-    // A damaged file is found now, with a clear message, not in the middle of a delivery.
+    // A damaged file is found now, with a clear message, not in the middle of a delivery. The
+    // bookkeeping is checked at every start; the days' papers and cached scores (most of a
+    // file of years, and fetched or scored again if lost) by `paperboy status --storage`, so a start
+    // does not read the whole history.
     std::string integrity = "ok";
-    {
-        auto check = db.prepare("PRAGMA quick_check");
+    for (const auto* table : {"meta", "days", "runs", "ledger", "delivered_papers", "votes", "library", "unsubscribed", "llm_batches"}) {
+        auto exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
+        exists.bind(1, std::string_view(table));
+        if (!exists.step()) continue;
+        auto check = db.prepare(std::string("PRAGMA quick_check(") + table + ")");
         if (check.step()) integrity = check.column_text(0);
+        if (integrity != "ok") break;
     }
     if (integrity != "ok") throw failure(make_error(errc::state, "integrity check failed: " + integrity));
     {

@@ -306,6 +306,11 @@ state_store::storage_report state_store::storage() {
     } catch (const failure&) {
         r.table_bytes.clear();  // a SQLite without dbstat: sizes per table are not shown
     }
+    {
+        // The whole file, which a start checks only in part (schema.cpp).
+        auto check = db_.prepare("PRAGMA quick_check");
+        r.integrity = check.step() ? check.column_text(0) : "ok";
+    }
     auto d = db_.prepare("SELECT min(date), max(date) FROM days");
     if (d.step() && !d.column_is_null(0)) {
         r.first_day = d.column_text(0);
@@ -333,6 +338,14 @@ long state_store::forget_before(std::string_view cut) {
              "DELETE FROM temp.forget;");
     tx.commit();
     return dropped;
+}
+
+long state_store::drop_scores(std::string_view key_prefix, std::string_view from, std::string_view to) {
+    auto q = db_.prepare(
+        "DELETE FROM scores WHERE substr(scorer_key, 1, length(?1)) = ?1 AND paper_id IN (SELECT id FROM papers WHERE date >= ?2 AND date < ?3) "
+        "AND paper_id NOT IN (SELECT id FROM papers WHERE date >= ?3)");
+    q.bind(1, key_prefix).bind(2, from).bind(3, to).run();
+    return static_cast<long>(sqlite3_changes(db_.handle()));
 }
 
 bool state_store::forgotten(std::string_view date) {

@@ -214,6 +214,9 @@ public:
     /// votes and library are kept whole, so resend, status and the archive (made from the
     /// reports in output.dir) are unchanged. Returns how many papers were dropped.
     long forget_before(std::string_view cut);
+    /// Drops the cached scores under keys starting with `key_prefix` of the papers of the days
+    /// in [from, to) that no later day holds. Returns how many were dropped.
+    long drop_scores(std::string_view key_prefix, std::string_view from, std::string_view to);
     /// Whether forget_before dropped papers of `date`.
     bool forgotten(std::string_view date);
 
@@ -223,6 +226,7 @@ public:
         std::map<std::string, std::int64_t> table_bytes;   // each table with its indexes (dbstat)
         std::map<std::string, long> rows;                  // days, papers, scores, votes, ...
         std::string first_day, last_day;
+        std::string integrity;  // SQLite's quick_check of the whole file: "ok" or its first finding
     };
     storage_report storage();
     /// Housekeeping a long-lived state needs (the daemon runs it once a day): PRAGMA optimize,

@@ -151,3 +151,99 @@ INSERT INTO ledger(date, profile, channel, generation, payload, status, attempts
     s.finish_run_with_deliveries(r, {"slack"}, "{}", 1, state_store::hold{"model down", 2, 3});  // the new state fits
     CHECK(s.hold_deadline("2025-07-24", "lab") == 3);
 }
+
+namespace {
+
+feed day_of(const std::string& date, const std::vector<std::string>& ids) {
+    feed f;
+    f.announced = parse_iso_day(date).value();
+    f.title = "cs.LG updates";
+    for (const auto& id : ids) {
+        paper p;
+        p.id = id;
+        p.version = 1;
+        p.title = "Title of " + id;
+        p.abstract = "Abstract of " + id;
+        f.papers.push_back(p);
+    }
+    return f;
+}
+
+std::vector<const paper*> pointers(const feed& f) {
+    std::vector<const paper*> out;
+    for (const auto& p : f.papers) out.push_back(&p);
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("state.keep_days forgets old papers nothing needs, and keeps voted, library and later papers with their scores") {
+    test::temp_dir dir;
+    state_store s(dir / "state.db");
+    const auto d1 = day_of("2025-01-06", {"2501.00001", "2501.00002", "2501.00003"});
+    const auto d2 = day_of("2025-01-07", {"2501.00004", "2501.00005"});
+    const auto d3 = day_of("2025-01-08", {"2501.00006", "2501.00005"});  // 00005 again, a later day
+    for (const auto* f : {&d1, &d2, &d3}) {
+        s.save_day(*f, "file:///x");
+        std::map<std::string, paper_score> scores;
+        for (const auto& p : f->papers) scores[p.id] = {5, std::nullopt, "c"};
+        s.save_scores("llm/k", pointers(*f), scores);
+    }
+    s.record_votes({{"me", "2501.00001", "2025-01-06", 1, "cli", ""}});
+    s.add_to_library("me", {{"2501.00002", "Title of 2501.00002", "", "2501.00002"}}, "import");
+
+    CHECK(s.forget_before("2025-01-08") == 3);  // 00003, 00004 and the older copy of 00005 (its scores stay: the kept day holds it)
+    CHECK(s.forgotten("2025-01-06"));
+    CHECK(s.forgotten("2025-01-07"));
+    CHECK_FALSE(s.forgotten("2025-01-08"));
+    const std::vector<std::string> asked{"2501.00001", "2501.00002", "2501.00003", "2501.00004", "2501.00005"};
+    const auto kept = s.stored_papers(asked);
+    CHECK(kept.contains("2501.00001"));
+    CHECK(kept.contains("2501.00002"));
+    CHECK_FALSE(kept.contains("2501.00003"));
+    CHECK_FALSE(kept.contains("2501.00004"));
+    CHECK(kept.contains("2501.00005"));
+    CHECK(s.cached_scores("llm/k", pointers(d1)).size() == 2);
+    CHECK(s.cached_scores("llm/k", pointers(d3)).size() == 2);
+    CHECK(s.votes("me").size() == 1);
+    CHECK(s.forget_before("2025-01-08") == 0);  // nothing more to drop
+    s.maintain();
+    CHECK(s.storage().integrity == "ok");
+}
+
+TEST_CASE("cached scores of old days are dropped by key prefix, other scorers' kept") {
+    test::temp_dir dir;
+    state_store s(dir / "state.db");
+    const auto d1 = day_of("2025-01-06", {"2501.00001", "2501.00002"});
+    const auto d2 = day_of("2025-01-07", {"2501.00003", "2501.00002"});
+    for (const auto* f : {&d1, &d2}) {
+        s.save_day(*f, "file:///x");
+        std::map<std::string, paper_score> scores;
+        for (const auto& p : f->papers) scores[p.id] = {5, std::nullopt, "c"};
+        s.save_scores("ranker/v4/a", pointers(*f), scores);
+        s.save_scores("llm/k", pointers(*f), scores);
+    }
+    CHECK(s.drop_scores("ranker/", "2025-01-01", "2025-01-07") == 1);  // 00002 is in the later day
+    CHECK(s.cached_scores("ranker/v4/a", pointers(d1)).size() == 1);
+    CHECK(s.cached_scores("llm/k", pointers(d1)).size() == 2);
+    CHECK(s.cached_scores("ranker/v4/a", pointers(d2)).size() == 2);
+}
+
+TEST_CASE("status --storage's report counts what the state holds, and a new state file is readable by its owner only") {
+    test::temp_dir dir;
+    {
+        state_store s(dir / "state.db");
+        s.save_day(day_of("2025-01-06", {"2501.00001", "2501.00002"}), "file:///x");
+        s.save_day(day_of("2025-01-07", {"2501.00003"}), "file:///x");
+        const auto r = s.storage();
+        CHECK(r.rows.at("days") == 2);
+        CHECK(r.rows.at("papers") == 3);
+        CHECK(r.first_day == "2025-01-06");
+        CHECK(r.last_day == "2025-01-07");
+        CHECK(r.file_bytes > 0);
+        CHECK(r.integrity == "ok");
+        CHECK(s.recent_days(1) == std::vector<std::pair<std::string, long>>{{"2025-01-07", 1}});
+    }
+    const auto perms = std::filesystem::status(dir / "state.db").permissions();
+    CHECK((perms & (std::filesystem::perms::group_all | std::filesystem::perms::others_all)) == std::filesystem::perms::none);
+}
