@@ -173,6 +173,13 @@ std::int64_t hold_deadline_ms(const config& cfg, state_store& state, const std::
 
 // state.keep_days, and the housekeeping a state of years needs, once a run.
 void keep_state_bounded(const config& cfg, state_store& state, day date) {
+    // The built-in ranker's key names the recent days, so its scores of a day are never read
+    // again once newer days are stored; a week of them is kept for a re-run, a few more days
+    // are swept so a pause between runs leaves nothing behind.
+    const auto recent = state.recent_days(offline_scores_kept_days + 10);
+    if (recent.size() > offline_scores_kept_days) {
+        state.drop_scores(ranker_scorer::key_prefix, recent.back().first, recent[offline_scores_kept_days - 1].first);
+    }
     if (cfg.keep_days) {
         const auto cut = format_iso_day(plus_days(date, -*cfg.keep_days));
         if (const auto dropped = state.forget_before(cut); dropped > 0) {

@@ -38,20 +38,27 @@ ranker_corpus::ranker_corpus(state_store* state, std::span<const paper* const> e
         }
     }
     std::vector<rank::vocabulary::document> docs;
+    std::vector<const paper*> of_doc;
     std::set<std::string_view> seen;
+    const auto add = [&](const paper& p) {
+        if (!seen.insert(p.id).second) return;
+        docs.push_back({p.title, p.abstract, p.categories});
+        of_doc.push_back(&p);
+    };
     for (const auto& d : days_) {
-        for (const auto& p : d.papers) {
-            if (seen.insert(p.id).second) docs.push_back({p.title, p.abstract, p.categories});
-        }
+        for (const auto& p : d.papers) add(p);
     }
-    for (const auto* p : extra) {
-        if (seen.insert(p->id).second) docs.push_back({p->title, p->abstract, p->categories});
-    }
-    vocab_ = std::make_shared<const rank::vocabulary>(rank::vocabulary::build(docs));
+    for (const auto* p : extra) add(*p);
+    // The window's vectors come with its vocabulary: each paper is tokenised once a run.
+    std::vector<rank::sparse_vector> vectors;
+    vocab_ = std::make_shared<const rank::vocabulary>(rank::vocabulary::build(docs, {}, &vectors));
+    for (std::size_t i = 0; i < of_doc.size(); ++i) features_.emplace(feature_key(*of_doc[i]), std::move(vectors[i]));
 }
 
+std::string ranker_corpus::feature_key(const paper& p) { return p.id + "v" + std::to_string(p.version); }
+
 const rank::sparse_vector& ranker_corpus::features(const paper& p) const {
-    auto key = p.id + "v" + std::to_string(p.version);
+    auto key = feature_key(p);
     if (const auto it = features_.find(key); it != features_.end()) return it->second;
     return features_.emplace(std::move(key), vocab_->vectorize({p.title, p.abstract, p.categories})).first->second;
 }
@@ -129,7 +136,7 @@ rank::ranker train_profile_ranker(const ranker_corpus& corpus, state_store* stat
     for (const auto& [id, value] : by_id) {
         if (!used.contains(id)) older.push_back(id);
     }
-    for (const auto& [id, p] : state->stored_papers(older)) add_copies(examples, r.features(p), by_id.at(id), vote_copies);
+    for (const auto& [id, p] : state->stored_papers(older)) add_copies(examples, corpus.features(p), by_id.at(id), vote_copies);
     // Unvoted papers of voted days are negatives; a deterministic sample when there are many.
     std::sort(others.begin(), others.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     if (others.size() > ranker_max_negatives) others.resize(ranker_max_negatives);
@@ -176,7 +183,7 @@ std::string ranker_scorer::cache_key(const profile_config& profile) const {
         for (const auto& [d, n] : state_->recent_days(ranker_window_days)) basis += d + ",";
     }
     const auto ks = profile_keywords(profile);
-    return "ranker/v4/" + stable_hash(profile.topics + "\x1f" + text::join(ks.positive) + "|" + text::join(ks.negative) + "\x1f" + basis);
+    return std::string(key_prefix) + "v4/" + stable_hash(profile.topics + "\x1f" + text::join(ks.positive) + "|" + text::join(ks.negative) + "\x1f" + basis);
 }
 
 scoring_outcome ranker_scorer::score(const profile_config& profile, std::span<const paper* const> papers) {

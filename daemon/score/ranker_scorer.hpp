@@ -19,13 +19,17 @@ class state_store;
 inline constexpr std::size_t ranker_window_days = 30;
 /// ... and no older day once the window holds this many papers (about ten days of a busy
 /// category set). The vocabulary, the negatives and the teacher's labels come from it.
-inline constexpr std::size_t ranker_window_papers = 10'000;
+inline constexpr std::size_t ranker_window_papers = 3'000;
 /// At most this many negatives (the other papers of voted days) train the model; beyond it a
 /// deterministic sample by id.
-inline constexpr std::size_t ranker_max_negatives = 5000;
+inline constexpr std::size_t ranker_max_negatives = 2000;
 /// At most this many of the reader's votes (the most recent) and library papers train it.
 inline constexpr std::size_t ranker_max_votes = 2000;
 inline constexpr std::size_t ranker_max_library = 2000;
+
+/// The built-in ranker's scores are kept in the state for this many recent stored days (its
+/// cache key names the recent days, so older ones are never read again).
+inline constexpr std::size_t offline_scores_kept_days = 7;
 
 /// A reader's vote counts this many times a model's score when both train the ranker.
 inline constexpr int ranker_vote_weight = 3;
@@ -46,6 +50,8 @@ public:
     const rank::sparse_vector& features(const paper& p) const;
 
 private:
+    static std::string feature_key(const paper& p);
+
     std::shared_ptr<const rank::vocabulary> vocab_;
     std::vector<feed> days_;
     std::set<std::string, std::less<>> dates_;
@@ -76,6 +82,8 @@ ranked_day rank_day(const rank::ranker& ranker, const profile_config& profile, s
 
 class ranker_scorer final : public scorer {
 public:
+    /// What every cache key of this scorer starts with.
+    static constexpr std::string_view key_prefix = "ranker/";
     /// `state` may be null (a dry run): the ranker is then cold, its vocabulary the day's papers.
     explicit ranker_scorer(state_store* state) : state_(state) {}
 

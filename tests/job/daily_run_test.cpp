@@ -3,6 +3,7 @@
 #include "core/files.hpp"
 #include "core/text.hpp"
 #include "score/prompt.hpp"
+#include "state/state_store.hpp"
 #include "support/fake_http_server.hpp"
 #include "support/fixtures.hpp"
 #include "support/temp_dir.hpp"
@@ -309,4 +310,28 @@ TEST_CASE("report.near_misses lists the next papers under the cut-offs in Markdo
     REQUIRE(report["near_misses"].size() == 3);
     CHECK(report["near_misses"][0]["relevance"].get<int>() <= 10);
     CHECK(report["papers"].size() == 18);  // the digest itself is unchanged
+}
+
+TEST_CASE("state.keep_days: an old day's unneeded papers are dropped after a later run, and re-running it says why it cannot") {
+    temp_dir dir;
+    auto cfg = test::golden_config(dir.path(), file_url(test::source_dir() / "../shared/fixtures/days/2025-07-08/feed.xml"), {{"plugin", "offline"}});
+    cfg.keep_days = 10;  // the loader's minimum is 30; the rule is the same
+    const auto first = run_day(cfg, {.date = parse_iso_day("2025-07-08")});
+    const auto old_report = read_file(first.profiles[0].markdown_path).value();
+    cfg.arxiv.feed_url = file_url(test::golden_feed());
+    run_day(cfg, {.date = parse_iso_day("2025-07-23")});
+    {
+        state_store state(cfg.state_path);
+        CHECK(state.forgotten("2025-07-08"));
+        CHECK_FALSE(state.forgotten("2025-07-23"));
+        CHECK(state.load_day(parse_iso_day("2025-07-23").value()).value().papers.size() > 100);
+    }
+    try {
+        run_day(cfg, {.date = parse_iso_day("2025-07-08")});
+        FAIL("a forgotten day ran");
+    } catch (const failure& f) {
+        CHECK(f.err().code == errc::state);
+        CHECK_THAT(f.err().detail, Catch::Contains("state.keep_days") && Catch::Contains("resend"));
+    }
+    CHECK(read_file(first.profiles[0].markdown_path).value() == old_report);  // the digest stays
 }

@@ -91,6 +91,30 @@ TEST_CASE("archive: only the pages that change are rewritten, rebuild-site regen
           std::string::npos);
 }
 
+TEST_CASE("archive: a new day renders only the pages it changes, and they are the pages a full rebuild makes") {
+    temp_dir dir;
+    const auto cfg = parse_config(day_config(dir, shared_days / "2025-07-23").dump(), dir.path()).value();
+    run_day(cfg, {.date = parse_iso_day("2025-07-23")});
+    const auto profile_dir = dir / "out/golden";
+    const auto report = read_file(profile_dir / "2025-07-23.json").value();
+    for (const auto* d : {"2025-05-30", "2025-06-02", "2025-06-30", "2025-07-01", "2025-07-22"}) {
+        write_file_atomic(profile_dir / (std::string(d) + ".json"), report).value();
+    }
+    build_site(profile_dir, "golden", "");
+    const auto old_page = std::filesystem::last_write_time(profile_dir / "site/2025-06-02.html");
+
+    write_file_atomic(profile_dir / "2025-08-01.json", report).value();
+    const auto r = build_site(profile_dir, "golden", "", "", std::string("2025-08-01"));
+    CHECK(r.days == 7);
+    // The day, the one before it (its "next" link), the new month and the one before, index, feed.
+    CHECK(r.written == 6);
+    CHECK(r.written + r.unchanged < 7 + 4 + 3);  // pages of older days and months are not even rendered
+    CHECK(std::filesystem::exists(profile_dir / "site/2025-08.html"));
+    CHECK(std::filesystem::last_write_time(profile_dir / "site/2025-06-02.html") == old_page);
+    const auto full = build_site(profile_dir, "golden", "");
+    CHECK(full.written == 0);  // the incremental pages are exactly what a full rebuild makes
+}
+
 TEST_CASE("archive: served by paperboy serve and browsed with headless Chromium, traversal is refused") {
     REQUIRE(std::filesystem::exists(shared_days / "2025-07-08/feed.xml"));
     temp_dir dir;
