@@ -7,6 +7,8 @@ find_package(spdlog REQUIRED)
 find_package(nlohmann_json 3.11 REQUIRED)
 find_package(pugixml REQUIRED)
 find_package(SQLite3 REQUIRED)
+# zlib: the stored abstracts are deflated (state/text_pack.cpp).
+find_package(ZLIB REQUIRED)
 find_package(date REQUIRED)
 # liblinear (Debian's liblinear-dev) ships no CMake package: an imported target by hand.
 find_library(PAPERBOY_LIBLINEAR linear REQUIRED)

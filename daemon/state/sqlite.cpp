@@ -122,6 +122,20 @@ std::string statement::column_text(int col) const {
              : std::string();
 }
 
+std::string statement::column_blob(int col) const {
+    const auto* p = sqlite3_column_blob(stmt_, col);
+    return p ? std::string(static_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
+}
+
+bool statement::column_is_blob(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_BLOB; }
+
+statement& statement::bind_blob(int index, std::string_view bytes) {
+    if (sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT) != SQLITE_OK) {
+        throw_sqlite(db_, "cannot bind blob");
+    }
+    return *this;
+}
+
 std::int64_t statement::column_int(int col) const { return sqlite3_column_int64(stmt_, col); }
 double statement::column_double(int col) const { return sqlite3_column_double(stmt_, col); }
 bool statement::column_is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }

@@ -51,6 +51,8 @@ public:
     statement& bind(int index, std::int64_t value);
     statement& bind(int index, double value);
     statement& bind_null(int index);
+    /// Bytes stored as a BLOB, not as text.
+    statement& bind_blob(int index, std::string_view bytes);
     statement& bind(int index, const std::optional<std::int64_t>& value);
 
     /// Advances to the next row: true when a row is available, false when done.
@@ -63,6 +65,9 @@ public:
     std::int64_t column_int(int col) const;
     double column_double(int col) const;
     bool column_is_null(int col) const;
+    bool column_is_blob(int col) const;
+    /// A BLOB column's bytes.
+    std::string column_blob(int col) const;
 
 private:
     sqlite3* db_ = nullptr;

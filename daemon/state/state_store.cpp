@@ -1,6 +1,7 @@
 #include "state/state_store.hpp"
 
 #include "state/schema.hpp"
+#include "state/text_pack.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -25,6 +26,28 @@ state_store::state_store(sqlite::connection db) : db_(std::move(db)) {}
 
 state_store state_store::scratch() { return state_store(open_scratch_database()); }
 
+namespace {
+
+// Abstracts are stored deflated (text_pack.hpp) where that is smaller; older rows are text.
+std::string abstract_of(const sqlite::statement& q, int col, std::string_view id) {
+    if (!q.column_is_blob(col)) return q.column_text(col);
+    if (auto text = unpack_text(q.column_blob(col))) return std::move(*text);
+    throw failure(make_error(errc::state, "the stored abstract of " + std::string(id) +
+                                              " is damaged; `paperboy status --storage` checks the whole state file"));
+}
+
+void bind_abstract(sqlite::statement& q, int index, const std::string& abstract) {
+    if (abstract.size() >= 64) {
+        if (const auto packed = pack_text(abstract); !packed.empty() && packed.size() < abstract.size()) {
+            q.bind_blob(index, packed);
+            return;
+        }
+    }
+    q.bind(index, abstract);
+}
+
+}  // namespace
+
 std::optional<feed> state_store::load_day(day date) {
     auto q = db_.prepare("SELECT title FROM days WHERE date = ?");
     q.bind(1, date_key(date));
@@ -41,7 +64,7 @@ std::optional<feed> state_store::load_day(day date) {
         item.version = static_cast<int>(p.column_int(1));
         item.type = parse_announce_type(p.column_text(2)).value_or(announce_type::new_submission);
         item.title = p.column_text(3);
-        item.abstract = p.column_text(4);
+        item.abstract = abstract_of(p, 4, item.id);
         item.authors = nlohmann::json::parse(p.column_text(5)).get<std::vector<std::string>>();
         item.categories = nlohmann::json::parse(p.column_text(6)).get<std::vector<std::string>>();
         f.papers.push_back(std::move(item));
@@ -62,7 +85,8 @@ void state_store::save_day(const feed& f, std::string_view source_url) {
     std::int64_t pos = 0;
     for (const auto& p : f.papers) {
         ins.bind(1, date_key(f.announced)).bind(2, pos++).bind(3, p.id).bind(4, static_cast<std::int64_t>(p.version));
-        ins.bind(5, to_string(p.type)).bind(6, p.title).bind(7, p.abstract);
+        ins.bind(5, to_string(p.type)).bind(6, p.title);
+        bind_abstract(ins, 7, p.abstract);
         ins.bind(8, nlohmann::json(p.authors).dump()).bind(9, nlohmann::json(p.categories).dump());
         ins.run();
     }
@@ -79,7 +103,7 @@ std::map<std::string, paper> state_store::stored_papers(std::span<const std::str
             p.id = id;
             p.version = static_cast<int>(q.column_int(0));
             p.title = q.column_text(1);
-            p.abstract = q.column_text(2);
+            p.abstract = abstract_of(q, 2, id);
             out.emplace(id, std::move(p));
         }
         q.reset();
