@@ -158,6 +158,7 @@ struct run_cost {
 };
 
 run_cost run_paperboy(const fs::path& config, day d, const fs::path& log) {
+    std::fflush(stdout);  // else the child's freopen writes the parent's buffered lines again
     const auto start = std::chrono::steady_clock::now();
     const pid_t pid = ::fork();
     if (pid == 0) {

@@ -23,8 +23,11 @@ inline constexpr std::size_t ranker_window_papers = 3'000;
 /// At most this many negatives (the other papers of voted days) train the model; beyond it a
 /// deterministic sample by id.
 inline constexpr std::size_t ranker_max_negatives = 2000;
-/// At most this many of the reader's votes (the most recent) and library papers train it.
-inline constexpr std::size_t ranker_max_votes = 2000;
+/// At most this many of the reader's votes (the most recent) train it: a vote on a paper
+/// outside the window is tokenised again every run (about 0.25 ms), so all of a year's votes
+/// of 20 profiles would cost seconds a day more than the first week's.
+inline constexpr std::size_t ranker_max_votes = 200;
+/// At most this many library papers (`import`); a library does not grow by itself.
 inline constexpr std::size_t ranker_max_library = 2000;
 
 /// The built-in ranker's scores are kept in the state for this many recent stored days (its
