@@ -45,7 +45,8 @@ Commands:
   plugins   List the plugins paperboy finds and their configuration keys.
   send-test Send a short sample digest through one channel (--channel NAME).
   status    Show the last runs and every delivery that is not done yet, or
-            that failed, with its attempts, next try and last error.
+            that failed, with its attempts, next try and last error
+            (--storage: what the state file holds and its size).
   resend    Deliver a day's digest again on purpose (--date, --profile,
             optionally --channel; default: all the profile's channels).
   feedback  Teach the built-in ranker: --like ID... and --dislike ID... record
@@ -116,6 +117,9 @@ Options for serve:
 Options for status:
   --runs N             How many recent runs to list (default 10).
   --all                Also list delivered entries (default: only the others).
+  --storage            Show what the state holds instead: size, days, rows and
+                       megabytes per table, state.keep_days, integrity (exit 1 if
+                       SQLite finds damage).
 Options for run:
   --date YYYY-MM-DD    Announcement day (default: today in schedule.timezone,
                        America/New_York unless set). A day already stored in the
