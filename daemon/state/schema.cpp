@@ -52,6 +52,8 @@ CREATE TABLE IF NOT EXISTS ledger(
   held_until_ms INTEGER NOT NULL DEFAULT 0, hold_reason TEXT NOT NULL DEFAULT '',
   UNIQUE(date, profile, channel, generation));
 CREATE INDEX IF NOT EXISTS ledger_by_status ON ledger(status, next_attempt_ms);
+-- The reaction sweep reads the digests delivered in the last days, not the ledger of years.
+CREATE INDEX IF NOT EXISTS ledger_by_created ON ledger(status, created_ms);
 CREATE TABLE IF NOT EXISTS delivered_papers(
   profile TEXT NOT NULL, paper_id TEXT NOT NULL, first_date TEXT NOT NULL, PRIMARY KEY(profile, paper_id));
 CREATE TABLE IF NOT EXISTS library(

@@ -534,11 +534,21 @@ std::optional<std::string> state_store::last_completed_day(const std::vector<std
     auto q = db_.prepare(
         "SELECT date, profile FROM runs WHERE outcome IN ('reported', 'no_announcement', 'missed') GROUP BY date, profile "
         "ORDER BY date DESC");
-    std::map<std::string, std::set<std::string>> done;
-    while (q.step()) done[q.column_text(0)].insert(q.column_text(1));
-    for (auto it = done.rbegin(); it != done.rend(); ++it) {
-        if (std::all_of(profiles.begin(), profiles.end(), [&](const auto& p) { return it->second.contains(p); })) return it->first;
+    // Newest day first, stopping at the first complete one: the runs of years are not read.
+    const auto complete = [&](const std::set<std::string>& done) {
+        return std::all_of(profiles.begin(), profiles.end(), [&](const auto& p) { return done.contains(p); });
+    };
+    std::string date;
+    std::set<std::string> done;
+    while (q.step()) {
+        if (auto d = q.column_text(0); d != date) {
+            if (!date.empty() && complete(done)) return date;
+            date = std::move(d);
+            done.clear();
+        }
+        done.insert(q.column_text(1));
     }
+    if (!date.empty() && complete(done)) return date;
     return std::nullopt;
 }
 
