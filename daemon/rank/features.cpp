@@ -10,6 +10,7 @@
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 
 namespace paperboy::rank {
 namespace {
@@ -68,37 +69,91 @@ struct word {
 std::vector<word> words_of(std::string_view text) {
     thread_local const english_stemmer stemmer;
     std::vector<word> out;
-    for (auto& w : text::split(text::fold(text), ' ')) {
+    const auto folded = text::fold(text);
+    std::string_view rest = folded;
+    while (!rest.empty()) {
+        const auto space = rest.find(' ');
+        const auto w = text::trim(rest.substr(0, space));
+        rest = space == std::string_view::npos ? std::string_view() : rest.substr(space + 1);
         if (w.size() < 2 || !(w[0] >= 'a' && w[0] <= 'z')) continue;
         if (stop_words().contains(w)) continue;
-        out.push_back({stemmer.stem(w), std::move(w)});
+        std::string surface(w);
+        out.push_back({stemmer.stem(surface), std::move(surface)});
     }
     return out;
 }
 
-void keep_shortest(std::unordered_map<std::string, std::string>* surfaces, const std::string& term, std::string surface) {
-    if (!surfaces) return;
-    auto [it, fresh] = surfaces->try_emplace(term, surface);
-    if (!fresh && (surface.size() < it->second.size() || (surface.size() == it->second.size() && surface < it->second))) it->second = std::move(surface);
-}
+constexpr std::string_view title_prefix = "title:";
+constexpr std::string_view category_prefix = "cat:";
 
-void add_terms(std::unordered_map<std::string, double>& counts, std::string_view text, double weight, bool bigrams, std::string_view prefix,
-               std::unordered_map<std::string, std::string>* surfaces) {
-    const auto words = words_of(text);
+// Calls emit(term, weight, first, second) for each term of the words: each stem (second is
+// null) and, with bigrams, each adjacent pair. One buffer holds the term: no string a term.
+template <class Emit>
+void emit_terms(const std::vector<word>& words, double weight, bool bigrams, std::string_view prefix, std::string& term, Emit& emit) {
     for (std::size_t i = 0; i < words.size(); ++i) {
-        const auto term = std::string(prefix) + words[i].stem;
-        counts[term] += weight;
-        keep_shortest(surfaces, term, words[i].surface);
+        term.assign(prefix);
+        term += words[i].stem;
+        emit(std::as_const(term), weight, words[i], static_cast<const word*>(nullptr));
         if (bigrams && i + 1 < words.size()) {
-            const auto pair = term + " " + words[i + 1].stem;
-            counts[pair] += weight;
-            keep_shortest(surfaces, pair, words[i].surface + " " + words[i + 1].surface);
+            term += ' ';
+            term += words[i + 1].stem;
+            emit(std::as_const(term), weight, words[i], &words[i + 1]);
         }
     }
 }
 
-constexpr std::string_view title_prefix = "title:";
-constexpr std::string_view category_prefix = "cat:";
+// Every term of a document, title terms weighted, "title:" terms included; the title is
+// tokenised once for both.
+template <class Emit>
+void for_each_term(std::string_view title, std::string_view abstract, const feature_options& opts, Emit&& emit) {
+    const auto title_words = words_of(title);
+    std::string term;
+    emit_terms(title_words, opts.title_weight, opts.bigrams, {}, term, emit);
+    emit_terms(words_of(abstract), 1.0, opts.bigrams, {}, term, emit);
+    if (opts.title_field_weight > 0) emit_terms(title_words, opts.title_field_weight, opts.bigrams, title_prefix, term, emit);
+}
+
+std::size_t surface_size(const word& a, const word* b) { return a.surface.size() + (b ? 1 + b->surface.size() : 0); }
+
+std::string surface_of(const word& a, const word* b) { return b ? a.surface + " " + b->surface : a.surface; }
+
+// The shortest unstemmed form, ties by the smaller string, so the choice is stable.
+void keep_shortest(std::string& kept, const word& a, const word* b) {
+    const auto size = surface_size(a, b);
+    if (!kept.empty() && size > kept.size()) return;
+    auto s = surface_of(a, b);
+    if (kept.empty() || size < kept.size() || s < kept) kept = std::move(s);
+}
+
+// A document's terms by index: occurrences of one term summed, in first-seen order.
+class row_builder {
+public:
+    void start() {
+        ++doc_;
+        row_.clear();
+    }
+    // True when the term is new in this document.
+    bool add(std::size_t id, double weight) {
+        if (id >= last_doc_.size()) {
+            last_doc_.resize(id + 1, 0);
+            slot_.resize(id + 1, 0);
+        }
+        if (last_doc_[id] == doc_) {
+            row_[slot_[id]].second += weight;
+            return false;
+        }
+        last_doc_[id] = doc_;
+        slot_[id] = row_.size();
+        row_.emplace_back(static_cast<int>(id), weight);
+        return true;
+    }
+    std::vector<std::pair<int, double>>& row() { return row_; }
+
+private:
+    std::size_t doc_ = 0;
+    std::vector<std::size_t> last_doc_, slot_;
+    std::vector<std::pair<int, double>> row_;
+};
 
 }  // namespace
 
@@ -120,15 +175,6 @@ std::vector<std::string> tokenize(std::string_view text) {
     return out;
 }
 
-std::unordered_map<std::string, double> term_counts(std::string_view title, std::string_view abstract, const feature_options& opts,
-                                                    std::unordered_map<std::string, std::string>* surfaces) {
-    std::unordered_map<std::string, double> counts;
-    add_terms(counts, title, opts.title_weight, opts.bigrams, {}, surfaces);
-    add_terms(counts, abstract, 1.0, opts.bigrams, {}, surfaces);
-    if (opts.title_field_weight > 0) add_terms(counts, title, opts.title_field_weight, opts.bigrams, title_prefix, surfaces);
-    return counts;
-}
-
 vocabulary vocabulary::build(const std::vector<document>& docs, const feature_options& opts, std::vector<sparse_vector>* vectors) {
     // One pass over the corpus: each term gets a provisional id on first sight, each document
     // keeps its counts by that id, so its vector needs no second tokenisation.
@@ -141,22 +187,17 @@ vocabulary vocabulary::build(const std::vector<document>& docs, const feature_op
     std::vector<std::vector<std::pair<int, double>>> rows;
     if (vectors) rows.reserve(docs.size());
     std::set<std::string> categories;
-    std::unordered_map<std::string, std::string> doc_surfaces;
+    row_builder row;
     for (const auto& d : docs) {
-        doc_surfaces.clear();
-        std::vector<std::pair<int, double>> row;
-        for (const auto& [term, count] : term_counts(d.title, d.abstract, opts, &doc_surfaces)) {
+        row.start();
+        for_each_term(d.title, d.abstract, opts, [&](const std::string& term, double weight, const word& a, const word* b) {
             const auto [it, fresh] = ids.try_emplace(term, static_cast<int>(seen.size()));
             if (fresh) seen.emplace_back();
             auto& s = seen[static_cast<std::size_t>(it->second)];
-            ++s.df;
-            auto& surface = doc_surfaces[term];
-            if (s.surface.empty() || surface.size() < s.surface.size() || (surface.size() == s.surface.size() && surface < s.surface)) {
-                s.surface = std::move(surface);
-            }
-            if (vectors) row.emplace_back(it->second, count);
-        }
-        if (vectors) rows.push_back(std::move(row));
+            if (row.add(static_cast<std::size_t>(it->second), weight)) ++s.df;
+            keep_shortest(s.surface, a, b);
+        });
+        if (vectors) rows.push_back(row.row());
         for (const auto& c : d.categories) {
             if (!c.empty() && c.size() <= 32) categories.insert(std::string(category_prefix) + c);
         }
@@ -206,14 +247,6 @@ vocabulary vocabulary::build(const std::vector<document>& docs, const feature_op
     return v;
 }
 
-sparse_vector vocabulary::weigh(const std::unordered_map<std::string, double>& counts) const {
-    std::vector<std::pair<int, double>> indexed;
-    for (const auto& [term, count] : counts) {
-        if (const auto it = index_.find(term); it != index_.end()) indexed.emplace_back(it->second, count);
-    }
-    return weigh_indexed(std::move(indexed));
-}
-
 sparse_vector vocabulary::weigh_indexed(std::vector<std::pair<int, double>> counts) const {
     sparse_vector v;
     v.entries = std::move(counts);
@@ -242,9 +275,18 @@ void vocabulary::add_categories(sparse_vector& v, std::span<const std::string> c
 }
 
 sparse_vector vocabulary::vectorize(const document& doc) const {
-    auto v = weigh(term_counts(doc.title, doc.abstract, opts_));
+    auto v = weigh_terms(doc.title, doc.abstract);
     add_categories(v, doc.categories);
     return v;
+}
+
+sparse_vector vocabulary::weigh_terms(std::string_view title, std::string_view abstract) const {
+    row_builder row;
+    row.start();
+    for_each_term(title, abstract, opts_, [&](const std::string& term, double weight, const word&, const word*) {
+        if (const auto it = index_.find(term); it != index_.end()) row.add(static_cast<std::size_t>(it->second), weight);
+    });
+    return weigh_indexed(std::move(row.row()));
 }
 
 std::string vocabulary::display(int index) const {
@@ -256,7 +298,7 @@ std::string vocabulary::display(int index) const {
     return shown;
 }
 
-sparse_vector vocabulary::vectorize_text(std::string_view text) const { return weigh(term_counts({}, text, opts_)); }
+sparse_vector vocabulary::vectorize_text(std::string_view text) const { return weigh_terms({}, text); }
 
 std::string vocabulary::fingerprint() const {
     // FNV-1a over the terms and the options that shape the vectors.

@@ -41,11 +41,6 @@ struct feature_options {
     std::size_t max_terms = 50'000;
 };
 
-/// A term's counts in one document (title terms weighted, "title:" terms included); with
-/// `surfaces`, each term's shortest unstemmed form is kept there too.
-std::unordered_map<std::string, double> term_counts(std::string_view title, std::string_view abstract, const feature_options& opts,
-                                                    std::unordered_map<std::string, std::string>* surfaces = nullptr);
-
 /// The terms learned from a corpus (the stored days), with their idf.
 class vocabulary {
 public:
@@ -74,7 +69,7 @@ public:
     std::string fingerprint() const;
 
 private:
-    sparse_vector weigh(const std::unordered_map<std::string, double>& counts) const;
+    sparse_vector weigh_terms(std::string_view title, std::string_view abstract) const;
     sparse_vector weigh_indexed(std::vector<std::pair<int, double>> counts) const;
     void add_categories(sparse_vector& v, std::span<const std::string> categories) const;
 
