@@ -281,12 +281,19 @@ sparse_vector vocabulary::vectorize(const document& doc) const {
 }
 
 sparse_vector vocabulary::weigh_terms(std::string_view title, std::string_view abstract) const {
-    row_builder row;
-    row.start();
+    // Sorted and merged rather than a row_builder: its tables are sized by the vocabulary,
+    // too much to clear for one paper.
+    std::vector<std::pair<int, double>> hits;
     for_each_term(title, abstract, opts_, [&](const std::string& term, double weight, const word&, const word*) {
-        if (const auto it = index_.find(term); it != index_.end()) row.add(static_cast<std::size_t>(it->second), weight);
+        if (const auto it = index_.find(term); it != index_.end()) hits.emplace_back(it->second, weight);
     });
-    return weigh_indexed(std::move(row.row()));
+    std::stable_sort(hits.begin(), hits.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+    std::vector<std::pair<int, double>> counts;
+    for (const auto& [i, w] : hits) {
+        if (!counts.empty() && counts.back().first == i) counts.back().second += w;
+        else counts.emplace_back(i, w);
+    }
+    return weigh_indexed(std::move(counts));
 }
 
 std::string vocabulary::display(int index) const {
