@@ -9,30 +9,48 @@
 namespace paperboy {
 namespace {
 
-// Archives whose subject classes are two capital letters (cs.LG, math.AP, astro-ph.GA, ...).
-constexpr std::array<std::string_view, 9> upper_case_archives{"astro-ph", "cs", "econ", "eess", "math", "nlin", "q-bio", "q-fin", "stat"};
-// Archives whose subject classes are lower-case words (cond-mat.mes-hall, physics.acc-ph).
-constexpr std::array<std::string_view, 2> lower_case_archives{"cond-mat", "physics"};
-// Archives without subject classes.
-constexpr std::array<std::string_view, 9> plain_archives{"gr-qc", "hep-ex", "hep-lat", "hep-ph", "hep-th", "math-ph", "nucl-ex", "nucl-th", "quant-ph"};
+struct archive {
+    std::string_view name;
+    std::string_view subjects;  // space-separated; empty for an archive without subject classes
+};
 
-template <std::size_t N>
-bool in(const std::array<std::string_view, N>& list, std::string_view s) {
-    return std::find(list.begin(), list.end(), s) != list.end();
+// arXiv's category taxonomy (https://arxiv.org/category_taxonomy, read 2026-12-07), the
+// names its RSS feeds accept: an archive alone reads all of its subject classes.
+constexpr std::array<archive, 20> archives{{
+    {"astro-ph", "CO EP GA HE IM SR"},
+    {"cond-mat", "dis-nn mes-hall mtrl-sci other quant-gas soft stat-mech str-el supr-con"},
+    {"cs", "AI AR CC CE CG CL CR CV CY DB DC DL DM DS ET FL GL GR GT HC IR IT LG LO MA MM MS NA NE NI OH OS PF PL RO SC SD SE SI SY"},
+    {"econ", "EM GN TH"},
+    {"eess", "AS IV SP SY"},
+    {"gr-qc", ""},
+    {"hep-ex", ""},
+    {"hep-lat", ""},
+    {"hep-ph", ""},
+    {"hep-th", ""},
+    {"math", "AC AG AP AT CA CO CT CV DG DS FA GM GN GR GT HO IT KT LO MG MP NA NT OA OC PR QA RA RT SG SP ST"},
+    {"math-ph", ""},
+    {"nlin", "AO CD CG PS SI"},
+    {"nucl-ex", ""},
+    {"nucl-th", ""},
+    {"physics", "acc-ph ao-ph app-ph atm-clus atom-ph bio-ph chem-ph class-ph comp-ph data-an ed-ph flu-dyn gen-ph geo-ph hist-ph "
+                "ins-det med-ph optics plasm-ph pop-ph soc-ph space-ph"},
+    {"q-bio", "BM CB GN MN NC OT PE QM SC TO"},
+    {"q-fin", "CP EC GN MF PM PR RM ST TR"},
+    {"quant-ph", ""},
+    {"stat", "AP CO ME ML OT TH"},
+}};
+
+const archive* find_archive(std::string_view name) {
+    const auto it = std::find_if(archives.begin(), archives.end(), [&](const auto& a) { return a.name == name; });
+    return it == archives.end() ? nullptr : &*it;
 }
+
+std::vector<std::string> subjects_of(const archive& a) { return text::split(a.subjects, ' '); }
 
 std::vector<std::string> all_archives() {
     std::vector<std::string> out;
-    for (const auto a : upper_case_archives) out.emplace_back(a);
-    for (const auto a : lower_case_archives) out.emplace_back(a);
-    for (const auto a : plain_archives) out.emplace_back(a);
+    for (const auto& a : archives) out.emplace_back(a.name);
     return out;
-}
-
-bool all_of_class(std::string_view s, bool upper) {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [&](char c) {
-        return upper ? (c >= 'A' && c <= 'Z') : ((c >= 'a' && c <= 'z') || c == '-');
-    });
 }
 
 }  // namespace
@@ -40,34 +58,27 @@ bool all_of_class(std::string_view s, bool upper) {
 std::string arxiv_category_problem(std::string_view category) {
     const std::string quoted = "'" + text::clean_line(category, 40) + "'";
     const auto dot = category.find('.');
-    const auto archive = category.substr(0, dot);
+    const auto name = category.substr(0, dot);
     const auto subject = dot == std::string_view::npos ? std::string_view() : category.substr(dot + 1);
-    const bool known = in(upper_case_archives, archive) || in(lower_case_archives, archive) || in(plain_archives, archive);
-    if (!known) {
+    const auto* a = find_archive(name);
+    if (!a) {
         std::string why = quoted + " is not an arXiv category (categories look like cs.LG, math.AP, astro-ph.GA, hep-th)";
-        const auto lowered = text::ascii_lower(archive);
-        if (const auto near = text::closest(lowered, all_archives()); !near.empty()) {
+        if (const auto near = text::closest(text::ascii_lower(name), all_archives()); !near.empty()) {
             why += "; did you mean '" + near + (subject.empty() ? std::string() : "." + std::string(subject)) + "'?";
         }
         return why;
     }
     if (dot == std::string_view::npos) return {};
-    if (in(plain_archives, archive)) return quoted + ": the archive " + std::string(archive) + " has no subject classes; use '" + std::string(archive) + "'";
-    const bool upper = in(upper_case_archives, archive);
-    if (upper && all_of_class(subject, true) && subject.size() == 2) return {};
-    if (!upper && all_of_class(subject, false) && subject.front() != '-' && subject.back() != '-') return {};
+    const std::string archive_name(a->name);
+    if (a->subjects.empty()) return quoted + ": the archive " + archive_name + " has no subject classes; use '" + archive_name + "'";
+    const auto subjects = subjects_of(*a);
+    if (std::find(subjects.begin(), subjects.end(), subject) != subjects.end()) return {};
     std::string why = quoted + " is not an arXiv category";
-    if (upper && subject.size() == 2) {
-        std::string fixed(subject);
-        for (auto& c : fixed) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
-        if (all_of_class(fixed, true)) why += " (did you mean '" + std::string(archive) + "." + fixed + "'?)";
-    } else if (!upper) {
-        const auto fixed = text::ascii_lower(subject);
-        if (all_of_class(fixed, false)) why += " (did you mean '" + std::string(archive) + "." + fixed + "'?)";
-    } else {
-        why += " (" + std::string(archive) + " subject classes are two capital letters, as in cs.LG)";
-    }
-    return why;
+    // Two-letter classes are all within two edits of each other: only a case slip or one
+    // wrong letter is a near miss there.
+    const std::size_t distance = a->subjects.front() >= 'A' && a->subjects.front() <= 'Z' ? 1 : 2;
+    if (const auto near = text::closest(subject, subjects, distance); !near.empty()) return why + " (did you mean '" + archive_name + "." + near + "'?)";
+    return why + " (the subject classes of " + archive_name + " are " + text::join(subjects) + ")";
 }
 
 }  // namespace paperboy
