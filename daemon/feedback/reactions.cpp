@@ -74,11 +74,13 @@ reaction_sweep collect_reactions(const config& cfg, state_store& state, std::chr
         for (const auto& p : payload.value("papers", json::array())) {
             if (p.is_object() && p.contains("id") && p["id"].is_string()) in_digest.insert(p["id"].get<std::string>());
         }
-        if (!recorded.contains(e.profile)) {
-            auto& mine = recorded[e.profile];
-            for (const auto& v : state.votes(e.profile)) mine[v.paper_id] = {v.value, v.source};
-        }
+        // The votes already on this digest's papers, not the profile's years of votes.
         auto& mine = recorded[e.profile];
+        std::vector<std::string> unknown;
+        for (const auto& id : in_digest) {
+            if (!mine.contains(id)) unknown.push_back(id);
+        }
+        for (const auto& [id, v] : state.votes_on(e.profile, unknown)) mine[id] = {v.value, v.source};
         std::vector<vote> fresh;
         for (const auto& v : answer.value("votes", json::array())) {
             if (!v.is_object() || !v.contains("id") || !v["id"].is_string() || !v.contains("value") || !v["value"].is_number_integer()) continue;

@@ -39,7 +39,9 @@ result<vote_summary> record_votes(state_store& state, const vote_request& req) {
     state.record_votes(votes);
     vote_summary out;
     out.recorded = votes.size();
-    for (const auto& v : state.votes(req.profile)) (v.value > 0 ? out.likes : out.dislikes) += 1;
+    const auto counted = state.count_votes(req.profile);
+    out.likes = counted.likes;
+    out.dislikes = counted.dislikes;
     return out;
 }
 

@@ -36,7 +36,8 @@ std::string few_shot_text(std::span<const voted_title> newest_first, int n) {
 
 profile_config with_examples(const profile_config& profile, state_store& state, int n) {
     if (n <= 0) return profile;
-    auto votes = state.votes(profile.name);
+    // The most recent votes are the examples; a bound, so a run does not read years of them.
+    auto votes = state.votes(profile.name, std::max<std::size_t>(200, 20 * static_cast<std::size_t>(n)));
     std::reverse(votes.begin(), votes.end());
     std::vector<std::string> ids;
     for (const auto& v : votes) ids.push_back(v.paper_id);

@@ -60,17 +60,15 @@ std::string ranker_corpus::feature_key(const paper& p) { return p.id + "v" + std
 const rank::sparse_vector& ranker_corpus::features(const paper& p) const {
     auto key = feature_key(p);
     if (const auto it = features_.find(key); it != features_.end()) return it->second;
-    return features_.emplace(std::move(key), vocab_->vectorize({p.title, p.abstract, p.categories})).first->second;
+    return features_.emplace(std::move(key), vectorize(p)).first->second;
 }
+
+rank::sparse_vector ranker_corpus::vectorize(const paper& p) const { return vocab_->vectorize({p.title, p.abstract, p.categories}); }
 
 namespace {
 
 // The most recent votes, at most ranker_max_votes of them.
-std::vector<vote> recent_votes(state_store& state, const profile_config& profile) {
-    auto votes = state.votes(profile.name);
-    if (votes.size() > ranker_max_votes) votes.erase(votes.begin(), votes.end() - static_cast<std::ptrdiff_t>(ranker_max_votes));
-    return votes;
-}
+std::vector<vote> recent_votes(state_store& state, const profile_config& profile) { return state.votes(profile.name, ranker_max_votes); }
 
 void add_copies(std::vector<rank::example>& examples, const rank::sparse_vector& x, int label, int copies) {
     for (int k = 0; k < copies; ++k) examples.push_back({x, label});
@@ -136,7 +134,7 @@ rank::ranker train_profile_ranker(const ranker_corpus& corpus, state_store* stat
     for (const auto& [id, value] : by_id) {
         if (!used.contains(id)) older.push_back(id);
     }
-    for (const auto& [id, p] : state->stored_papers(older)) add_copies(examples, corpus.features(p), by_id.at(id), vote_copies);
+    for (const auto& [id, p] : state->stored_papers(older)) add_copies(examples, corpus.vectorize(p), by_id.at(id), vote_copies);
     // Unvoted papers of voted days are negatives; a deterministic sample when there are many.
     std::sort(others.begin(), others.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     if (others.size() > ranker_max_negatives) others.resize(ranker_max_negatives);
@@ -176,7 +174,7 @@ std::string ranker_scorer::cache_key(const profile_config& profile) const {
     // has the day's papers, would build a vocabulary without them.
     std::string basis;
     if (state_) {
-        for (const auto& v : state_->votes(profile.name)) basis += v.paper_id + (v.value > 0 ? "+" : "-");
+        for (const auto& v : recent_votes(*state_, profile)) basis += v.paper_id + (v.value > 0 ? "+" : "-");
         basis += "\x1f";
         for (const auto& e : state_->library(profile.name)) basis += e.key + ",";
         basis += "\x1f";
@@ -211,7 +209,9 @@ prompt_disclosure ranker_scorer::disclose(const profile_config& profile) const {
     const auto& r = ranker_for(profile, {});
     std::size_t likes = 0, dislikes = 0, imported = 0;
     if (state_) {
-        for (const auto& v : state_->votes(profile.name)) (v.value > 0 ? likes : dislikes) += 1;
+        const auto counted = state_->count_votes(profile.name);
+        likes = counted.likes;
+        dislikes = counted.dislikes;
         imported = state_->library(profile.name).size();
     }
     const auto ks = profile_keywords(profile);

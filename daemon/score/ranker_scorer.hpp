@@ -51,6 +51,9 @@ public:
     bool in_window(std::string_view date) const { return dates_.contains(std::string(date)); }
     /// A paper's features, computed once per run (by id and version).
     const rank::sparse_vector& features(const paper& p) const;
+    /// A paper's features, computed and not kept: for papers one profile alone asks for (its
+    /// votes older than the window), which would otherwise pile up over every profile.
+    rank::sparse_vector vectorize(const paper& p) const;
 
 private:
     static std::string feature_key(const paper& p);

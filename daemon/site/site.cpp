@@ -279,8 +279,8 @@ site_result build_site(const fs::path& profile_dir, const std::string& profile, 
     const auto changed = changed_day ? std::lower_bound(dates.begin(), dates.end(), *changed_day) : dates.end();
     const bool incremental = changed != dates.end() && *changed == *changed_day && fs::exists(site / "index.html", ec);
     write_if_changed(site / "style.css", std::string(stylesheet), r);
-    // A new day changes its own page, its neighbours' links, its month (and the neighbouring
-    // months' links), the index and the feed; nothing older.
+    // A new day changes its own page, its neighbours' links, its month (and, when it opens
+    // that month, the neighbouring months' links), the index and the feed; nothing older.
     std::size_t from = 0, to = dates.size();
     if (incremental) {
         const auto at = static_cast<std::size_t>(changed - dates.begin());
@@ -303,9 +303,12 @@ site_result build_site(const fs::path& profile_dir, const std::string& profile, 
         ++days_in_month[d.substr(0, 7)];
     }
     const auto changed_month = incremental ? std::find(month_names.begin(), month_names.end(), changed->substr(0, 7)) - month_names.begin() : 0;
+    const bool opened_month = incremental && days_in_month[changed->substr(0, 7)] == 1;
     for (std::size_t i = 0; i < month_names.size(); ++i) {
         const auto k = static_cast<std::ptrdiff_t>(i);
-        if (incremental && (k + 1 < changed_month || k > changed_month + 1)) continue;
+        // The neighbouring months' links change only when the day opened its month.
+        const bool neighbour = k + 1 == changed_month || k == changed_month + 1;
+        if (incremental && k != changed_month && !(neighbour && opened_month)) continue;
         std::vector<std::pair<std::string, long>> counts;
         for (auto it = std::lower_bound(dates.begin(), dates.end(), month_names[i]); it != dates.end() && it->starts_with(month_names[i]); ++it) {
             counts.emplace_back(*it, static_cast<long>(reports.get(*it)["papers"].size()));

@@ -43,8 +43,8 @@ struct site_result {
 /// content changes are written (atomically). `public_url` (may be empty) makes the Atom
 /// feed's links absolute; with `link_secret` too, every paper gets signed 👍/👎 vote links.
 /// With `changed_day` (the day a run just reported) and a site already there, only the pages
-/// that day can change are rendered: its page and its neighbours', its month and the
-/// neighbouring months, the index and the feed, so a run's cost does not grow with the
+/// that day can change are rendered: its page and its neighbours', its month (and the
+/// neighbouring months when it opens its month), the index and the feed, so a run's cost does not grow with the
 /// archive (`rebuild-site` renders everything). Throws paperboy::failure(errc::io) when a
 /// file cannot be written.
 site_result build_site(const std::filesystem::path& profile_dir, const std::string& profile, const std::string& public_url,

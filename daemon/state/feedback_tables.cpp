@@ -5,6 +5,8 @@
 #include <sqlite3.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
+
 namespace paperboy {
 
 std::string state_store::link_secret() {
@@ -41,12 +43,38 @@ void state_store::record_votes(const std::vector<vote>& votes) {
     tx.commit();
 }
 
-std::vector<vote> state_store::votes(std::string_view profile) {
-    auto q = db_.prepare("SELECT profile, paper_id, date, vote, source, created_at FROM votes WHERE profile = ? ORDER BY date, paper_id");
-    q.bind(1, profile);
+std::vector<vote> state_store::votes(std::string_view profile, std::optional<std::size_t> most_recent) {
+    auto q = db_.prepare(
+        "SELECT profile, paper_id, date, vote, source, created_at FROM votes WHERE profile = ? ORDER BY date DESC, paper_id DESC LIMIT ?");
+    q.bind(1, profile).bind(2, most_recent ? static_cast<std::int64_t>(*most_recent) : std::int64_t{-1});
     std::vector<vote> out;
     while (q.step()) {
         out.push_back({q.column_text(0), q.column_text(1), q.column_text(2), static_cast<int>(q.column_int(3)), q.column_text(4), q.column_text(5)});
+    }
+    std::reverse(out.begin(), out.end());
+    return out;
+}
+
+std::map<std::string, vote> state_store::votes_on(std::string_view profile, std::span<const std::string> paper_ids) {
+    auto q = db_.prepare("SELECT profile, paper_id, date, vote, source, created_at FROM votes WHERE profile = ? AND paper_id = ?");
+    std::map<std::string, vote> out;
+    for (const auto& id : paper_ids) {
+        q.bind(1, profile).bind(2, id);
+        if (q.step()) {
+            out.emplace(id, vote{q.column_text(0), q.column_text(1), q.column_text(2), static_cast<int>(q.column_int(3)), q.column_text(4), q.column_text(5)});
+        }
+        q.reset();
+    }
+    return out;
+}
+
+state_store::vote_count state_store::count_votes(std::string_view profile) {
+    auto q = db_.prepare("SELECT COALESCE(SUM(vote > 0), 0), COALESCE(SUM(vote < 0), 0) FROM votes WHERE profile = ?");
+    q.bind(1, profile);
+    vote_count out;
+    if (q.step()) {
+        out.likes = static_cast<std::size_t>(q.column_int(0));
+        out.dislikes = static_cast<std::size_t>(q.column_int(1));
     }
     return out;
 }

@@ -64,6 +64,8 @@ CREATE TABLE IF NOT EXISTS llm_batches(
 CREATE TABLE IF NOT EXISTS votes(
   profile TEXT NOT NULL, paper_id TEXT NOT NULL, date TEXT NOT NULL, vote INTEGER NOT NULL CHECK(vote IN (-1, 1)),
   source TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY(profile, paper_id));
+-- The ranker reads a profile's most recent votes, not all of them.
+CREATE INDEX IF NOT EXISTS votes_by_date ON votes(profile, date, paper_id);
 CREATE TABLE IF NOT EXISTS forgotten_days(date TEXT PRIMARY KEY, forgotten_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS unsubscribed(
   profile TEXT NOT NULL, channel TEXT NOT NULL, address TEXT NOT NULL, created_at TEXT NOT NULL,

@@ -146,8 +146,15 @@ public:
     std::vector<std::string> unsubscribed(std::string_view profile, std::string_view channel);
     /// Records (or replaces) votes, in one transaction.
     void record_votes(const std::vector<vote>& votes);
-    /// The profile's votes, oldest day first.
-    std::vector<vote> votes(std::string_view profile);
+    /// The profile's votes, oldest day first; with `most_recent`, only that many of the latest
+    /// (read through an index: a run's cost does not grow with years of votes).
+    std::vector<vote> votes(std::string_view profile, std::optional<std::size_t> most_recent = std::nullopt);
+    /// The profile's votes on these papers, by paper id.
+    std::map<std::string, vote> votes_on(std::string_view profile, std::span<const std::string> paper_ids);
+    struct vote_count {
+        std::size_t likes = 0, dislikes = 0;
+    };
+    vote_count count_votes(std::string_view profile);
     /// Adds the entries to the profile's library (an entry whose key is there already is kept
     /// as it was), in one transaction; returns how many were new.
     std::size_t add_to_library(std::string_view profile, const std::vector<library_entry>& entries, std::string_view source);
