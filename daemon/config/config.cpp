@@ -106,6 +106,12 @@ void read_llm(object_reader r, llm_config& l) {
     if (!valid_name(l.plugin)) fail(r.at("plugin"), "'" + l.plugin + "' is not a plugin name");
     if (auto m = r.string("model")) l.model = *m;
     if (l.model.empty()) {
+        // A misspelt plugin is the mistake to name, not the model it would need.
+        static const std::vector<std::string> shipped{"offline", "replay", "openai"};
+        if (const auto near = text::closest(l.plugin, shipped); !near.empty() && near != l.plugin) {
+            fail(r.at("plugin"), "'" + l.plugin + "' is not a plugin paperboy ships (offline and replay are built in, openai is a plugin; did you mean '" +
+                                     near + "'?)");
+        }
         if (!builtin_scorer(l.plugin)) fail(r.at("model"), "required for the " + l.plugin + " plugin (e.g. \"gpt-4o-mini\")");
         l.model = l.plugin;
     }

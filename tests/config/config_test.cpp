@@ -60,6 +60,11 @@ TEST_CASE("errors name the JSON pointer of the offending value") {
               .starts_with("/schedule/timezone:"));
     CHECK(error_of(R"({"arxiv": {"categories": ["cs.LG"]}, "profiles": [{"name": "a", "topics": "t"}], "llm": {"plugin": "openai"}})")
               .starts_with("/llm/model: required for the openai plugin"));
+    // A misspelt plugin is named first, not the model it would need.
+    CHECK(error_of(R"({"arxiv": {"categories": ["cs.LG"]}, "profiles": [{"name": "a", "topics": "t"}], "llm": {"plugin": "openia"}})") ==
+          "/llm/plugin: 'openia' is not a plugin paperboy ships (offline and replay are built in, openai is a plugin; did you mean 'openai'?)");
+    CHECK(error_of(R"({"arxiv": {"categories": ["cs.LG"]}, "profiles": [{"name": "a", "topics": "t"}], "llm": {"plugin": "ofline"}})")
+              .ends_with("did you mean 'offline'?)"));
     CHECK(error_of(R"({"arxiv": {"categories": ["cs.LG"]}, "profiles": [{"name": "a", "topics": "t"}], "llm": {"plugin": "../evil"}})")
               .starts_with("/llm/plugin:"));
     CHECK(error_of(R"({"arxiv": {"categories": ["cs.LG"]}, "profiles": [{"name": "a", "topics": "t"}], "llm": {"batch_size": 101}})") ==
