@@ -247,3 +247,27 @@ TEST_CASE("status --storage's report counts what the state holds, and a new stat
     const auto perms = std::filesystem::status(dir / "state.db").permissions();
     CHECK((perms & (std::filesystem::perms::group_all | std::filesystem::perms::others_all)) == std::filesystem::perms::none);
 }
+
+TEST_CASE("the ranker reads a profile's latest votes, oldest first, and counts all of them without reading them") {
+    test::temp_dir dir;
+    state_store s(dir / "state.db");
+    std::vector<vote> votes;
+    for (int d = 1; d <= 9; ++d) {
+        const std::string date = "2025-01-0" + std::to_string(d);
+        votes.push_back({"a", "2501.0000" + std::to_string(d), date, d % 3 == 0 ? -1 : 1, "cli", ""});
+    }
+    votes.push_back({"b", "2501.00001", "2025-01-01", -1, "cli", ""});
+    s.record_votes(votes);
+    const auto latest = s.votes("a", 3);
+    REQUIRE(latest.size() == 3);
+    CHECK(latest.front().paper_id == "2501.00007");  // the three latest days, the oldest of them first
+    CHECK(latest.back().paper_id == "2501.00009");
+    CHECK(s.votes("a").size() == 9);
+    const auto counted = s.count_votes("a");
+    CHECK(counted.likes == 6);
+    CHECK(counted.dislikes == 3);
+    const std::vector<std::string> ids{"2501.00001", "2501.00003", "2501.99999"};
+    const auto on = s.votes_on("b", ids);
+    REQUIRE(on.size() == 1);
+    CHECK(on.at("2501.00001").value == -1);
+}
