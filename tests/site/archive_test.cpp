@@ -113,6 +113,13 @@ TEST_CASE("archive: a new day renders only the pages it changes, and they are th
     CHECK(std::filesystem::last_write_time(profile_dir / "site/2025-06-02.html") == old_page);
     const auto full = build_site(profile_dir, "golden", "");
     CHECK(full.written == 0);  // the incremental pages are exactly what a full rebuild makes
+
+    // A day inside a month already there leaves the neighbouring months unrendered: their
+    // links did not change.
+    write_file_atomic(profile_dir / "2025-08-04.json", report).value();
+    const auto inside = build_site(profile_dir, "golden", "", "", std::string("2025-08-04"));
+    CHECK(inside.written + inside.unchanged == 2 + 1 + 2 + 1);  // two day pages, the month, index, feed, style
+    CHECK(build_site(profile_dir, "golden", "").written == 0);
 }
 
 TEST_CASE("archive: served by paperboy serve and browsed with headless Chromium, traversal is refused") {
