@@ -125,35 +125,17 @@ void keep_shortest(std::string& kept, const word& a, const word* b) {
     if (kept.empty() || size < kept.size() || s < kept) kept = std::move(s);
 }
 
-// A document's terms by index: occurrences of one term summed, in first-seen order.
-class row_builder {
-public:
-    void start() {
-        ++doc_;
-        row_.clear();
+// A document's (index, weight) hits as its counts: one entry an index, in index order, each
+// the sum of its hits in the order they came.
+std::vector<std::pair<int, double>> summed(std::vector<std::pair<int, double>> hits) {
+    std::stable_sort(hits.begin(), hits.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+    std::vector<std::pair<int, double>> counts;
+    for (const auto& [i, w] : hits) {
+        if (!counts.empty() && counts.back().first == i) counts.back().second += w;
+        else counts.emplace_back(i, w);
     }
-    // True when the term is new in this document.
-    bool add(std::size_t id, double weight) {
-        if (id >= last_doc_.size()) {
-            last_doc_.resize(id + 1, 0);
-            slot_.resize(id + 1, 0);
-        }
-        if (last_doc_[id] == doc_) {
-            row_[slot_[id]].second += weight;
-            return false;
-        }
-        last_doc_[id] = doc_;
-        slot_[id] = row_.size();
-        row_.emplace_back(static_cast<int>(id), weight);
-        return true;
-    }
-    std::vector<std::pair<int, double>>& row() { return row_; }
-
-private:
-    std::size_t doc_ = 0;
-    std::vector<std::size_t> last_doc_, slot_;
-    std::vector<std::pair<int, double>> row_;
-};
+    return counts;
+}
 
 }  // namespace
 
@@ -187,17 +169,18 @@ vocabulary vocabulary::build(const std::vector<document>& docs, const feature_op
     std::vector<std::vector<std::pair<int, double>>> rows;
     if (vectors) rows.reserve(docs.size());
     std::set<std::string> categories;
-    row_builder row;
+    std::vector<std::pair<int, double>> hits;
     for (const auto& d : docs) {
-        row.start();
+        hits.clear();
         for_each_term(d.title, d.abstract, opts, [&](const std::string& term, double weight, const word& a, const word* b) {
             const auto [it, fresh] = ids.try_emplace(term, static_cast<int>(seen.size()));
             if (fresh) seen.emplace_back();
-            auto& s = seen[static_cast<std::size_t>(it->second)];
-            if (row.add(static_cast<std::size_t>(it->second), weight)) ++s.df;
-            keep_shortest(s.surface, a, b);
+            keep_shortest(seen[static_cast<std::size_t>(it->second)].surface, a, b);
+            hits.emplace_back(it->second, weight);
         });
-        if (vectors) rows.push_back(row.row());
+        auto row = summed(hits);
+        for (const auto& [id, count] : row) ++seen[static_cast<std::size_t>(id)].df;
+        if (vectors) rows.push_back(std::move(row));
         for (const auto& c : d.categories) {
             if (!c.empty() && c.size() <= 32) categories.insert(std::string(category_prefix) + c);
         }
@@ -281,19 +264,11 @@ sparse_vector vocabulary::vectorize(const document& doc) const {
 }
 
 sparse_vector vocabulary::weigh_terms(std::string_view title, std::string_view abstract) const {
-    // Sorted and merged rather than a row_builder: its tables are sized by the vocabulary,
-    // too much to clear for one paper.
     std::vector<std::pair<int, double>> hits;
     for_each_term(title, abstract, opts_, [&](const std::string& term, double weight, const word&, const word*) {
         if (const auto it = index_.find(term); it != index_.end()) hits.emplace_back(it->second, weight);
     });
-    std::stable_sort(hits.begin(), hits.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
-    std::vector<std::pair<int, double>> counts;
-    for (const auto& [i, w] : hits) {
-        if (!counts.empty() && counts.back().first == i) counts.back().second += w;
-        else counts.emplace_back(i, w);
-    }
-    return weigh_indexed(std::move(counts));
+    return weigh_indexed(summed(std::move(hits)));
 }
 
 std::string vocabulary::display(int index) const {

@@ -8,6 +8,14 @@
 #include <algorithm>
 
 namespace paperboy {
+namespace {
+
+// A row of "SELECT profile, paper_id, date, vote, source, created_at FROM votes".
+vote vote_of(sqlite::statement& q) {
+    return {q.column_text(0), q.column_text(1), q.column_text(2), static_cast<int>(q.column_int(3)), q.column_text(4), q.column_text(5)};
+}
+
+}  // namespace
 
 std::string state_store::link_secret() {
     {
@@ -49,7 +57,7 @@ std::vector<vote> state_store::votes(std::string_view profile, std::optional<std
     q.bind(1, profile).bind(2, most_recent ? static_cast<std::int64_t>(*most_recent) : std::int64_t{-1});
     std::vector<vote> out;
     while (q.step()) {
-        out.push_back({q.column_text(0), q.column_text(1), q.column_text(2), static_cast<int>(q.column_int(3)), q.column_text(4), q.column_text(5)});
+        out.push_back(vote_of(q));
     }
     std::reverse(out.begin(), out.end());
     return out;
@@ -61,7 +69,7 @@ std::map<std::string, vote> state_store::votes_on(std::string_view profile, std:
     for (const auto& id : paper_ids) {
         q.bind(1, profile).bind(2, id);
         if (q.step()) {
-            out.emplace(id, vote{q.column_text(0), q.column_text(1), q.column_text(2), static_cast<int>(q.column_int(3)), q.column_text(4), q.column_text(5)});
+            out.emplace(id, vote_of(q));
         }
         q.reset();
     }
