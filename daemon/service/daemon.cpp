@@ -218,6 +218,13 @@ private:
 
     void start_run(scheduled_run run) {
         if (stopping_) return;
+        if (refused_) {
+            // The provider refused the configuration: asking again with the same one only
+            // repeats the refusal (and may lock the account). The day waits for a reload.
+            record_missed(run, "not run: the configuration must change first: " + refused_->reason);
+            schedule_next();
+            return;
+        }
         ++busy_;
         status("running " + format_iso_day(run.date));
         const auto started = std::chrono::steady_clock::now();
@@ -294,6 +301,10 @@ private:
                 record_missed(run, step.reason + " (last error: " + e.message() + ")");
             } else if (e.code == errc::feed_date_mismatch) {
                 record_missed(run, "arXiv's feed has moved on to a later day: " + e.message());
+            } else if (e.code == errc::config_invalid) {
+                ++metrics_.runs["failed"];
+                refused_ = refusal{run, e.detail};
+                record_missed(run, e.detail + "; no model call until the configuration changes: fix it, then reload (SIGHUP, systemctl reload paperboy)");
             } else {
                 ++metrics_.runs["failed"];
                 metrics_.healthy = false;
@@ -350,14 +361,14 @@ private:
     void resume() {
         if (stopping_ || busy_ > 0) return;  // a run resumes deliveries itself first
         ++busy_;
-        asio::post(worker_, [this, cfg = cfg_, now_ms = unix_ms(now() - offset_)] {
+        asio::post(worker_, [this, cfg = cfg_, now_ms = unix_ms(now() - offset_), refused = refused_.has_value()] {
             std::vector<run_summary> rescored;
             std::vector<delivery_outcome> out;
             try {
                 std::vector<std::string> held_days;
                 {
                     state_store state(cfg->state_path);
-                    held_days = state.held_days_due(now_ms);
+                    if (!refused) held_days = state.held_days_due(now_ms);
                 }
                 for (const auto& d : held_days) {
                     spdlog::info("{}: held because scoring failed; scoring the missing papers again", d);
@@ -435,6 +446,16 @@ private:
                 cfg_ = std::make_shared<const config>(std::move(*fresh));
                 metrics_.channels = channel_names(*cfg_);
                 spdlog::info("SIGHUP: configuration reloaded");
+                if (refused_ && busy_ == 0) {
+                    // The day the refusal stopped is run at once with the new configuration.
+                    const auto day = refused_->run;
+                    refused_.reset();
+                    run_timer_.cancel();
+                    spdlog::info("{}: running again with the new configuration", format_iso_day(day.date));
+                    start_run(day);
+                    return;
+                }
+                refused_.reset();
                 if (busy_ == 0) {
                     run_timer_.cancel();
                     schedule_next();
@@ -486,6 +507,11 @@ private:
     std::unique_ptr<net::http_server> server_;
     daemon_metrics metrics_;
     std::optional<scheduled_run> catch_up_;
+    struct refusal {
+        scheduled_run run;   // the day it stopped
+        std::string reason;  // "/llm/api_key: the provider refused this key (...)"
+    };
+    std::optional<refusal> refused_;  // set by a run the provider refused as configured
     std::string status_, last_result_;
     int busy_ = 0;  // jobs on the worker (a run, a ledger resume)
     bool ever_done_ = false;  // some announcement day was completed (now or before a restart)

@@ -37,6 +37,21 @@ std::string excerpt(std::string_view body) {
     return out;
 }
 
+// The setting a permanent refusal asks the reader to change, or "" when the answer is not one.
+std::string key_to_fix(int http_status, const std::string& code) {
+    if (code == "model_not_found") return "model";
+    if (code == "insufficient_quota" || http_status == 401 || http_status == 403) return "api_key";
+    if (http_status == 404) return "base_url";  // no such endpoint at this address
+    return "";
+}
+
+std::string what_to_fix(const std::string& key, const std::string& code) {
+    if (key == "model") return "the provider has no such model for this key; set a current model (see GET /v1/models)";
+    if (key == "base_url") return "the provider has no chat completions endpoint at this address; check the URL (it usually ends in /v1)";
+    if (code == "insufficient_quota") return "the account behind this key has no quota left; add credit or use another key";
+    return "the provider refused this key; set a valid key";
+}
+
 }  // namespace
 
 bool reasoning_model(std::string_view model) {
@@ -165,8 +180,10 @@ std::variant<completion, failure> interpret_response(int http_status, std::strin
             // The configuration sent something this model refuses: say which key to change.
             f.status = PB_INVALID_CONFIG;
             f.message = excerpt(param) + ": the model refuses it (HTTP 400 " + code + ": " + excerpt(message) + ")";
-        } else if (code == "insufficient_quota") {
-            f.status = PB_PERMANENT;  // retrying cannot add credit
+        } else if (const auto key = key_to_fix(http_status, code); !key.empty()) {
+            // No retry and no wait can fix these, only a change of configuration (or account).
+            f.status = PB_INVALID_CONFIG;
+            f.message = key + ": " + what_to_fix(key, code) + " (" + f.message + ")";
         } else if (http_status == 429 || http_status >= 500 || http_status == 408) {
             f.status = PB_TRANSIENT;
             if (auto ms = header_ms(headers, "retry-after-ms", 1)) f.retry_after_ms = *ms;

@@ -68,10 +68,11 @@ struct failure {
 
 /// Interprets an HTTP answer: a completion for 200 with a usable body, otherwise a failure
 /// classified for the host's retry policy: 429 and 5xx transient (with the Retry-After hint
-/// from "retry-after-ms" or "retry-after"), except 429 insufficient_quota, which is permanent
-/// like 400, 401, 403 and 404. A 400 unsupported_parameter / unsupported_value is
-/// PB_INVALID_CONFIG with a message that starts with the parameter ("temperature: ..."), so the
-/// host can name the key. The message never contains the API key.
+/// from "retry-after-ms" or "retry-after"); other 4xx are permanent. What only a change of
+/// configuration can fix is PB_INVALID_CONFIG with a message that starts with the key to change,
+/// so the host can name it: a 400 unsupported_parameter / unsupported_value ("temperature: ..."),
+/// model_not_found ("model: ..."), 401, 403 and 429 insufficient_quota ("api_key: ..."), and
+/// any other 404 ("base_url: ..."). The message never contains the API key.
 std::variant<completion, failure> interpret_response(int http_status, std::string_view body, const nlohmann::json& headers);
 
 }  // namespace paperboy::openai

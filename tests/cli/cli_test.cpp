@@ -340,3 +340,24 @@ TEST_CASE("run --estimate says what a day will cost without calling the model, w
     // Once scored, the same day costs nothing.
     CHECK(run_paperboy("run --estimate --config " + q(cfg) + " --date 2025-07-23").out.find("every score is in the cache") != std::string::npos);
 }
+
+TEST_CASE("run with a key the provider refuses exits 78 naming /llm/api_key, never 75 'try later'") {
+    test::fake_openai fake({.answers = nlohmann::json::object(), .script = [](const test::openai_call&) -> std::optional<test::scripted_response> {
+        return test::scripted_response{401, R"({"error": {"code": "invalid_api_key", "message": "Incorrect API key provided: sk-typo-1234."}})", {}};
+    }});
+    temp_dir dir;
+    const nlohmann::json cfg{
+        {"arxiv", {{"categories", {"cs.LG", "cs.AI"}}, {"feed_url", "file://" + test::golden_feed().string()}}},
+        {"profiles", {{{"name", "golden"}, {"topics_file", (test::source_dir() / "config/prompts/topics.txt").string()}}}},
+        {"llm", {{"plugin", "openai"}, {"model", "gpt-4o"}, {"base_url", fake.base_url()}, {"api_key", "sk-typo-1234"}, {"retry_delay_ms", 1}}},
+        {"plugin_dir", PAPERBOY_PLUGIN_BUILD_DIR},
+        {"output", {{"dir", "out"}}},
+        {"state", {{"path", "state.db"}}},
+    };
+    REQUIRE(write_file_atomic(dir / "paperboy.json", cfg.dump(2)).has_value());
+    const auto r = run_paperboy("run --config " + q(dir / "paperboy.json") + " --date 2025-07-23");
+    CHECK(r.exit_code == exit_code::config);
+    CHECK(r.err.find("/llm/api_key: the provider refused this key") != std::string::npos);
+    CHECK(r.err.find("sk-typo-1234") == std::string::npos);
+    CHECK(fake.calls() <= 4);  // one per worker at most: no retries
+}

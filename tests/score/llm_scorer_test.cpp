@@ -127,22 +127,40 @@ TEST_CASE("openai: 429 waits as long as the server asks, in milliseconds or seco
     }
 }
 
-TEST_CASE("openai: insufficient_quota and 401 are not retried, and the key never shows") {
-    for (const auto& [status, code] : {std::pair{429u, "insufficient_quota"}, std::pair{401u, "invalid_api_key"}}) {
-        INFO(code);
+TEST_CASE("openai: a refused key or an empty account is a configuration error naming /llm/api_key, not retried, the key never shown") {
+    for (const auto& [status, code] : {std::pair{429u, "insufficient_quota"}, std::pair{401u, "invalid_api_key"}, std::pair{403u, "invalid_api_key"}}) {
+        INFO(code << " " << status);
         fake_openai fake({.answers = golden_answers(), .script = [&](const test::openai_call&) -> std::optional<scripted_response> {
             return error_response(status, code, "Incorrect API key provided: " + secret_key + ". You exceeded your current quota.");
         }});
         const auto day = golden_papers(10);
-        const auto out = score_with(llm_config_for(fake, {{"concurrency", 2}}), day.papers);
-        CHECK(out.scores.empty());
-        CHECK(out.failed.size() == 10);
+        try {
+            score_with(llm_config_for(fake, {{"concurrency", 2}}), day.papers);
+            FAIL("expected a configuration error");
+        } catch (const failure& f) {
+            CHECK(f.err().code == errc::config_invalid);
+            CHECK(f.err().detail.starts_with("/llm/api_key: "));
+            CHECK(f.err().detail.find(code) != std::string::npos);
+            CHECK(f.err().detail.find(secret_key) == std::string::npos);
+            CHECK(f.err().detail.find("[redacted]") != std::string::npos);
+        }
         CHECK(fake.calls() <= 2);  // one per worker at most, no retries
-        REQUIRE(out.notes.size() == 1);
-        CHECK(out.notes[0].find(code) != std::string::npos);
-        CHECK(out.notes[0].find(secret_key) == std::string::npos);
-        CHECK(out.notes[0].find("[redacted]") != std::string::npos);
     }
+}
+
+TEST_CASE("openai: a model the provider does not have names /llm/model") {
+    fake_openai fake({.answers = golden_answers(), .script = [&](const test::openai_call&) -> std::optional<scripted_response> {
+        return error_response(404, "model_not_found", "The model `gpt-5` does not exist or you do not have access to it.");
+    }});
+    const auto day = golden_papers(3);
+    try {
+        score_with(llm_config_for(fake), day.papers);
+        FAIL("expected a configuration error");
+    } catch (const failure& f) {
+        CHECK(f.err().code == errc::config_invalid);
+        CHECK(f.err().detail.starts_with("/llm/model: the provider has no such model"));
+    }
+    CHECK(fake.calls() == 1);
 }
 
 TEST_CASE("openai: a provider down for the whole run ends cleanly, and can fall back to offline scoring") {

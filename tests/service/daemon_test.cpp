@@ -360,3 +360,46 @@ TEST_CASE("daemon: a missed day the arXiv API cannot rebuild leaves the daemon u
     daemon.signal(SIGTERM);
     CHECK(daemon.wait(10s) == 0);
 }
+
+TEST_CASE("daemon: a key the provider refuses stops model calls, names /llm/api_key in /healthz, and a reload runs the day again") {
+    std::atomic<bool> refused{true};
+    test::fake_openai model({.answers = json::parse(read_file(test::data_dir() / "days/2025-07-23/answers.json").value()),
+                             .script = [&](const test::openai_call&) -> std::optional<test::scripted_response> {
+                                 if (!refused) return std::nullopt;
+                                 return test::scripted_response{401, R"({"error": {"code": "invalid_api_key", "type": "invalid_request_error", "message": "Incorrect API key provided: sk-wrong."}})", {}};
+                             }});
+    fake_chat slack(fake_chat::kind::slack_webhook);
+    temp_dir dir;
+    auto cfg = daemon_config(dir, slack, 5);
+    cfg["llm"] = {{"plugin", "openai"}, {"model", "gpt-4o"}, {"base_url", model.base_url()}, {"api_key", "sk-wrong"}, {"concurrency", 1},
+                  {"batch_size", 20}, {"retry_delay_ms", 1}};
+    cfg["schedule"]["retry_every_minutes"] = 0.02;  // a held day would be scored again about every second
+    write_file_atomic(dir / "paperboy.json", cfg.dump(2)).value();
+    const auto log = dir / "daemon.log";
+    test::child_process daemon({test::paperboy_binary().string(), "daemon", "--config", (dir / "paperboy.json").string()},
+                               {"PAPERBOY_FAKE_NOW=2025-07-23T04:30:05Z"}, log.string());
+    const int port = std::stoi(wait_for_log(log, std::regex(R"(\(port (\d+)\))")));
+    wait_for_log(log, std::regex("2025-07-23: missed: /llm/api_key: the provider refused this key"));
+    const auto h = get(port, "/healthz");
+    CHECK(h.status == 503);
+    CHECK(h.body.find("/llm/api_key: the provider refused this key") != std::string::npos);
+    CHECK(h.body.find("sk-wrong") == std::string::npos);
+    const auto calls = model.calls();
+    CHECK(calls == 1);
+    std::this_thread::sleep_for(3s);  // several retry intervals: no call with the refused key
+    CHECK(model.calls() == calls);
+    CHECK(slack.requests().empty());
+    CHECK(test::run_paperboy("status --config '" + (dir / "paperboy.json").string() + "'").out.find("/llm/api_key") != std::string::npos);
+
+    refused = false;  // the reader puts the right key in and reloads
+    cfg["llm"]["api_key"] = "sk-right";
+    write_file_atomic(dir / "paperboy.json", cfg.dump(2)).value();
+    daemon.signal(SIGHUP);
+    wait_for_log(log, std::regex("golden\\] lab-slack: delivered"), 30s);
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (get(port, "/healthz").status != 200 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(50ms);
+    CHECK(get(port, "/healthz").status == 200);
+    CHECK(slack.accepted().size() == 1);
+    daemon.signal(SIGTERM);
+    CHECK(daemon.wait(10s) == 0);
+}

@@ -32,7 +32,7 @@ TEST_CASE("openai batch: provider ids that go into URLs are checked, statuses re
 
     CHECK(std::get<std::string>(created_id(200, R"({"id":"file-1","object":"file"})")) == "file-1");
     CHECK(std::get<failure>(created_id(200, R"({"id":"file/../../x"})")).status == PB_TRANSIENT);
-    CHECK(std::get<failure>(created_id(401, R"({"error":{"message":"bad key","code":"invalid_api_key"}})")).status == PB_PERMANENT);
+    CHECK(std::get<failure>(created_id(401, R"({"error":{"message":"bad key","code":"invalid_api_key"}})")).status == PB_INVALID_CONFIG);
     CHECK(std::get<failure>(created_id(429, "{}")).status == PB_TRANSIENT);
 
     const auto running = std::get<batch_status>(interpret_batch(200, R"({"id":"batch_1","status":"in_progress","output_file_id":null})"));

@@ -58,13 +58,27 @@ TEST_CASE("errors are classified for the retry policy, with the server's retry h
     CHECK(std::get<failure>(interpret_response(429, "{}", json{{"retry-after", "6e95"}})).retry_after_ms == 86'400'000);
     CHECK_FALSE(std::get<failure>(interpret_response(429, "{}", json{{"retry-after", "-4"}})).retry_after_ms);
     CHECK_FALSE(std::get<failure>(interpret_response(429, "{}", json{{"retry-after-ms", "nan"}})).retry_after_ms);
-    f = std::get<failure>(interpret_response(429, R"({"error": {"code": "insufficient_quota", "message": "You exceeded your current quota"}})", json::object()));
-    CHECK(f.status == PB_PERMANENT);
-    CHECK(f.message.find("insufficient_quota") != std::string::npos);
-    CHECK(std::get<failure>(interpret_response(401, R"({"error": {"code": "invalid_api_key"}})", json::object())).status == PB_PERMANENT);
     CHECK(std::get<failure>(interpret_response(400, "bad", json::object())).status == PB_PERMANENT);
     CHECK(std::get<failure>(interpret_response(503, "<html>down</html>", json::object())).status == PB_TRANSIENT);
     CHECK(std::get<failure>(interpret_response(200, "not json", json::object())).status == PB_TRANSIENT);
+}
+
+TEST_CASE("what only the configuration can fix is a config error that names the key to change") {
+    // OpenAI's answers, as its error-codes guide lists them.
+    const std::tuple<int, const char*, const char*> cases[] = {
+        {401, R"({"error": {"code": "invalid_api_key", "message": "Incorrect API key provided"}})", "api_key: the provider refused this key"},
+        {403, R"({"error": {"code": "unsupported_country_region_territory", "message": "Country not supported"}})", "api_key: the provider refused"},
+        {429, R"({"error": {"code": "insufficient_quota", "message": "You exceeded your current quota"}})", "api_key: the account behind this key has no quota"},
+        {404, R"({"error": {"code": "model_not_found", "message": "The model `gpt-5` does not exist"}})", "model: the provider has no such model"},
+        {404, "<html>Not Found</html>", "base_url: the provider has no chat completions endpoint"},
+    };
+    for (const auto& [status, body, start] : cases) {
+        INFO(body);
+        const auto f = std::get<failure>(interpret_response(status, body, json::object()));
+        CHECK(f.status == PB_INVALID_CONFIG);
+        CHECK(f.message.starts_with(start));
+        CHECK(f.message.find("HTTP " + std::to_string(status)) != std::string::npos);  // the provider's own words follow
+    }
 }
 
 TEST_CASE("reasoning models get max_completion_tokens and no temperature, a refused parameter names the key") {
