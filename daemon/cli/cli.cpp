@@ -15,6 +15,7 @@
 #include "net/http_server.hpp"
 #include "feedback/vote_server.hpp"
 #include "site/site.hpp"
+#include "score/model_retirement.hpp"
 #include "score/pricing.hpp"
 #include "score/scorer.hpp"
 #include "state/state_store.hpp"
@@ -146,8 +147,10 @@ int cmd_check(const std::vector<std::string>& args) {
     for (const auto& ch : cfg.channels) std::cout << "  channel " << ch.name << ": plugin " << ch.plugin << " loaded, settings accepted\n";
     if (cfg.llm.plugin != "offline" && cfg.llm.plugin != "replay") {
         print_estimate(cfg, std::nullopt, true);
-        if (const auto w = retirement_warning(cfg.llm.prices, cfg.llm.model, today_in(cfg.schedule.timezone, std::chrono::system_clock::now()))) {
-            std::cout << "  warning:  " << *w << "\n";
+        // The provider's own shutdown dates (GET /models), where it announces them.
+        const auto llm = make_llm_instance(cfg.llm, cfg.plugin_dir, cfg.source);
+        for (const auto& r : model_retirements(llm.get(), cfg.llm, today_in(cfg.schedule.timezone, std::chrono::system_clock::now()))) {
+            if (const auto w = retirement_warning(r, r.model == cfg.llm.model ? "llm.model" : "llm.title_model")) std::cout << "  warning:  " << *w << "\n";
         }
     }
     return probe ? probe_services(cfg) : exit_code::ok;

@@ -51,7 +51,7 @@ init_texts starter_files(const init_answers& a) {
     c += "  \"profiles\": [\n    {\n      \"//\": \"one reader; topics.txt says what they read (the ranker and a model both use it)\",\n";
     c += "      \"name\": \"me\",\n      \"topics_file\": \"topics.txt\",\n      \"top_n\": 20,\n";
     c += "      \"channels\": [" + channel_names + "]\n    }\n  ],\n";
-    c += "  \"llm\": {\n    \"//\": \"the built-in ranker, no key needed. A model instead: \\\"plugin\\\": \\\"openai\\\", \\\"model\\\": \\\"gpt-4o-mini\\\", "
+    c += "  \"llm\": {\n    \"//\": \"the built-in ranker, no key needed. A model instead: \\\"plugin\\\": \\\"openai\\\", \\\"model\\\": \\\"gpt-6-luna\\\", "
          "\\\"api_key_file\\\": \\\"openai-key\\\"\",\n    \"plugin\": \"offline\"\n  },\n";
     c += "  \"channels\": {" + (channel_text.empty() ? std::string() : "\n" + channel_text + "\n  ") + "},\n";
     c += "  \"output\": {\n    \"//\": \"each day's digest as Markdown, JSON and a web archive\",\n    \"dir\": \"out\"\n  },\n";

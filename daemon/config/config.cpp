@@ -112,7 +112,7 @@ void read_llm(object_reader r, llm_config& l) {
             fail(r.at("plugin"), "'" + l.plugin + "' is not a plugin paperboy ships (offline and replay are built in, openai is a plugin; did you mean '" +
                                      near + "'?)");
         }
-        if (!builtin_scorer(l.plugin)) fail(r.at("model"), "required for the " + l.plugin + " plugin (e.g. \"gpt-4o-mini\")");
+        if (!builtin_scorer(l.plugin)) fail(r.at("model"), "required for the " + l.plugin + " plugin (e.g. \"gpt-6-luna\")");
         l.model = l.plugin;
     }
     if (auto f = r.path("answers_file")) l.answers_file = *f;
@@ -130,7 +130,7 @@ void read_llm(object_reader r, llm_config& l) {
     }
     if (auto m = r.string("title_model")) {
         if (builtin_scorer(l.plugin)) fail(r.at("title_model"), "the title pre-filter is a language model's; the built-in scorers have none");
-        if (m->empty() || m->size() > 200 || m->find_first_of(" \t\r\n\"") != std::string::npos) fail(r.at("title_model"), "expected a model id such as \"gpt-4o-mini\"");
+        if (m->empty() || m->size() > 200 || m->find_first_of(" \t\r\n\"") != std::string::npos) fail(r.at("title_model"), "expected a model id such as \"gpt-6-luna\"");
         l.title_model = *m;
     }
     if (auto n = r.integer("title_batch_size", 0, 500)) l.title_batch_size = static_cast<int>(*n);

@@ -1,5 +1,7 @@
 #include "score/llm_scorer.hpp"
 
+#include "score/model_retirement.hpp"
+
 #include "core/dates.hpp"
 #include "plugin/retry_policy.hpp"
 #include "score/llm_batch.hpp"
@@ -108,7 +110,19 @@ prompt_disclosure llm_scorer::disclose(const profile_config& profile) const {
 }
 
 scoring_outcome llm_scorer::score(const profile_config& profile, std::span<const paper* const> papers) {
+    if (!retirement_notes_) {
+        const auto retirements = model_retirements(instances_.front().get(), cfg_, today_in("UTC", std::chrono::system_clock::now()));
+        refuse_retired(retirements, cfg_);  // a dead model is never called
+        retirement_notes_.emplace();
+        for (const auto& r : retirements) {
+            if (const auto w = retirement_warning(r, r.model == cfg_.model ? "llm.model" : "llm.title_model")) {
+                spdlog::warn("[{}] {}", cfg_.plugin, *w);
+                retirement_notes_->push_back("Model: " + *w + ".");
+            }
+        }
+    }
     state st{cfg_, profile, {}, {}, {}, 0, false, {}, false, {}, {}, 0, std::mt19937_64{std::random_device{}()}};
+    st.out.notes = *retirement_notes_;
     st.batch = batch_size_for(papers.size(), static_cast<int>(instances_.size()), cfg_.batch_size);
     // llm.batch_deadline: with less than two polls of it left (a late catch-up run), a batch
     // could only be cancelled, so the day is scored directly and the note says why.

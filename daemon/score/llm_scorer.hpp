@@ -36,7 +36,11 @@ public:
     /// papers left are failed, or scored offline when llm.on_failure is "offline". Every such
     /// event is a note in the outcome, and `problem` says what the channels must tell. A model
     /// that refuses a configured parameter (400 unsupported_parameter) throws
-    /// failure(errc::config_invalid) naming the key ("/llm/temperature: ...").
+    /// failure(errc::config_invalid) naming the key ("/llm/temperature: ..."); so do a refused
+    /// key or account ("/llm/api_key: ..."), a model the provider lacks ("/llm/model: ..."),
+    /// and a configured model past its shutdown date, which is never called. The first score()
+    /// asks the provider for the models' shutdown dates (model_retirements); within 30 days of
+    /// one, every outcome carries the warning as a note.
     /// With llm.mode "batch" the abstracts (after a synchronous title pre-filter, which is
     /// cheap and quick) go through run_llm_batch; what it leaves unanswered is scored as usual.
     scoring_outcome score(const profile_config& profile, std::span<const paper* const> papers) override;
@@ -51,6 +55,7 @@ private:
     llm_config cfg_;
     std::vector<std::unique_ptr<plugin_instance>> instances_;
     state_store* state_ = nullptr;
+    std::optional<std::vector<std::string>> retirement_notes_;  // asked once per scorer
 };
 
 }  // namespace paperboy

@@ -37,20 +37,6 @@ std::optional<run_cost> compute_cost(const std::map<std::string, price>& prices,
     return c;
 }
 
-std::optional<std::string> retirement_warning(const std::map<std::string, price>& prices, const std::string& model, day today) {
-    const auto it = prices.find(model);
-    if (it == prices.end() || it->second.shutdown.empty()) return std::nullopt;
-    const auto off = parse_iso_day(it->second.shutdown);
-    if (!off) return std::nullopt;
-    const auto days = (std::chrono::sys_days(*off) - std::chrono::sys_days(today)).count();
-    if (days > 30) return std::nullopt;
-    if (days <= 0) {
-        return "the provider shut " + model + " down on " + it->second.shutdown + ": every call will fail; set llm.model to a current model";
-    }
-    return "the provider shuts " + model + " down on " + it->second.shutdown + ", in " + std::to_string(days) + (days == 1 ? " day" : " days") +
-           ": set llm.model to a current model before then (prices checked " + std::string(default_prices_checked) + ")";
-}
-
 std::string format_usd(double usd) {
     const double cents = std::round(usd * 100.0);
     char buf[64];

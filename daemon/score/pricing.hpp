@@ -23,11 +23,6 @@ struct run_cost {
 std::optional<run_cost> compute_cost(const std::map<std::string, price>& prices, const std::string& model,
                                      const token_usage& usage, const std::string& title_model = {});
 
-/// A warning when `model` is past, or within 30 days of, its provider's announced API
-/// shutdown (price::shutdown): "OpenAI shuts gpt-5 down on 2026-12-11, in 10 days: ...".
-/// Pure: `today` is the caller's.
-std::optional<std::string> retirement_warning(const std::map<std::string, price>& prices, const std::string& model, day today);
-
 /// "$0.06": two decimals, rounded half away from zero.
 std::string format_usd(double usd);
 

@@ -5,6 +5,8 @@
 #include "job/backfill.hpp"
 #include "job/daily_run.hpp"
 #include "net/http_server.hpp"
+#include "score/model_retirement.hpp"
+#include "score/scorer.hpp"
 #include "schedule/schedule.hpp"
 #include "feedback/reactions.hpp"
 #include "service/metrics.hpp"
@@ -150,7 +152,20 @@ private:
         std::optional<error> failure;
         std::size_t held = 0;  // (date, profile) digests held in the ledger after the run
         std::vector<std::pair<std::string, backfill_result>> backfilled;  // schedule.backfill, oldest first
+        std::vector<model_retirement> retirements;  // the configured models' announced shutdowns, asked before the run
     };
+
+    // Once a run (so once a day): the provider's dates where it gives them, else the table's.
+    static std::vector<model_retirement> ask_retirements(const config& cfg) {
+        if (cfg.llm.plugin == "offline" || cfg.llm.plugin == "replay") return {};  // they call no model
+        try {
+            const auto llm = make_llm_instance(cfg.llm, cfg.plugin_dir, cfg.source);
+            return model_retirements(llm.get(), cfg.llm, today_in("UTC", std::chrono::system_clock::now()));
+        } catch (const failure& f) {
+            spdlog::debug("model shutdown dates not asked: {}", f.err().message());
+            return model_retirements(nullptr, cfg.llm, today_in("UTC", std::chrono::system_clock::now()));
+        }
+    }
 
     // Held digests, counted on the worker (it owns SQLite work).
     static std::size_t count_held(const config& cfg) {
@@ -238,6 +253,7 @@ private:
         }
         asio::post(worker_, [this, run, cfg = std::move(day_cfg), started] {
             run_result r;
+            r.retirements = ask_retirements(*cfg);
             try {
                 r.summary = run_day(*cfg, {.date = run.date});
                 if (cfg->schedule.backfill) r.backfilled = backfill_missed(*cfg, run.date);
@@ -253,6 +269,8 @@ private:
 
     void finish_run(const scheduled_run& run, const run_result& r, std::chrono::steady_clock::time_point started) {
         --busy_;
+        metrics_.model_shutdown_days.clear();
+        for (const auto& m : r.retirements) metrics_.model_shutdown_days[m.model] = m.days_left;
         const auto date_text = format_iso_day(run.date);
         const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
         if (r.summary) {

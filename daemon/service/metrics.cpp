@@ -57,6 +57,8 @@ std::string render_prometheus(const daemon_metrics& m) {
     for (const auto& [key, n] : deliveries) {
         out += "paperboy_deliveries_total{channel=\"" + label(key.first) + "\",outcome=\"" + label(key.second) + "\"} " + std::to_string(n) + "\n";
     }
+    family(out, "paperboy_model_shutdown_days", "gauge", "Days until the provider shuts a configured model down (announced shutdowns only).");
+    for (const auto& [model, days] : m.model_shutdown_days) out += "paperboy_model_shutdown_days{model=\"" + label(model) + "\"} " + std::to_string(days) + "\n";
     family(out, "paperboy_reaction_votes_total", "counter", "Votes read from reactions on delivered chat digests.");
     out += "paperboy_reaction_votes_total " + std::to_string(m.reaction_votes) + "\n";
     family(out, "paperboy_reaction_errors_total", "counter", "Digests whose reactions could not be read.");

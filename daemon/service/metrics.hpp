@@ -26,6 +26,7 @@ struct daemon_metrics {
     long days_held = 0;                                  // (day, profile) digests held in the ledger now
     long reaction_votes = 0;                             // votes read from chat reactions
     long reaction_errors = 0;                            // reaction sweeps of a digest that failed
+    std::map<std::string, long> model_shutdown_days;     // configured model -> days to its announced shutdown (<= 0: shut down)
     std::optional<std::int64_t> last_success_unix;       // seconds
     std::optional<std::int64_t> next_run_unix;
     // Health: whether the last due announcement day was handled.

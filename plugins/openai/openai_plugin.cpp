@@ -16,6 +16,9 @@
 //        finished, one result per output or error line: {"custom_id", "content",
 //        "finish_reason", "usage"} or {"custom_id", "error", "transient"}
 //   {"kind": "batch_cancel", "batch_id": "..."} -> {"status": "cancelling"}
+//
+// A model's retirement, from GET /models (once a day: check and the run):
+//   {"kind": "model_info", "model": "..."} -> {"model", "listed", "shutdown_date"?}
 #include "openai_batch.hpp"
 #include "openai_protocol.hpp"
 
@@ -47,6 +50,7 @@ public:
             if (kind == "batch_submit") return batch_submit(req);
             if (kind == "batch_poll") return batch_poll(req);
             if (kind == "batch_cancel") return batch_cancel(req);
+            if (kind == "model_info") return model_info(req);
             throw paperboy::sdk::plugin_error(PB_INTERNAL, "unsupported request kind");
         }
         if (!req.is_object() || req.value("schema", 0) != 1 || !req.contains("user")) {
@@ -174,6 +178,18 @@ private:
         return json{{"status", std::get<oa::batch_status>(status).status}}.dump();
     }
 
+    // The list, not GET /models/{id}: vLLM and llama.cpp serve only the list.
+    std::string model_info(const json& req) {
+        const auto model = req.value("model", std::string());
+        if (model.empty() || model.size() > 200) throw paperboy::sdk::plugin_error(PB_INTERNAL, "model_info without a model id");
+        auto headers = oa::request_headers(settings_);
+        headers.erase("Content-Type");
+        const auto res = host_.http("GET", base() + "/models", headers.dump(), "", std::min<std::uint32_t>(settings_.timeout_ms, 15'000));
+        if (res.status != PB_OK) throw paperboy::sdk::plugin_error(res.status, redact(res.error));
+        if (res.http_status != 200) fail(oa::interpret_status(res.http_status, res.body));
+        return oa::model_listing(res.body, model).dump();
+    }
+
     // A one-word completion capped at a few tokens: proves the URL, the key and the model.
     std::string probe() {
         auto s = settings_;
@@ -195,7 +211,7 @@ private:
 };
 
 constexpr const char* config_doc = R"doc([
-  {"key": "model", "type": "string", "required": true, "secret": false, "doc": "model id, e.g. gpt-4o-mini"},
+  {"key": "model", "type": "string", "required": true, "secret": false, "doc": "model id, e.g. gpt-6-luna"},
   {"key": "base_url", "type": "string", "required": false, "secret": false, "doc": "OpenAI-compatible API base; default https://api.openai.com/v1"},
   {"key": "api_key", "type": "string", "required": false, "secret": true, "doc": "API key; use api_key_file or ${ENV}"},
   {"key": "api_key_header", "type": "string", "required": false, "secret": false, "doc": "Authorization (Bearer, default) or api-key (Azure)"},

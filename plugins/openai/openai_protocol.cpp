@@ -2,6 +2,7 @@
 
 #include "paperboy/plugin_sdk.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <set>
 #include <stdexcept>
@@ -76,7 +77,7 @@ settings parse_settings(std::string_view config_json) {
         if (!known.contains(key)) bad(key, "unknown key for the openai plugin");
     }
     settings s;
-    if (!j.contains("model")) bad("model", "required (e.g. \"gpt-4o-mini\")");
+    if (!j.contains("model")) bad("model", "required (e.g. \"gpt-6-luna\")");
     s.model = string_key(j, "model");
     if (s.model.empty()) bad("model", "must not be empty");
     if (j.contains("base_url")) s.base_url = string_key(j, "base_url");
@@ -219,6 +220,25 @@ std::variant<completion, failure> interpret_response(int http_status, std::strin
         }
     }
     return c;
+}
+
+json model_listing(std::string_view body, const std::string& model) {
+    json out{{"model", model}, {"listed", false}};
+    const auto parsed = json::parse(body, nullptr, false);
+    if (!parsed.is_object() || !parsed.contains("data") || !parsed["data"].is_array()) return out;
+    for (const auto& m : parsed["data"]) {
+        if (!m.is_object() || !m.contains("id") || m["id"] != model) continue;
+        out["listed"] = true;
+        if (m.contains("shutdown_date") && m["shutdown_date"].is_null()) out["shutdown_date"] = nullptr;  // none announced
+        if (m.contains("shutdown_date") && m["shutdown_date"].is_string()) {
+            const auto d = m["shutdown_date"].get<std::string>();
+            const bool iso = d.size() == 10 && d[4] == '-' && d[7] == '-' &&
+                             std::all_of(d.begin(), d.end(), [](char c) { return c == '-' || (c >= '0' && c <= '9'); });
+            if (iso) out["shutdown_date"] = d;
+        }
+        break;
+    }
+    return out;
 }
 
 }  // namespace paperboy::openai

@@ -75,4 +75,11 @@ struct failure {
 /// any other 404 ("base_url: ..."). The message never contains the API key.
 std::variant<completion, failure> interpret_response(int http_status, std::string_view body, const nlohmann::json& headers);
 
+/// What GET /models says of `model` (the OpenAI list format, {"data": [{"id", "shutdown_date"}]}):
+/// {"model", "listed": bool, "shutdown_date": "YYYY-MM-DD" or null} with shutdown_date present
+/// only when the provider has the field (OpenAI does, null when no shutdown is announced;
+/// Ollama, vLLM, llama.cpp and OpenRouter do not; a date that is not YYYY-MM-DD is left out).
+/// Ids compare as the provider spells them.
+nlohmann::json model_listing(std::string_view body, const std::string& model);
+
 }  // namespace paperboy::openai

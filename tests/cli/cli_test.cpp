@@ -1,10 +1,14 @@
 #include "cli/exit_codes.hpp"
+#include "core/dates.hpp"
+#include "score/model_retirement.hpp"
 #include "support/fake_http_server.hpp"
 #include "support/fake_openai.hpp"
 #include "support/fixtures.hpp"
 #include "support/process.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <regex>
 
 using namespace paperboy;
 using test::run_paperboy;
@@ -75,12 +79,45 @@ TEST_CASE("check validates a configuration and names the offending key") {
 }
 
 TEST_CASE("the shipped example and demo configurations are valid") {
-    ::setenv("OPENAI_API_KEY", "sk-example-not-used", 1);  // example-openai.json reads it; check sends nothing
-    for (const auto* name : {"config/example.json", "config/demo.json", "config/example-openai.json"}) {
-        INFO(name);
-        const auto r = run_paperboy("check --config " + q(test::source_dir() / name));
+    ::setenv("OPENAI_API_KEY", "sk-example-not-used", 1);  // example-openai.json reads it
+    // check asks the provider for the model's shutdown date: here a local one, not api.openai.com.
+    test::fake_openai provider({});
+    temp_dir dir;
+    auto openai = nlohmann::json::parse(read_file(test::source_dir() / "config/example-openai.json").value());
+    openai["llm"]["base_url"] = provider.base_url();
+    openai["profiles"][0]["topics_file"] = (test::source_dir() / "config/prompts/topics.txt").string();
+    REQUIRE(write_file_atomic(dir / "example-openai.json", openai.dump(2)).has_value());
+    for (const auto& path : {test::source_dir() / "config/example.json", test::source_dir() / "config/demo.json", dir / "example-openai.json"}) {
+        INFO(path);
+        const auto r = run_paperboy("check --config " + q(path));
         CHECK(r.exit_code == 0);
         CHECK(r.err.empty());
+        CHECK(r.out.find("warning:") == std::string::npos);
+    }
+    CHECK(provider.model_list_requests() == 1);
+    CHECK(provider.calls() == 0);
+}
+
+TEST_CASE("no shipped configuration or default names a model that shuts down within 90 days") {
+    const auto today = today_in("UTC", std::chrono::system_clock::now());
+    const auto prices = default_prices();
+    std::vector<std::string> models;
+    for (const auto* name : {"config/example.json", "config/demo.json", "config/example-openai.json", "config/systemd.json"}) {
+        const auto j = nlohmann::json::parse(read_file(test::source_dir() / name).value());
+        for (const auto* key : {"model", "title_model"}) {
+            if (j.contains("llm") && j["llm"].contains(key)) models.push_back(j["llm"][key].get<std::string>());
+        }
+    }
+    temp_dir dir;
+    REQUIRE(run_paperboy("init --dir " + q(dir / "new")).exit_code == 0);
+    const auto init = read_file(dir / "new/paperboy.json").value();
+    const std::regex named(R"re(model\\?":\s*\\?"([A-Za-z0-9._-]+))re");
+    for (std::sregex_iterator it(init.begin(), init.end(), named), end; it != end; ++it) models.push_back((*it)[1].str());
+    REQUIRE_FALSE(models.empty());
+    for (const auto& m : models) {
+        INFO(m);
+        const auto r = retirement_of(m, std::nullopt, prices, today);
+        CHECK((!r || r->days_left > 90));
     }
 }
 
@@ -360,4 +397,46 @@ TEST_CASE("run with a key the provider refuses exits 78 naming /llm/api_key, nev
     CHECK(r.err.find("/llm/api_key: the provider refused this key") != std::string::npos);
     CHECK(r.err.find("sk-typo-1234") == std::string::npos);
     CHECK(fake.calls() <= 4);  // one per worker at most: no retries
+}
+
+namespace {
+// A day `n` days from today (UTC), as the provider's shutdown_date says it.
+std::string days_from_today(int n) {
+    return format_iso_day(std::chrono::year_month_day(std::chrono::sys_days(today_in("UTC", std::chrono::system_clock::now())) + std::chrono::days(n)));
+}
+
+nlohmann::json openai_day_config(const test::fake_openai& fake) {
+    return {
+        {"arxiv", {{"categories", {"cs.LG", "cs.AI"}}, {"feed_url", "file://" + test::golden_feed().string()}}},
+        {"profiles", {{{"name", "golden"}, {"topics_file", (test::source_dir() / "config/prompts/topics.txt").string()}, {"authors", {"Yoshua Bengio"}}}}},
+        {"llm", {{"plugin", "openai"}, {"model", "gpt-4o"}, {"base_url", fake.base_url()}, {"api_key", "sk-test"}, {"retry_delay_ms", 1}}},
+        {"plugin_dir", PAPERBOY_PLUGIN_BUILD_DIR},
+        {"output", {{"dir", "out"}}},
+        {"state", {{"path", "state.db"}}},
+    };
+}
+}  // namespace
+
+TEST_CASE("a model the provider shuts down in 10 days: check warns and the digest says so, once shut down it is never called (exit 78)") {
+    const auto answers = nlohmann::json::parse(read_file(test::data_dir() / "days/2025-07-23/answers.json").value());
+    {
+        test::fake_openai fake({.answers = answers, .models = {{"gpt-4o", days_from_today(10)}}});
+        temp_dir dir;
+        REQUIRE(write_file_atomic(dir / "paperboy.json", openai_day_config(fake).dump(2)).has_value());
+        const auto check = run_paperboy("check --config " + q(dir / "paperboy.json"));
+        CHECK(check.exit_code == 0);
+        CHECK(check.out.find("warning:  the provider shuts gpt-4o down on " + days_from_today(10) + ", in 10 days (the provider's model list)") !=
+              std::string::npos);
+        const auto r = run_paperboy("run --config " + q(dir / "paperboy.json") + " --date 2025-07-23");
+        INFO(r.err);
+        CHECK(r.exit_code == 0);
+        CHECK(read_file(dir / "out/golden/2025-07-23.md").value().find("Model: the provider shuts gpt-4o down") != std::string::npos);
+    }
+    test::fake_openai gone({.answers = answers, .models = {{"gpt-4o", days_from_today(-1)}}});
+    temp_dir dir;
+    REQUIRE(write_file_atomic(dir / "paperboy.json", openai_day_config(gone).dump(2)).has_value());
+    const auto r = run_paperboy("run --config " + q(dir / "paperboy.json") + " --date 2025-07-23");
+    CHECK(r.exit_code == exit_code::config);
+    CHECK(r.err.find("/llm/model: the provider shut gpt-4o down on " + days_from_today(-1)) != std::string::npos);
+    CHECK(gone.calls() == 0);
 }

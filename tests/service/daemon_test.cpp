@@ -1,5 +1,6 @@
 #include "net/http_client.hpp"
 
+#include "core/dates.hpp"
 #include "core/files.hpp"
 #include "support/child_process.hpp"
 #include "support/fake_chat.hpp"
@@ -402,4 +403,39 @@ TEST_CASE("daemon: a key the provider refuses stops model calls, names /llm/api_
     CHECK(slack.accepted().size() == 1);
     daemon.signal(SIGTERM);
     CHECK(daemon.wait(10s) == 0);
+}
+
+TEST_CASE("daemon: /metrics counts the days to a model's announced shutdown, and a model past it holds the day with /healthz 503") {
+    const auto from_today = [](int n) {
+        return format_iso_day(std::chrono::year_month_day(std::chrono::sys_days(today_in("UTC", std::chrono::system_clock::now())) + std::chrono::days(n)));
+    };
+    const auto answers = json::parse(read_file(test::data_dir() / "days/2025-07-23/answers.json").value());
+    for (const int days : {10, 0}) {
+        INFO(days);
+        test::fake_openai model({.answers = answers, .models = {{"gpt-4o", from_today(days)}}});
+        fake_chat slack(fake_chat::kind::slack_webhook);
+        temp_dir dir;
+        auto cfg = daemon_config(dir, slack, 5);
+        cfg["llm"] = {{"plugin", "openai"}, {"model", "gpt-4o"}, {"base_url", model.base_url()}, {"api_key", "sk-test"}, {"concurrency", 2}, {"batch_size", 20}};
+        write_file_atomic(dir / "paperboy.json", cfg.dump(2)).value();
+        const auto log = dir / "daemon.log";
+        test::child_process daemon({test::paperboy_binary().string(), "daemon", "--config", (dir / "paperboy.json").string()},
+                                   {"PAPERBOY_FAKE_NOW=2025-07-23T04:30:05Z"}, log.string());
+        const int port = std::stoi(wait_for_log(log, std::regex(R"(\(port (\d+)\))")));
+        if (days > 0) {
+            wait_for_log(log, std::regex("golden\\] lab-slack: delivered"), 30s);
+            CHECK(get(port, "/metrics").body.find("paperboy_model_shutdown_days{model=\"gpt-4o\"} 10\n") != std::string::npos);
+            CHECK(get(port, "/healthz").status == 200);
+        } else {
+            wait_for_log(log, std::regex("2025-07-23: missed: /llm/model: the provider shut gpt-4o down"));
+            const auto h = get(port, "/healthz");
+            CHECK(h.status == 503);
+            CHECK(h.body.find("/llm/model: the provider shut gpt-4o down on " + from_today(0)) != std::string::npos);
+            CHECK(get(port, "/metrics").body.find("paperboy_model_shutdown_days{model=\"gpt-4o\"} 0\n") != std::string::npos);
+            CHECK(model.calls() == 0);
+            CHECK(slack.requests().empty());
+        }
+        daemon.signal(SIGTERM);
+        CHECK(daemon.wait(10s) == 0);
+    }
 }

@@ -142,7 +142,32 @@ fake_openai::answered fake_openai::answer_request(const json& request, int index
     return a;
 }
 
+std::vector<recorded_request> fake_openai::requests() const {
+    auto all = server_.requests();
+    std::erase_if(all, [](const recorded_request& r) { return r.method == "GET" && r.target == "/v1/models"; });
+    return all;
+}
+
+// The list format of OpenAI's API reference (GET /v1/models), with its shutdown_date field.
+scripted_response fake_openai::model_list() const {
+    auto models = opts_.models;
+    if (models.empty()) {
+        for (const auto* id : {"gpt-4o", "gpt-4o-mini", "gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano", "gpt-5", "gpt-5-mini", "gpt-5-nano", "o3", "gpt-6-luna"}) {
+            models[id] = nullptr;
+        }
+    }
+    json data = json::array();
+    for (const auto& [id, shutdown] : models) {
+        data.push_back({{"id", id}, {"object", "model"}, {"created", 1'700'000'000}, {"owned_by", "system"}, {"shutdown_date", shutdown}});
+    }
+    return scripted_response{200, json{{"object", "list"}, {"data", data}}.dump(), {}};
+}
+
 scripted_response fake_openai::handle(const recorded_request& req) {
+    if (req.method == "GET" && req.target == "/v1/models") {
+        ++model_lists_;
+        return model_list();
+    }
     if (!req.target.ends_with("/chat/completions")) return handle_batch_api(req);
     const int now = ++in_flight_;
     for (int seen = max_in_flight_.load(); now > seen && !max_in_flight_.compare_exchange_weak(seen, now);) {

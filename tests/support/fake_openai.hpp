@@ -56,12 +56,17 @@ public:
         /// in_progress, until cancelled: then "cancelled" with nothing answered).
         std::string batch_end = "completed";
         std::set<std::string> batch_error_ids;  // custom_ids answered in the error file (a 500 each)
+        /// GET /v1/models, as OpenAI lists them: id -> shutdown_date ("YYYY-MM-DD", or null for
+        /// none announced). Empty: the common OpenAI ids, none with a shutdown announced.
+        std::map<std::string, nlohmann::json> models;
     };
 
     explicit fake_openai(options opts);
 
     std::string base_url() const { return server_.url("/v1"); }
-    std::vector<recorded_request> requests() const { return server_.requests(); }
+    /// The requests but the model list's: the calls a run makes for its papers.
+    std::vector<recorded_request> requests() const;
+    int model_list_requests() const { return model_lists_.load(); }
     int connections() const { return server_.connections(); }
     void close_connections_after(int requests) { server_.close_connections_after(requests); }
     int calls() const { return calls_.load(); }
@@ -92,6 +97,7 @@ public:
 private:
     scripted_response handle(const recorded_request& req);
     scripted_response handle_batch_api(const recorded_request& req);
+    scripted_response model_list() const;
     // Usage and content of one chat completion request (no wait): the shared part of a
     // synchronous call and a batch line.
     struct answered {
@@ -109,7 +115,7 @@ private:
     };
     std::map<std::string, std::string> files_;  // id -> content
     std::map<std::string, batch> batches_;
-    std::atomic<int> files_uploaded_{0}, batches_created_{0}, batch_polls_{0}, batches_cancelled_{0};
+    std::atomic<int> files_uploaded_{0}, batches_created_{0}, batch_polls_{0}, batches_cancelled_{0}, model_lists_{0};
     std::atomic<long> batch_prompt_tokens_{0};
 
     options opts_;

@@ -104,3 +104,18 @@ TEST_CASE("reasoning models get max_completion_tokens and no temperature, a refu
     CHECK(f.status == PB_INVALID_CONFIG);
     CHECK(f.message.starts_with("max_tokens: the model refuses it"));
 }
+
+TEST_CASE("the model list gives a model's shutdown date, null for none announced, nothing where the provider has no such field") {
+    const std::string openai = R"({"object": "list", "data": [
+        {"id": "gpt-4o", "object": "model", "created": 1715367049, "owned_by": "system", "shutdown_date": "2027-01-14"},
+        {"id": "gpt-6-luna", "object": "model", "created": 1790000000, "owned_by": "system", "shutdown_date": null},
+        {"id": "bad", "object": "model", "shutdown_date": "soon; rm -rf /"}]})";
+    CHECK(model_listing(openai, "gpt-4o") == json{{"model", "gpt-4o"}, {"listed", true}, {"shutdown_date", "2027-01-14"}});
+    CHECK(model_listing(openai, "gpt-6-luna") == json{{"model", "gpt-6-luna"}, {"listed", true}, {"shutdown_date", nullptr}});
+    CHECK(model_listing(openai, "bad") == json{{"model", "bad"}, {"listed", true}});
+    CHECK(model_listing(openai, "gpt-9") == json{{"model", "gpt-9"}, {"listed", false}});
+    // Ollama's and vLLM's lists have no shutdown_date: the host falls back to its table.
+    CHECK(model_listing(R"({"object": "list", "data": [{"id": "llama3.1:8b", "object": "model", "owned_by": "library"}]})", "llama3.1:8b") ==
+          json{{"model", "llama3.1:8b"}, {"listed", true}});
+    CHECK(model_listing("<html>", "x") == json{{"model", "x"}, {"listed", false}});
+}

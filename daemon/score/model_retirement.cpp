@@ -1,0 +1,70 @@
+#include "score/model_retirement.hpp"
+
+#include "core/error.hpp"
+#include "plugin/loader.hpp"
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+namespace paperboy {
+
+std::optional<model_retirement> retirement_of(const std::string& model, const std::optional<std::string>& provider_date,
+                                              const std::map<std::string, price>& prices, day today) {
+    std::string date;
+    if (provider_date) date = *provider_date;
+    else if (const auto it = prices.find(model); it != prices.end()) date = it->second.shutdown;
+    const auto off = date.empty() ? std::nullopt : parse_iso_day(date);
+    if (!off) return std::nullopt;
+    return model_retirement{model, date, static_cast<long>((std::chrono::sys_days(*off) - std::chrono::sys_days(today)).count()),
+                            provider_date.has_value()};
+}
+
+std::optional<std::string> retirement_warning(const model_retirement& r, const std::string& key) {
+    if (r.days_left > 30) return std::nullopt;
+    const std::string source = r.from_provider ? "the provider's model list" : "paperboy's table, checked " + std::string(default_prices_checked);
+    if (r.days_left <= 0) {
+        return "the provider shut " + r.model + " down on " + r.shutdown + " (" + source + "): every call would fail; set " + key +
+               " to a current model";
+    }
+    return "the provider shuts " + r.model + " down on " + r.shutdown + ", in " + std::to_string(r.days_left) + (r.days_left == 1 ? " day" : " days") +
+           " (" + source + "): set " + key + " to a current model before then";
+}
+
+std::optional<std::string> retirement_warning(const std::map<std::string, price>& prices, const std::string& model, day today) {
+    const auto r = retirement_of(model, std::nullopt, prices, today);
+    return r ? retirement_warning(*r) : std::nullopt;
+}
+
+namespace {
+
+std::optional<std::string> provider_date(plugin_instance& inst, const std::string& model) {
+    const auto r = inst.call(nlohmann::json{{"schema", 1}, {"kind", "model_info"}, {"model", model}}.dump());
+    if (r.status != PB_OK) {
+        spdlog::debug("[{}] no model list ({}): shutdown dates from the built-in table", inst.plugin().name(), r.message);
+        return std::nullopt;
+    }
+    const auto answer = nlohmann::json::parse(r.output, nullptr, false);
+    if (!answer.is_object() || !answer.contains("shutdown_date")) return std::nullopt;  // the provider does not say
+    return answer["shutdown_date"].is_string() ? answer["shutdown_date"].get<std::string>() : std::string();
+}
+
+}  // namespace
+
+std::vector<model_retirement> model_retirements(plugin_instance* inst, const llm_config& llm, day today) {
+    std::vector<model_retirement> out;
+    for (const auto& model : {llm.model, llm.title_model}) {
+        if (model.empty() || std::any_of(out.begin(), out.end(), [&](const model_retirement& r) { return r.model == model; })) continue;
+        if (auto r = retirement_of(model, inst ? provider_date(*inst, model) : std::nullopt, llm.prices, today)) out.push_back(std::move(*r));
+    }
+    return out;
+}
+
+void refuse_retired(const std::vector<model_retirement>& rs, const llm_config& llm) {
+    for (const auto& r : rs) {
+        if (r.days_left > 0) continue;
+        const std::string key = r.model == llm.model ? "model" : "title_model";
+        throw failure(make_error(errc::config_invalid, "/llm/" + key + ": " + *retirement_warning(r, "llm." + key)));
+    }
+}
+
+}  // namespace paperboy

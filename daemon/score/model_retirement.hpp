@@ -1,0 +1,45 @@
+// When the configured models stop working: the provider's announced shutdown dates.
+#pragma once
+
+#include "config/config.hpp"
+#include "core/dates.hpp"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace paperboy {
+
+class plugin_instance;  // plugin/loader.hpp
+
+struct model_retirement {
+    std::string model;
+    std::string shutdown;        // YYYY-MM-DD
+    long days_left = 0;          // from today; <= 0: shut down
+    bool from_provider = false;  // the provider's own date (else the built-in table, llm.prices)
+};
+
+/// `model`'s retirement: `provider_date` (what GET /models said: a date, or "" for "none
+/// announced") wins over the table's date (price::shutdown), which serves providers that do
+/// not say; nullopt when there is no date. Pure.
+std::optional<model_retirement> retirement_of(const std::string& model, const std::optional<std::string>& provider_date,
+                                              const std::map<std::string, price>& prices, day today);
+
+/// A warning when `r` is within 30 days (or past): "the provider shuts gpt-5 down on
+/// 2026-12-11, in 10 days: set llm.model to a current model before then ...". Pure.
+std::optional<std::string> retirement_warning(const model_retirement& r, const std::string& key = "llm.model");
+
+/// The same from the table alone, for `run --estimate` and a check without the plugin.
+std::optional<std::string> retirement_warning(const std::map<std::string, price>& prices, const std::string& model, day today);
+
+/// The configured models' retirements (llm.model, then llm.title_model), asking the provider
+/// through `inst` (kind model_info: one GET /models each, with a short timeout). A provider that
+/// cannot answer, or does not announce dates, falls back to the table silently (a debug line).
+std::vector<model_retirement> model_retirements(plugin_instance* inst, const llm_config& llm, day today);
+
+/// errc::config_invalid naming /llm/model (or /llm/title_model) when one of `rs` is shut down:
+/// a dead model is never called. Returns normally otherwise.
+void refuse_retired(const std::vector<model_retirement>& rs, const llm_config& llm);
+
+}  // namespace paperboy

@@ -1,0 +1,53 @@
+#include "score/model_retirement.hpp"
+
+#include "core/error.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace paperboy;
+
+namespace {
+day day_of(const char* d) { return parse_iso_day(d).value(); }
+}  // namespace
+
+TEST_CASE("retirement: a model near or past its announced shutdown is a warning naming the day, the source and the fix") {
+    const auto prices = default_prices();
+    CHECK_FALSE(retirement_warning(prices, "gpt-4o", day_of("2026-12-01")));  // 44 days left
+    const auto soon = retirement_warning(prices, "gpt-5", day_of("2026-12-01"));
+    REQUIRE(soon);
+    CHECK(*soon == "the provider shuts gpt-5 down on 2026-12-11, in 10 days (paperboy's table, checked " + std::string(default_prices_checked) +
+                       "): set llm.model to a current model before then");
+    const auto gone = retirement_warning(prices, "gpt-4.1-nano", day_of("2026-12-01"));
+    REQUIRE(gone);
+    CHECK(gone->find("shut gpt-4.1-nano down on 2026-10-23") != std::string::npos);
+    CHECK(gone->find("every call would fail") != std::string::npos);
+    CHECK_FALSE(retirement_warning(prices, "my-local-llama", day_of("2026-12-01")));  // no price, no date: no warning
+}
+
+TEST_CASE("retirement: the provider's date wins over the table, and a provider without dates leaves the table's") {
+    const auto prices = default_prices();
+    const auto today = day_of("2026-12-01");
+    const auto moved = retirement_of("gpt-4o", std::string("2026-12-11"), prices, today).value();
+    CHECK(moved.days_left == 10);
+    CHECK(moved.from_provider);
+    CHECK(retirement_warning(moved)->find("(the provider's model list)") != std::string::npos);
+    const auto table = retirement_of("gpt-4o", std::nullopt, prices, today).value();
+    CHECK(table.shutdown == "2027-01-14");
+    CHECK_FALSE(table.from_provider);
+    CHECK(retirement_of("gpt-6-luna", std::nullopt, prices, today) == std::nullopt);  // current: nothing announced
+}
+
+TEST_CASE("retirement: a shut-down model is a configuration error naming its key, one still running is not") {
+    llm_config llm;
+    llm.model = "gpt-6-luna";
+    llm.title_model = "gpt-5-nano";
+    CHECK_NOTHROW(refuse_retired({{"gpt-6-luna", "2027-06-01", 171, true}}, llm));
+    try {
+        refuse_retired({{"gpt-5-nano", "2026-12-11", -1, false}}, llm);
+        FAIL("a dead title model was accepted");
+    } catch (const failure& f) {
+        CHECK(f.err().code == errc::config_invalid);
+        CHECK(f.err().detail.starts_with("/llm/title_model: the provider shut gpt-5-nano down on 2026-12-11"));
+        CHECK(f.err().detail.find("set llm.title_model to a current model") != std::string::npos);
+    }
+}
