@@ -54,9 +54,11 @@ json content(const block& b) {
 
 std::size_t bytes(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace).size(); }
 
+// "!opaque:server" before room version 12; "!" and the unpadded URL-safe base64 of the create
+// event's hash from version 12 on (the spec's room id grammar, Appendices: Room IDs).
 bool room_id_ok(const std::string& r) {
     const auto colon = r.find(':');
-    return r.size() <= 255 && r.starts_with('!') && colon != std::string::npos && colon > 1 && colon + 1 < r.size() &&
+    return r.size() <= 255 && r.size() > 1 && r.starts_with('!') && colon != 1 && !r.ends_with(':') &&
            std::all_of(r.begin() + 1, r.end(), [](char c) {
                return chat::ascii_word(c) || c == '-' || c == '.' || c == ':' || c == '=' || c == '/' || c == '+';
            });
@@ -82,7 +84,7 @@ settings parse_settings(std::string_view config_json) {
     }
     s.room_id = chat::string_key(j, "room_id");
     if (!room_id_ok(s.room_id)) {
-        throw std::invalid_argument("room_id: expected a room id such as !AbCdEf:example.org (Element: Room settings, Advanced), not an #alias");
+        throw std::invalid_argument("room_id: expected a room id such as !AbCdEf:example.org or, from room version 12, !31hneApxJ_1o-63DmFrpeqnkFfWppnzWso1JvH3ogLM (Element: Room settings, Advanced), not an #alias");
     }
     chat::read_common(j, s, 3000);  // so that one paper, at its worst (every character escaped), fits an event
     return s;

@@ -66,7 +66,7 @@ private:
 constexpr const char* config_doc = R"doc([
   {"key": "homeserver", "type": "string", "required": true, "secret": false, "doc": "the bot account's server, e.g. https://matrix.example.org"},
   {"key": "access_token", "type": "string", "required": true, "secret": true, "doc": "the bot account's access token"},
-  {"key": "room_id", "type": "string", "required": true, "secret": false, "doc": "the room's id (!...:server), which the bot has joined"},
+  {"key": "room_id", "type": "string", "required": true, "secret": false, "doc": "the room's id (!...:server, or !... from room version 12), which the bot has joined"},
   {"key": "top_n", "type": "integer", "required": false, "secret": false, "doc": "post at most this many papers; 0 = all"},
   {"key": "abstract_chars", "type": "integer", "required": false, "secret": false, "doc": "abstracts shortened to this length; default 700"},
   {"key": "timeout_seconds", "type": "number", "required": false, "secret": false, "doc": "per request; default 30"}

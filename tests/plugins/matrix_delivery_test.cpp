@@ -31,6 +31,18 @@ TEST_CASE("matrix: the 48-paper day arrives complete and in order, and running i
     CHECK(mx.titles().size() == 48);
 }
 
+TEST_CASE("matrix: a room of version 12, whose id has no server part, is accepted and delivered to") {
+    fake_matrix mx;
+    temp_dir dir;
+    auto channel = matrix_channel(mx);
+    channel["room_id"] = fake_matrix::room_v12;
+    const auto cfg = test::day_config(dir, {{"lab-matrix", channel}});
+    const auto summary = run_day(cfg, {.date = parse_iso_day("2025-07-08")});
+    REQUIRE(summary.profiles[0].deliveries.size() == 1);
+    CHECK(summary.profiles[0].deliveries[0].delivered);
+    CHECK(mx.titles() == test::expected_titles(summary));
+}
+
 TEST_CASE("matrix: an event whose answer was lost is sent again under the same transaction id, and the room sees it once") {
     fake_matrix mx;
     mx.lose_answer = {1};  // the second event is stored, but paperboy hears a 502

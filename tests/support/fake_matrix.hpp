@@ -22,6 +22,9 @@ namespace paperboy::test {
 struct fake_matrix {
     static constexpr const char* token = "syt_cGFwZXJib3k_fakeTokenForTests";
     static constexpr const char* room = "!lab:example.org";
+    /// A room of version 12, whose id has no server part (the spec's example form); the bot
+    /// has joined both.
+    static constexpr const char* room_v12 = "!31hneApxJ_1o-63DmFrpeqnkFfWppnzWso1JvH3ogLM";
 
     fake_matrix();
 

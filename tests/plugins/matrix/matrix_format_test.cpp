@@ -65,6 +65,10 @@ TEST_CASE("matrix: settings and answers") {
     CHECK_THROWS_WITH(parse_settings(R"({"homeserver": "https://m.org", "access_token": "t", "room_id": "#lab:example.org"})"),
                       Catch::Contains("room_id: expected a room id") && Catch::Contains("not an #alias"));
     CHECK_THROWS_WITH(parse_settings(R"({"homeserver": "matrix.org", "access_token": "t", "room_id": "!a:b"})"), Catch::Contains("homeserver:"));
+    for (const auto* bad : {"!", "!:b", "!a:", "!a b:c", "lab:example.org"}) {
+        INFO(bad);
+        CHECK_THROWS_WITH(parse_settings(json{{"homeserver", "https://m.org"}, {"access_token", "t"}, {"room_id", bad}}.dump()), Catch::Contains("room_id:"));
+    }
     CHECK_THROWS_WITH(parse_settings(R"({"homeserver": "https://m.org", "room_id": "!a:b"})"), Catch::Contains("access_token: required"));
     CHECK(interpret(200, R"({"event_id": "$abc"})", json::object()).event_id == "$abc");
     const auto limited = interpret(429, R"({"errcode": "M_LIMIT_EXCEEDED", "error": "Too many requests", "retry_after_ms": 2000})", json::object());
