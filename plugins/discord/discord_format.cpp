@@ -2,10 +2,22 @@
 
 #include "chat_common.hpp"
 
+#include <regex>
 #include <stdexcept>
 
 namespace paperboy::discord {
 using nlohmann::json;
+
+namespace {
+
+// Discord serves an unversioned /api as its default version, which moves on: every call names
+// the version this plugin was written for.
+std::string versioned(const std::string& url) {
+    static const std::regex api(R"(/api(/v[0-9]+)?/webhooks/)");
+    return std::regex_replace(url, api, "/api/v" + std::to_string(api_version) + "/webhooks/", std::regex_constants::format_first_only);
+}
+
+}  // namespace
 
 settings parse_settings(std::string_view config_json) {
     const auto j = chat::config_object(config_json, {"webhook_url", "thread_id", "username", "avatar_url", "bot_token"}, "discord");
@@ -17,6 +29,7 @@ settings parse_settings(std::string_view config_json) {
         throw std::invalid_argument("webhook_url: must be an https:// URL");
     }
     if (s.webhook_url.find('?') != std::string::npos) throw std::invalid_argument("webhook_url: give thread_id as its own key, not in the URL");
+    s.webhook_url = versioned(s.webhook_url);
     if (j.contains("thread_id")) s.thread_id = str("thread_id");
     if (s.thread_id.find_first_not_of("0123456789") != std::string::npos) throw std::invalid_argument("thread_id: expected a numeric id");
     if (j.contains("username")) s.username = str("username");

@@ -44,7 +44,10 @@ std::vector<nlohmann::json> build_messages(const nlohmann::json& digest, const s
 /// holds one paper.
 std::vector<std::string> single_paper_messages(const std::vector<nlohmann::json>& messages);
 
-/// The REST base of the webhook's host: "https://discord.com/api/webhooks/1/t" -> "https://discord.com/api".
+/// The API version every call names (the webhook URL's "/api/webhooks/" becomes "/api/v10/webhooks/").
+inline constexpr int api_version = 10;
+
+/// The REST base of the webhook's host: "https://discord.com/api/v10/webhooks/1/t" -> "https://discord.com/api/v10".
 std::string api_base(const settings& s);
 
 /// A message's reactions from GET /channels/{channel}/messages/{id}: (emoji name, count).

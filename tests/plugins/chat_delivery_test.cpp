@@ -43,7 +43,7 @@ TEST_CASE("chat: the 48-paper day reaches Slack and Discord complete, in order, 
     REQUIRE(discord_titles.size() == 48);
     // Discord titles are markdown-escaped; compare the first one loosely and the order by rank.
     for (std::size_t i = 0; i < 48; ++i) CHECK(discord_titles[i].starts_with(std::to_string(i + 1) + ". "));
-    CHECK(discord.requests()[0].target == "/api/webhooks/1/tok?wait=true");
+    CHECK(discord.requests()[0].target == "/api/v10/webhooks/1/tok?wait=true");
     CHECK(json::parse(discord_delivery.receipt)["receipts"].size() == discord.accepted().size());
 
     // Running the day again posts nothing anywhere.

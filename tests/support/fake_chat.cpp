@@ -146,6 +146,9 @@ scripted_response fake_chat::answer(const recorded_request& req) {
     if (script) {
         if (auto r = script(index, body)) return *r;
     }
+    // Discord's API as versioned in its reference (v10); an unversioned path gets a version
+    // that changes under the plugin.
+    if (kind_ == kind::discord && !req.target.starts_with("/api/v10/")) return {404, R"({"message": "404: Not Found", "code": 0})", {}};
     if (auto r = reaction_read(req)) return *r;
     // The services' harmless calls, as check --probe uses them; they post nothing.
     if (kind_ == kind::discord && req.method == "GET") {

@@ -46,7 +46,13 @@ TEST_CASE("discord: settings and answers") {
     CHECK_THROWS_WITH(parse_settings("{}"), Catch::Contains("webhook_url: required"));
     CHECK_THROWS_WITH(parse_settings(R"({"webhook_url": "https://x/y?thread_id=1"})"), Catch::Contains("thread_id"));
     const auto s = parse_settings(R"({"webhook_url": "https://discord.com/api/webhooks/1/x", "thread_id": "77"})");
-    CHECK(endpoint(s) == "https://discord.com/api/webhooks/1/x?wait=true&thread_id=77");
+    CHECK(endpoint(s) == "https://discord.com/api/v10/webhooks/1/x?wait=true&thread_id=77");
+    // Every call names API v10, whatever version (or none) the webhook URL was copied with.
+    for (const auto* url : {"https://discord.com/api/webhooks/1/x", "https://discord.com/api/v9/webhooks/1/x", "https://discord.com/api/v10/webhooks/1/x"}) {
+        const auto v = parse_settings(json{{"webhook_url", url}, {"bot_token", "b"}}.dump());
+        CHECK(endpoint(v) == "https://discord.com/api/v10/webhooks/1/x?wait=true");
+        CHECK(api_base(v) == "https://discord.com/api/v10");
+    }
     CHECK(interpret(200, R"({"id": "123"})", json::object()).message_id == "123");
     const auto limited = interpret(429, R"({"retry_after": 1.25, "global": false})", json::object());
     CHECK(limited.status == PB_TRANSIENT);
@@ -87,7 +93,7 @@ TEST_CASE("discord: with a bot token each paper is its own message, and a messag
     const auto messages = build_messages(digest_with(3, 100), s);
     REQUIRE(messages.size() == 3);
     CHECK(single_paper_messages(messages) == std::vector<std::string>{"2507.10001", "2507.10002", "2507.10003"});
-    CHECK(api_base(s) == "https://discord.com/api");
+    CHECK(api_base(s) == "https://discord.com/api/v10");
     s.bot_token.clear();
     CHECK(single_paper_messages(build_messages(digest_with(3, 100), s)) == std::vector<std::string>{""});
     const auto m = interpret_message(200, R"({"id": "1", "reactions": [{"count": 2, "emoji": {"id": null, "name": "👍"}}, {"count": 1, "emoji": {}}]})",
