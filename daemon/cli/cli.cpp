@@ -145,6 +145,11 @@ int cmd_check(const std::vector<std::string>& args) {
     if (cfg.llm.batch_deadline) std::cout << "; Batch API batches end by " << format_clock_time(*cfg.llm.batch_deadline) << " (llm.batch_deadline)";
     std::cout << "\n";
     for (const auto& ch : cfg.channels) std::cout << "  channel " << ch.name << ": plugin " << ch.plugin << " loaded, settings accepted\n";
+    const bool mails = std::any_of(cfg.channels.begin(), cfg.channels.end(), [](const auto& ch) { return ch.plugin == "email"; });
+    if (mails && cfg.public_url.starts_with("http://")) {
+        std::cout << "  warning:  server.public_url is http: mail providers offer one-click unsubscribe (RFC 8058) only for https links; "
+                     "the emails carry the link, without List-Unsubscribe-Post\n";
+    }
     if (cfg.llm.plugin != "offline" && cfg.llm.plugin != "replay") {
         print_estimate(cfg, std::nullopt, true);
         // The provider's own shutdown dates (GET /models), where it announces them.

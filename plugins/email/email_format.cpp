@@ -441,7 +441,8 @@ std::string list_headers(const json& digest, const settings& s, std::string_view
                         std::all_of(unsubscribe_url.begin(), unsubscribe_url.end(), [](char c) { return c > ' ' && c < 127 && c != '<' && c != '>' && c != ','; });
     if (url_ok) {
         h += "List-Unsubscribe: <" + std::string(unsubscribe_url) + ">,\r\n " + mailto + "\r\n";
-        h += "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n";
+        // RFC 8058 section 3.1: one-click needs an HTTPS URI; over http the link is only a link.
+        if (unsubscribe_url.starts_with("https://")) h += "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n";
     } else {
         h += "List-Unsubscribe: " + mailto + "\r\n";
     }

@@ -79,7 +79,8 @@ std::string message_id(const nlohmann::json& digest, const settings& s);
 /// CRLF-terminated; only [a-z0-9-] of the profile name is used. List-Unsubscribe is a mailto:
 /// to the sender, preceded, when `unsubscribe_url` is an http(s) URL fit for a header (the
 /// host's signed link for this recipient), by that URL, with "List-Unsubscribe-Post:
-/// List-Unsubscribe=One-Click" (RFC 8058) so mail providers offer a one-click unsubscribe.
+/// List-Unsubscribe=One-Click" (RFC 8058) so mail providers offer a one-click unsubscribe, when
+/// the URL is https (RFC 8058 requires it; an http link is offered as a plain link).
 std::string list_headers(const nlohmann::json& digest, const settings& s, std::string_view unsubscribe_url = {});
 
 /// The host's signed unsubscribe URL for `recipient` (digest["unsubscribe"][channel]), or "".

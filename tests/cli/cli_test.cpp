@@ -440,3 +440,23 @@ TEST_CASE("a model the provider shuts down in 10 days: check warns and the diges
     CHECK(r.err.find("/llm/model: the provider shut gpt-4o down on " + days_from_today(-1)) != std::string::npos);
     CHECK(gone.calls() == 0);
 }
+
+TEST_CASE("check says why an http public_url gets no one-click unsubscribe in the emails") {
+    temp_dir dir;
+    nlohmann::json cfg{
+        {"arxiv", {{"categories", {"cs.LG"}}}},
+        {"profiles", {{{"name", "lab"}, {"topics", "Sparse attention."}, {"channels", {"mail"}}}}},
+        {"channels", {{"mail", {{"plugin", "email"}, {"smtp_url", "smtp://127.0.0.1:25"}, {"tls", "none"}, {"from", "paperboy <d@lab.example.org>"}, {"to", {"ada@example.org"}}}}}},
+        {"server", {{"public_url", "http://digest.lab.example.org/"}}},
+        {"plugin_dir", PAPERBOY_PLUGIN_BUILD_DIR},
+        {"output", {{"dir", "out"}}},
+        {"state", {{"path", "state.db"}}},
+    };
+    REQUIRE(write_file_atomic(dir / "http.json", cfg.dump(2)).has_value());
+    const auto http = run_paperboy("check --config " + q(dir / "http.json"));
+    CHECK(http.exit_code == 0);
+    CHECK(http.out.find("one-click unsubscribe (RFC 8058) only for https links") != std::string::npos);
+    cfg["server"]["public_url"] = "https://digest.lab.example.org/";
+    REQUIRE(write_file_atomic(dir / "https.json", cfg.dump(2)).has_value());
+    CHECK(run_paperboy("check --config " + q(dir / "https.json")).out.find("RFC 8058") == std::string::npos);
+}

@@ -286,6 +286,10 @@ TEST_CASE("email: List-Unsubscribe carries the host's https link and one-click o
     const auto bad = list_headers(digest, s, "https://d.example.org/u?a=1\r\nBcc: evil@example.org");
     CHECK(bad.find("Bcc") == std::string::npos);
     CHECK(bad.find("List-Unsubscribe-Post") == std::string::npos);  // one-click only with a usable URL
+    // RFC 8058 asks for https: over http the link stays, one-click does not.
+    const auto plain = list_headers(digest, s, "http://d.example.org/unsubscribe?a=1");
+    CHECK(plain.find("List-Unsubscribe: <http://d.example.org/unsubscribe?a=1>,") != std::string::npos);
+    CHECK(plain.find("List-Unsubscribe-Post") == std::string::npos);
     CHECK(unsubscribed(json{{"unsubscribed", {"ada@example.org"}}}, "ada@example.org"));
     CHECK_FALSE(unsubscribed(digest, "ada@example.org"));
 }
