@@ -9,7 +9,7 @@ namespace paperboy::slack {
 using nlohmann::json;
 
 settings parse_settings(std::string_view config_json) {
-    const auto j = chat::config_object(config_json, {"webhook_url", "token", "channel", "api_url", "thread", "reactions", "reactions_interval_ms"}, "slack");
+    const auto j = chat::config_object(config_json, {"webhook_url", "token", "channel", "api_url", "thread", "reactions", "reactions_interval_ms", "seconds_between_messages"}, "slack");
     auto str = [&](const char* key) { return chat::string_key(j, key); };
     settings s;
     if (j.contains("webhook_url")) s.webhook_url = str("webhook_url");
@@ -39,6 +39,11 @@ settings parse_settings(std::string_view config_json) {
             throw std::invalid_argument("reactions_interval_ms: expected 0 to 60000");
         }
         s.reactions_interval_ms = j["reactions_interval_ms"].get<long>();
+    }
+    if (j.contains("seconds_between_messages")) {
+        const auto& v = j["seconds_between_messages"];
+        if (!v.is_number() || v.get<double>() < 0 || v.get<double>() > 60) throw std::invalid_argument("seconds_between_messages: expected a number from 0 to 60");
+        s.pause_ms = static_cast<long>(v.get<double>() * 1000);
     }
     chat::read_common(j, s, 2500);
     return s;

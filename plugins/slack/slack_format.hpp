@@ -22,6 +22,7 @@ struct settings : chat::common_settings {
     bool thread = false;              // with token: summary message, papers in its thread
     bool reactions = false;           // with thread: one paper per reply, so a reaction votes on it
     long reactions_interval_ms = 1200;  // between reactions.get calls (Tier 3: about 50 a minute)
+    long pause_ms = 1000;             // between a digest's messages: Slack asks for at most one a second per channel
     bool bot() const { return !token.empty(); }
 };
 

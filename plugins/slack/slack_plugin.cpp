@@ -54,6 +54,7 @@ public:
             out.error = redact(a.error);
             out.retry_after_ms = a.retry_after_ms;
             out.receipt = settings_.bot() ? a.ts : "ok";
+            if (settings_.pause_ms > 0) out.pause_ms = settings_.pause_ms;  // paced, not pushed into 429s
             if (index == 0 && plan.first_is_thread_parent) parent_ts = a.ts;
             return out;
         }, host_);
@@ -108,6 +109,7 @@ constexpr const char* config_doc = R"doc([
   {"key": "channel", "type": "string", "required": false, "secret": false, "doc": "channel id, with token"},
   {"key": "thread", "type": "boolean", "required": false, "secret": false, "doc": "with token: summary message, papers in its thread"},
   {"key": "reactions", "type": "boolean", "required": false, "secret": false, "doc": "with thread: one paper per reply; reactions on them are votes (feedback.reactions)"},
+  {"key": "seconds_between_messages", "type": "number", "required": false, "secret": false, "doc": "pause between the messages of a digest; default 1 (Slack's limit per channel)"},
   {"key": "reactions_interval_ms", "type": "integer", "required": false, "secret": false, "doc": "between reactions.get calls; default 1200 (Tier 3)"},
   {"key": "top_n", "type": "integer", "required": false, "secret": false, "doc": "post at most this many papers; 0 = all"},
   {"key": "abstract_chars", "type": "integer", "required": false, "secret": false, "doc": "abstracts shortened to this length; default 600"},

@@ -37,6 +37,9 @@ TEST_CASE("chat: the 48-paper day reaches Slack and Discord complete, in order, 
     const auto expected = expected_titles(summary);
     CHECK(slack.titles() == expected);
     CHECK(slack.accepted().size() == 2);  // 2 + 48*2 blocks: 50 per message at most
+    // Slack asks for at most one message a second per channel: paced, not pushed into 429s.
+    REQUIRE(slack.requests().size() == 2);
+    CHECK(slack.requests()[1].received - slack.requests()[0].received >= std::chrono::milliseconds(950));
     CHECK(discord.accepted().size() >= 5);  // 10 embeds per message at most
     std::vector<std::string> discord_titles;
     for (const auto& t : discord.titles()) discord_titles.push_back(t);
