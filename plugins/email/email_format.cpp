@@ -225,33 +225,6 @@ std::string render_subject(const std::string& t, const json& digest) {
     return strip_controls(out);
 }
 
-std::string render_text(const json& digest, const settings& s) {
-    const auto papers = papers_to_send(digest, s);
-    std::string out = "paperboy: " + papers_phrase(digest["papers"].size()) + " for " + long_date(str(digest, "date")) +
-                      " (profile " + str(digest, "profile") + ")\n";
-    out += summary_line(digest) + "\n";
-    if (const auto url = web_url(digest); !url.empty()) out += "In the archive: " + url + "\n";
-    if (const auto notice = chat::incomplete_text(digest); !notice.empty()) out += "\n*** " + strip_controls(notice) + " ***\n";
-    for (const auto& note : digest.value("notes", json::array())) out += "\nNote: " + note.get<std::string>() + "\n";
-    std::size_t rank = 0;
-    for (const auto& p : papers) {
-        out += "\n\n" + std::to_string(++rank) + ". " + str(p, "title") + "\n";
-        out += "   " + chat::join_authors(p["authors"]) + "\n";
-        out += "   " + chat::scores_line(p) + "\n";
-        if (const auto c = str(p, "comment"); !c.empty() && !p.value("author_match", false)) out += "   " + c + "\n";
-        if (p.value("author_match", false) && p.contains("matched_author")) out += "   Followed author: " + str(p, "matched_author") + "\n";
-        const auto links = links_of(p);
-        out += "   " + links.abs + "  (PDF: " + links.pdf + ")\n";
-        if (const auto tldr = str(p, "tldr"); !tldr.empty()) out += "   TL;DR: " + tldr + "\n";
-        if (s.abstract_chars > 0) out += "\n   " + chat::truncate(str(p, "abstract"), s.abstract_chars) + "\n";
-    }
-    if (papers.size() < digest["papers"].size()) {
-        out += "\n\n" + std::to_string(digest["papers"].size() - papers.size()) + " more papers are in the full report.\n";
-    }
-    out += "\n-- \nSent by paperboy for the profile \"" + str(digest, "profile") + "\".\n";
-    return wrap_lines(out, 72);
-}
-
 std::string whole_sentences(std::string_view text, std::size_t limit) {
     if (text.size() <= limit) return std::string(text);
     std::size_t end = 0;
@@ -449,37 +422,86 @@ std::string list_headers(const json& digest, const settings& s, std::string_view
     return h;
 }
 
-std::string render_html(const json& digest, const settings& s) {
+namespace {
+
+// What of the digest the email shows: abstracts cut to whole sentences of at most
+// `abstract_limit` bytes, at most `paper_limit` papers (npos: all). Both alternatives follow it,
+// so that they say the same thing (spam filters score alternatives that differ).
+struct email_layout {
+    std::size_t abstract_limit = std::string::npos, paper_limit = std::string::npos;
+};
+
+email_layout fit_layout(const json& digest, const settings& s) {
     constexpr auto all = std::string::npos;
     // As received: every line ends in CRLF on the wire.
-    const auto fits = [&](const std::string& html) {
+    const auto fits = [&](const email_layout& l) {
+        const auto html = render_html_sized(digest, s, l.abstract_limit, l.paper_limit);
         return html.size() + static_cast<std::size_t>(std::count(html.begin(), html.end(), '\n')) <= s.max_html_bytes;
     };
-    auto h = render_html_sized(digest, s, all, all);
-    if (s.max_html_bytes == 0 || fits(h)) return h;
-    std::size_t longest = 0;
-    for (const auto& p : digest["papers"]) longest = std::max(longest, str(p, "abstract").size());
-    // The longest abstract length that fits: the size only grows with it.
-    std::size_t lo = 0, hi = longest;
-    auto best = render_html_sized(digest, s, 0, all);
-    if (fits(best)) {
+    if (s.max_html_bytes == 0 || fits({all, all})) return {all, all};
+    if (fits({0, all})) {
+        std::size_t longest = 0;
+        for (const auto& p : digest["papers"]) longest = std::max(longest, str(p, "abstract").size());
+        // The longest abstract length that fits: the size only grows with it.
+        std::size_t lo = 0, hi = longest;
         while (lo < hi) {
             const auto mid = lo + (hi - lo + 1) / 2;
-            auto candidate = render_html_sized(digest, s, mid, all);
-            if (fits(candidate)) {
-                lo = mid;
-                best = std::move(candidate);
-            } else {
-                hi = mid - 1;
+            if (fits({mid, all})) lo = mid;
+            else hi = mid - 1;
+        }
+        return {lo, all};
+    }
+    auto n = papers_to_send(digest, s).size();
+    while (n > 1 && !fits({0, n - 1})) --n;
+    return {0, n > 1 ? n - 1 : 1};
+}
+
+}  // namespace
+
+std::string render_html(const json& digest, const settings& s) {
+    const auto l = fit_layout(digest, s);
+    return render_html_sized(digest, s, l.abstract_limit, l.paper_limit);
+}
+
+std::string render_text(const json& digest, const settings& s) {
+    const auto layout = fit_layout(digest, s);
+    auto papers = papers_to_send(digest, s);
+    if (papers.size() > layout.paper_limit) papers.resize(layout.paper_limit);
+    std::string out = "paperboy: " + papers_phrase(digest["papers"].size()) + " for " + long_date(str(digest, "date")) +
+                      " (profile " + str(digest, "profile") + ")\n";
+    out += summary_line(digest) + "\n";
+    if (const auto url = web_url(digest); !url.empty()) out += "In the archive: " + url + "\n";
+    if (const auto notice = chat::incomplete_text(digest); !notice.empty()) out += "\n*** " + strip_controls(notice) + " ***\n";
+    for (const auto& note : digest.value("notes", json::array())) out += "\nNote: " + note.get<std::string>() + "\n";
+    std::size_t rank = 0;
+    for (const auto& p : papers) {
+        out += "\n\n" + std::to_string(++rank) + ". " + str(p, "title") + "\n";
+        out += "   " + chat::join_authors(p["authors"]) + "\n";
+        out += "   " + chat::scores_line(p) + "\n";
+        if (const auto c = str(p, "comment"); !c.empty() && !p.value("author_match", false)) out += "   " + c + "\n";
+        if (p.value("author_match", false) && p.contains("matched_author")) out += "   Followed author: " + str(p, "matched_author") + "\n";
+        const auto links = links_of(p);
+        out += "   " + links.abs + "  (PDF: " + links.pdf + ")\n";
+        if (const auto tldr = str(p, "tldr"); !tldr.empty()) out += "   TL;DR: " + tldr + "\n";
+        if (s.abstract_chars > 0) {
+            const auto abstract = chat::truncate(str(p, "abstract"), s.abstract_chars);
+            const auto shown = layout.abstract_limit == std::string::npos ? abstract : whole_sentences(abstract, layout.abstract_limit);
+            if (!shown.empty()) out += "\n   " + shown + "\n";
+            const auto rest = web_url(digest).empty() ? links.abs : web_url(digest);
+            if (shown.size() < abstract.size() && !rest.empty()) {
+                out += std::string(shown.empty() ? "   Abstract" : "   The whole abstract") +
+                       (web_url(digest).empty() ? " on " + links.source : std::string(" in the archive")) + ": " + rest + "\n";
             }
         }
-        return best;
+        if (const auto up = vote_link(p, "vote_up_url"), down = vote_link(p, "vote_down_url"); !up.empty() && !down.empty()) {
+            out += "   More like this: " + up + "\n   Less like this: " + down + "\n";
+        }
     }
-    for (auto n = papers_to_send(digest, s).size(); n > 1; --n) {
-        best = render_html_sized(digest, s, 0, n - 1);
-        if (fits(best)) break;
+    if (papers.size() < digest["papers"].size()) {
+        out += "\n\n" + std::to_string(digest["papers"].size() - papers.size()) + " more papers are in the full report.\n";
     }
-    return best;
+    out += "\n-- \nSent by paperboy for the profile \"" + str(digest, "profile") + "\". Scores and comments are a language model's judgement.\n";
+    return wrap_lines(out, 72);
 }
 
 std::string message_id(const json& digest, const settings& s) {

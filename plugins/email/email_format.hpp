@@ -51,8 +51,11 @@ settings parse_settings(std::string_view config_json);
 /// papers", "1 new paper", "no new papers"). Nothing from a paper can reach it.
 std::string render_subject(const std::string& subject_template, const nlohmann::json& digest);
 
-/// The plain-text alternative: header lines, notes, then each paper (title, authors, scores,
-/// comment, links, abstract); lines wrapped at 72 columns (a URL longer than that stays whole).
+/// The plain-text alternative, the HTML's twin paper for paper and line for line (spam filters
+/// score alternatives that differ): header lines, notes, then each paper (title, authors,
+/// scores, comment, links, TL;DR, the abstract as far as the HTML shows it with the link to the
+/// rest, the vote links), and the same papers left to the report; lines wrapped at 72 columns
+/// (a URL longer than that stays whole).
 std::string render_text(const nlohmann::json& digest, const settings& s);
 
 /// The HTML alternative: a table-based layout with inline styles only (what Gmail, Outlook and
