@@ -284,7 +284,12 @@ std::vector<delivery_outcome> resume_deliveries(const config& cfg, state_store& 
 
 delivery_outcome send_test(const config& cfg, const std::string& name) {
     const auto* ch = find_channel(cfg, name);
-    if (!ch) throw failure(make_error(errc::usage, "no channel named '" + name + "' in the configuration"));
+    if (!ch) {
+        std::string known;
+        for (const auto& c : cfg.channels) known += (known.empty() ? "" : ", ") + c.name;
+        throw failure(make_error(errc::usage, "no channel named '" + name + "' in the configuration; " +
+                                                  (known.empty() ? std::string("it has none (see /channels)") : "its channels: " + known)));
+    }
     static const paper sample[] = {
         {"2507.15880", 1, announce_type::new_submission,
          "The Recursive Coherence Principle: A Formal Constraint on Scalable Intelligence",

@@ -70,7 +70,15 @@ public:
             for (const auto& d : plan.missed) {
                 for (const auto& p : profiles) state.record_missed(format_iso_day(d), p, "paperboy was not running while arXiv's feed carried this day");
                 ++metrics_.runs["missed"];
-                spdlog::warn("{}: missed: paperboy was not running while arXiv's feed carried this day", format_iso_day(d));
+            }
+            if (!plan.missed.empty()) {
+                // One line for the gap, however long: the ledger has each day.
+                const auto n = plan.missed.size();
+                spdlog::warn("{}: missed {} {}: paperboy was not running while arXiv's feed carried them; {}",
+                             n == 1 ? format_iso_day(plan.missed.front()) : format_iso_day(plan.missed.front()) + " to " + format_iso_day(plan.missed.back()),
+                             n, n == 1 ? "announcement day" : "announcement days",
+                             cfg_->schedule.backfill ? "schedule.backfill rebuilds them from the arXiv API after the next run"
+                                                     : "recorded as missed (set schedule.backfill to rebuild them, or run paperboy backfill)");
             }
             catch_up_ = plan.run_now;
         }

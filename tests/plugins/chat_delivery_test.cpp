@@ -156,6 +156,7 @@ TEST_CASE("chat: bot-token Slack threads the papers under a summary, send-test w
     CHECK(discord.accepted()[0]["embeds"].size() == 2);
     const auto unknown = test::run_paperboy("send-test --config '" + (dir / "c.json").string() + "' --channel nope");
     CHECK(unknown.exit_code == 2);
+    CHECK(unknown.err.find("no channel named 'nope' in the configuration; its channels: d") != std::string::npos);
 }
 
 TEST_CASE("check --probe: the model answers a tiny request, Slack auth.test and the Discord webhook GET pass, nothing is posted") {
