@@ -7,6 +7,8 @@ namespace paperboy {
 
 std::optional<run_cost> compute_cost(const std::map<std::string, price>& prices, const std::string& model,
                                      const token_usage& usage, const std::string& title_model) {
+    // Nothing spent costs nothing, priced or not (a day scored from the cache).
+    if (usage.prompt_tokens == 0 && usage.completion_tokens == 0) return run_cost{};
     const auto title = usage.title_part();
     if (!title_model.empty() && title_model != model && (title.prompt_tokens > 0 || title.completion_tokens > 0)) {
         auto rest = usage;

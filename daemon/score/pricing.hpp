@@ -17,7 +17,8 @@ struct run_cost {
 };
 
 /// The cost of `usage` with `model`'s price from `prices`; nullopt when the model has no
-/// price (the report then says "unknown" rather than a made-up $0.00).
+/// price (the report then says "unknown" rather than a made-up $0.00), except that no tokens
+/// cost $0.00 whatever the model.
 /// The batch part costs batch_price_factor of the list price; the title part is priced at
 /// `title_model` (llm.title_model; nullopt too when it has no price).
 std::optional<run_cost> compute_cost(const std::map<std::string, price>& prices, const std::string& model,

@@ -10,6 +10,7 @@ TEST_CASE("costs use the model's price, with cached tokens at the cached price")
     CHECK(c.prompt_usd == Approx(600'000 * 2.5 / 1e6 + 400'000 * 1.25 / 1e6));
     CHECK(c.completion_usd == Approx(1.0));
     CHECK_FALSE(compute_cost(prices, "no-such-model", {10, 10, 0}));
+    CHECK(compute_cost(prices, "no-such-model", {0, 0, 0})->total_usd() == 0.0);  // no call, no cost: $0.00, not "unknown"
     CHECK(compute_cost(prices, "offline", {0, 0, 0})->total_usd() == 0.0);
 }
 
