@@ -260,7 +260,8 @@ void read_sources(const json& sources, std::vector<preprint_source>& out, const 
             for (std::size_t k = 0; k < cats->size(); ++k) {
                 const auto& c = (*cats)[k];
                 const bool ok = !c.empty() && c.size() <= 60 && std::all_of(c.begin(), c.end(), [](char ch) {
-                    return std::isalpha(static_cast<unsigned char>(ch)) || ch == ' ' || ch == '_' || ch == '-';
+                    // medRxiv's subjects include "Infectious Diseases (except HIV/AIDS)".
+                    return std::isalpha(static_cast<unsigned char>(ch)) || std::string_view(" _-/(),&").find(ch) != std::string_view::npos;
                 });
                 if (!ok) fail(at + "/categories/" + std::to_string(k), "expected a " + p.server + " subject area such as \"neuroscience\" or \"cell biology\"");
             }

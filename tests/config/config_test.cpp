@@ -100,6 +100,9 @@ TEST_CASE("sources: bioRxiv and medRxiv beside arXiv, each with its subject area
     CHECK(c.preprints[0].categories == std::vector<std::string>{"neuroscience", "cell_biology"});
     CHECK(c.preprints[0].api_url == "https://api.biorxiv.org");
     CHECK(c.preprints[1].categories.empty());
+    // medRxiv's own subject names, with a slash and parentheses.
+    const auto med = parse_config(head + R"j("sources": [{"server": "medrxiv", "categories": ["Infectious Diseases (except HIV/AIDS)", "HIV/AIDS"]}]})j", "/base").value();
+    CHECK(med.preprints[0].categories == std::vector<std::string>{"Infectious Diseases (except HIV/AIDS)", "HIV/AIDS"});
     CHECK(c.preprints[1].api_url == "http://127.0.0.1:9/");
     CHECK(parse_config(minimal, "/base").value().preprints.empty());
     CHECK(error_of(head + R"("sources": [{"server": "pubmed"}]})") == "/sources/0/server: must be \"arxiv\", \"biorxiv\" or \"medrxiv\"");
