@@ -145,6 +145,13 @@ int cmd_check(const std::vector<std::string>& args) {
     if (cfg.llm.batch_deadline) std::cout << "; Batch API batches end by " << format_clock_time(*cfg.llm.batch_deadline) << " (llm.batch_deadline)";
     std::cout << "\n";
     for (const auto& ch : cfg.channels) std::cout << "  channel " << ch.name << ": plugin " << ch.plugin << " loaded, settings accepted\n";
+    for (const auto& p : cfg.profiles) {
+        // init's placeholders, left as they were: the scorer would rank by them.
+        if (p.topics.find("(rename it)") != std::string::npos || p.topics.find("the methods, problems and phrases you look for") != std::string::npos) {
+            std::cout << "  warning:  profile " << p.name << ": its topics are still init's template (\"My first topic (rename it)\"); "
+                         "write your own research interests there, or import your papers (paperboy import)\n";
+        }
+    }
     const bool mails = std::any_of(cfg.channels.begin(), cfg.channels.end(), [](const auto& ch) { return ch.plugin == "email"; });
     if (mails && cfg.public_url.starts_with("http://")) {
         std::cout << "  warning:  server.public_url is http: mail providers offer one-click unsubscribe (RFC 8058) only for https links; "

@@ -24,6 +24,8 @@ TEST_CASE("init without a terminal or flags writes the defaults, says what to ed
     CHECK(check.exit_code == 0);
     CHECK(check.out.find("scorer:   offline") != std::string::npos);
     CHECK(check.out.find("schedule: 08:00 UTC") != std::string::npos);
+    // The untouched template topics pass, with a warning that says what to do.
+    CHECK(check.out.find("warning:  profile me: its topics are still init's template") != std::string::npos);
     // The comments are part of the file a reader opens, and nothing the reader parses.
     const auto text = read_file(dir / "new/paperboy.json").value();
     CHECK(text.find("\"//\": \"the built-in ranker, no key needed.") != std::string::npos);
