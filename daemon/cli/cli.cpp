@@ -223,11 +223,12 @@ int cmd_run(const std::vector<std::string>& args) {
             throw failure(make_error(errc::usage, "--date " + date_text + " is in the future (today is " + format_iso_day(today) + " in " +
                                                       cfg.schedule.timezone + ")"));
         }
-        if (const auto wd = std::chrono::weekday(std::chrono::sys_days(*opts.date)); wd == std::chrono::Saturday || wd == std::chrono::Sunday) {
-            std::cerr << "paperboy: arXiv does not announce on " << (wd == std::chrono::Saturday ? "Saturdays" : "Sundays") << ": " << date_text
-                      << " is a " << (wd == std::chrono::Saturday ? "Saturday" : "Sunday") << "\n";
-            return exit_code::no_announcement;
-        }
+    }
+    // Said before a fetch: on a weekend the feed still carries Friday, which is not "stale".
+    const auto day_to_run = opts.date.value_or(today_in(cfg.schedule.timezone, std::chrono::system_clock::now()));
+    if (const auto notice = weekend_notice(day_to_run)) {
+        std::cerr << "paperboy: " << *notice << (opts.date ? "" : " (give it as --date to run it)") << "\n";
+        return exit_code::no_announcement;
     }
     const auto summary = run_day(cfg, opts);
     const auto date = format_iso_day(summary.date);

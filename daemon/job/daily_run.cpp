@@ -62,7 +62,9 @@ feed fetch_day(const config& cfg, day date) {
     if (announced < wanted) {
         throw failure(make_error(errc::feed_stale, "the feed at " + url + " still carries " + format_iso_day(parsed->announced) +
                                                        ", not " + format_iso_day(date) +
-                                                       " (arXiv rebuilds it shortly after midnight US Eastern)"));
+                                                       (url.starts_with("file://") ? "; this file carries " + format_iso_day(parsed->announced) +
+                                                                                         ": run it with --date " + format_iso_day(parsed->announced)
+                                                                                   : std::string(" (arXiv rebuilds it shortly after midnight US Eastern)"))));
     }
     if (announced > wanted) {
         throw failure(make_error(errc::feed_date_mismatch,

@@ -25,6 +25,15 @@ bool is_announcement_weekday(day d) {
     return w != std::chrono::Saturday && w != std::chrono::Sunday;
 }
 
+std::optional<std::string> weekend_notice(day d) {
+    const auto wd = std::chrono::weekday(std::chrono::sys_days(d));
+    if (wd != std::chrono::Saturday && wd != std::chrono::Sunday) return std::nullopt;
+    const auto friday = plus_days(d, wd == std::chrono::Saturday ? -1 : -2);
+    const std::string name = wd == std::chrono::Saturday ? "Saturday" : "Sunday";
+    return "arXiv does not announce on " + name + "s: " + format_iso_day(d) + " is a " + name + "; the last announcement day was Friday " +
+           format_iso_day(friday);
+}
+
 time_point scheduled_time(day d, const schedule_config& s) {
     const auto clock = parse_clock_time(s.time);
     if (!clock) throw std::runtime_error("schedule.time '" + s.time + "' is not HH:MM[:SS]");

@@ -27,6 +27,12 @@ struct scheduled_run {
 /// Monday to Friday.
 bool is_announcement_weekday(day d);
 
+/// Why arXiv announces nothing on `d` when it is a Saturday or Sunday, naming the last
+/// announcement day before it: "arXiv does not announce on Saturdays: 2025-07-26 is a Saturday;
+/// the last announcement day was Friday 2025-07-25". nullopt on a weekday (holidays are only
+/// known from the feed). Pure.
+std::optional<std::string> weekend_notice(day d);
+
 /// schedule.time on the civil date `d` in schedule.timezone. A time that does not exist that
 /// night (inside a spring-forward gap) is taken as the end of the gap; a time that happens
 /// twice (fall back) as its first occurrence. Throws std::runtime_error for an unknown zone.

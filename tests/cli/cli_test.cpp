@@ -196,6 +196,7 @@ TEST_CASE("exit codes: no announcement 3, broken feed 1, arXiv unavailable 75, s
     const auto stale = run_with("file://" + test::golden_feed().string(), "2025-07-24");
     CHECK(stale.exit_code == exit_code::temporary);
     CHECK(stale.err.find("still carries 2025-07-23") != std::string::npos);
+    CHECK(stale.err.find("this file carries 2025-07-23: run it with --date 2025-07-23") != std::string::npos);
     CHECK_FALSE(std::filesystem::exists(dir / "out"));
 }
 

@@ -40,7 +40,8 @@ grep -q '^ExecStart=/usr/bin/paperboy daemon' <<<"$unit" || fail "the unit does 
 if grep -q '^LoadCredential=' <<<"$unit"; then fail "the unit loads a credential that may be absent"; fi
 # Documentation= names what the package installs, not a placeholder URL.
 grep -q '^Documentation=man:paperboy(1) file:///usr/share/doc/paperboy/README.md$' <<<"$unit" || fail "the unit's Documentation= is not the installed man page and README"
-dpkg-deb --fsys-tarfile "$deb" | tar -t | grep -qx './usr/share/doc/paperboy/README.md' || fail "the README the unit names is not installed"
+files=$(dpkg-deb --fsys-tarfile "$deb" | tar -t)  # whole, not cut short by grep -q under pipefail
+grep -qx './usr/share/doc/paperboy/README.md' <<<"$files" || fail "the README the unit names is not installed"
 
 dpkg-deb -x "$deb" "$scratch/root"
 plugins=$("$scratch/root/usr/bin/paperboy" plugins)

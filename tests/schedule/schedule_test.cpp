@@ -126,3 +126,10 @@ TEST_CASE("schedule: catch-up after two days down runs the last due day and reco
     REQUIRE(fresh.run_now);
     CHECK(fresh.missed.empty());
 }
+
+TEST_CASE("schedule: a weekend day says arXiv does not announce and names the Friday before it") {
+    CHECK(weekend_notice(parse_iso_day("2025-07-26").value()) ==
+          "arXiv does not announce on Saturdays: 2025-07-26 is a Saturday; the last announcement day was Friday 2025-07-25");
+    CHECK(weekend_notice(parse_iso_day("2025-07-27").value())->ends_with("is a Sunday; the last announcement day was Friday 2025-07-25"));
+    CHECK_FALSE(weekend_notice(parse_iso_day("2025-07-25").value()));
+}
