@@ -162,7 +162,7 @@ int cmd_check(const std::vector<std::string>& args) {
         // The provider's own shutdown dates (GET /models), where it announces them.
         const auto llm = make_llm_instance(cfg.llm, cfg.plugin_dir, cfg.source);
         for (const auto& r : model_retirements(llm.get(), cfg.llm, today_in(cfg.schedule.timezone, std::chrono::system_clock::now()))) {
-            if (const auto w = retirement_warning(r, r.model == cfg.llm.model ? "llm.model" : "llm.title_model")) std::cout << "  warning:  " << *w << "\n";
+            if (const auto w = retirement_warning(r)) std::cout << "  warning:  " << *w << "\n";
         }
     }
     return probe ? probe_services(cfg) : exit_code::ok;

@@ -112,10 +112,10 @@ prompt_disclosure llm_scorer::disclose(const profile_config& profile) const {
 scoring_outcome llm_scorer::score(const profile_config& profile, std::span<const paper* const> papers) {
     if (!retirement_notes_) {
         const auto retirements = model_retirements(instances_.front().get(), cfg_, today_in("UTC", std::chrono::system_clock::now()));
-        refuse_retired(retirements, cfg_);  // a dead model is never called
+        refuse_retired(retirements);  // a dead model is never called
         retirement_notes_.emplace();
         for (const auto& r : retirements) {
-            if (const auto w = retirement_warning(r, r.model == cfg_.model ? "llm.model" : "llm.title_model")) {
+            if (const auto w = retirement_warning(r)) {
                 spdlog::warn("[{}] {}", cfg_.plugin, *w);
                 retirement_notes_->push_back("Model: " + *w + ".");
             }

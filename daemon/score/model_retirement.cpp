@@ -9,18 +9,19 @@
 namespace paperboy {
 
 std::optional<model_retirement> retirement_of(const std::string& model, const std::optional<std::string>& provider_date,
-                                              const std::map<std::string, price>& prices, day today) {
+                                              const std::map<std::string, price>& prices, day today, const std::string& key) {
     std::string date;
     if (provider_date) date = *provider_date;
     else if (const auto it = prices.find(model); it != prices.end()) date = it->second.shutdown;
     const auto off = date.empty() ? std::nullopt : parse_iso_day(date);
     if (!off) return std::nullopt;
-    return model_retirement{model, date, static_cast<long>((std::chrono::sys_days(*off) - std::chrono::sys_days(today)).count()),
+    return model_retirement{model, key, date, static_cast<long>((std::chrono::sys_days(*off) - std::chrono::sys_days(today)).count()),
                             provider_date.has_value()};
 }
 
-std::optional<std::string> retirement_warning(const model_retirement& r, const std::string& key) {
+std::optional<std::string> retirement_warning(const model_retirement& r) {
     if (r.days_left > 30) return std::nullopt;
+    const auto key = "llm." + r.key;
     const std::string source = r.from_provider ? "the provider's model list" : "paperboy's table, checked " + std::string(default_prices_checked);
     if (r.days_left <= 0) {
         return "the provider shut " + r.model + " down on " + r.shutdown + " (" + source + "): every call would fail; set " + key +
@@ -52,18 +53,16 @@ std::optional<std::string> provider_date(plugin_instance& inst, const std::strin
 
 std::vector<model_retirement> model_retirements(plugin_instance* inst, const llm_config& llm, day today) {
     std::vector<model_retirement> out;
-    for (const auto& model : {llm.model, llm.title_model}) {
+    for (const auto& [model, key] : {std::pair{llm.model, "model"}, std::pair{llm.title_model, "title_model"}}) {
         if (model.empty() || std::any_of(out.begin(), out.end(), [&](const model_retirement& r) { return r.model == model; })) continue;
-        if (auto r = retirement_of(model, inst ? provider_date(*inst, model) : std::nullopt, llm.prices, today)) out.push_back(std::move(*r));
+        if (auto r = retirement_of(model, inst ? provider_date(*inst, model) : std::nullopt, llm.prices, today, key)) out.push_back(std::move(*r));
     }
     return out;
 }
 
-void refuse_retired(const std::vector<model_retirement>& rs, const llm_config& llm) {
+void refuse_retired(const std::vector<model_retirement>& rs) {
     for (const auto& r : rs) {
-        if (r.days_left > 0) continue;
-        const std::string key = r.model == llm.model ? "model" : "title_model";
-        throw failure(make_error(errc::config_invalid, "/llm/" + key + ": " + *retirement_warning(r, "llm." + key)));
+        if (r.days_left <= 0) throw failure(make_error(errc::config_invalid, "/llm/" + r.key + ": " + *retirement_warning(r)));
     }
 }
 

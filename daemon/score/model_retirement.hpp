@@ -15,20 +15,21 @@ class plugin_instance;  // plugin/loader.hpp
 
 struct model_retirement {
     std::string model;
+    std::string key = "model";   // the llm key that names it: "model" or "title_model"
     std::string shutdown;        // YYYY-MM-DD
     long days_left = 0;          // from today; <= 0: shut down
     bool from_provider = false;  // the provider's own date (else the built-in table, llm.prices)
 };
 
-/// `model`'s retirement: `provider_date` (what GET /models said: a date, or "" for "none
+/// `model`'s retirement (named by llm.`key`): `provider_date` (what GET /models said: a date, or "" for "none
 /// announced") wins over the table's date (price::shutdown), which serves providers that do
 /// not say; nullopt when there is no date. Pure.
 std::optional<model_retirement> retirement_of(const std::string& model, const std::optional<std::string>& provider_date,
-                                              const std::map<std::string, price>& prices, day today);
+                                              const std::map<std::string, price>& prices, day today, const std::string& key = "model");
 
 /// A warning when `r` is within 30 days (or past): "the provider shuts gpt-5 down on
-/// 2026-12-11, in 10 days: set llm.model to a current model before then ...". Pure.
-std::optional<std::string> retirement_warning(const model_retirement& r, const std::string& key = "llm.model");
+/// 2026-12-11, in 10 days: set llm.model to a current model before then ...", naming r.key. Pure.
+std::optional<std::string> retirement_warning(const model_retirement& r);
 
 /// The same from the table alone, for `run --estimate` and a check without the plugin.
 std::optional<std::string> retirement_warning(const std::map<std::string, price>& prices, const std::string& model, day today);
@@ -40,6 +41,6 @@ std::vector<model_retirement> model_retirements(plugin_instance* inst, const llm
 
 /// errc::config_invalid naming /llm/model (or /llm/title_model) when one of `rs` is shut down:
 /// a dead model is never called. Returns normally otherwise.
-void refuse_retired(const std::vector<model_retirement>& rs, const llm_config& llm);
+void refuse_retired(const std::vector<model_retirement>& rs);
 
 }  // namespace paperboy

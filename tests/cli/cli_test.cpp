@@ -379,33 +379,7 @@ TEST_CASE("run --estimate says what a day will cost without calling the model, w
     CHECK(run_paperboy("run --estimate --config " + q(cfg) + " --date 2025-07-23").out.find("every score is in the cache") != std::string::npos);
 }
 
-TEST_CASE("run with a key the provider refuses exits 78 naming /llm/api_key, never 75 'try later'") {
-    test::fake_openai fake({.answers = nlohmann::json::object(), .script = [](const test::openai_call&) -> std::optional<test::scripted_response> {
-        return test::scripted_response{401, R"({"error": {"code": "invalid_api_key", "message": "Incorrect API key provided: sk-typo-1234."}})", {}};
-    }});
-    temp_dir dir;
-    const nlohmann::json cfg{
-        {"arxiv", {{"categories", {"cs.LG", "cs.AI"}}, {"feed_url", "file://" + test::golden_feed().string()}}},
-        {"profiles", {{{"name", "golden"}, {"topics_file", (test::source_dir() / "config/prompts/topics.txt").string()}}}},
-        {"llm", {{"plugin", "openai"}, {"model", "gpt-4o"}, {"base_url", fake.base_url()}, {"api_key", "sk-typo-1234"}, {"retry_delay_ms", 1}}},
-        {"plugin_dir", PAPERBOY_PLUGIN_BUILD_DIR},
-        {"output", {{"dir", "out"}}},
-        {"state", {{"path", "state.db"}}},
-    };
-    REQUIRE(write_file_atomic(dir / "paperboy.json", cfg.dump(2)).has_value());
-    const auto r = run_paperboy("run --config " + q(dir / "paperboy.json") + " --date 2025-07-23");
-    CHECK(r.exit_code == exit_code::config);
-    CHECK(r.err.find("/llm/api_key: the provider refused this key") != std::string::npos);
-    CHECK(r.err.find("sk-typo-1234") == std::string::npos);
-    CHECK(fake.calls() <= 4);  // one per worker at most: no retries
-}
-
 namespace {
-// A day `n` days from today (UTC), as the provider's shutdown_date says it.
-std::string days_from_today(int n) {
-    return format_iso_day(std::chrono::year_month_day(std::chrono::sys_days(today_in("UTC", std::chrono::system_clock::now())) + std::chrono::days(n)));
-}
-
 nlohmann::json openai_day_config(const test::fake_openai& fake) {
     return {
         {"arxiv", {{"categories", {"cs.LG", "cs.AI"}}, {"feed_url", "file://" + test::golden_feed().string()}}},
@@ -418,27 +392,43 @@ nlohmann::json openai_day_config(const test::fake_openai& fake) {
 }
 }  // namespace
 
+TEST_CASE("run with a key the provider refuses exits 78 naming /llm/api_key, never 75 'try later'") {
+    test::fake_openai fake({.answers = nlohmann::json::object(), .script = [](const test::openai_call&) -> std::optional<test::scripted_response> {
+        return test::scripted_response{401, R"({"error": {"code": "invalid_api_key", "message": "Incorrect API key provided: sk-typo-1234."}})", {}};
+    }});
+    temp_dir dir;
+    auto cfg = openai_day_config(fake);
+    cfg["llm"]["api_key"] = "sk-typo-1234";
+    REQUIRE(write_file_atomic(dir / "paperboy.json", cfg.dump(2)).has_value());
+    const auto r = run_paperboy("run --config " + q(dir / "paperboy.json") + " --date 2025-07-23");
+    CHECK(r.exit_code == exit_code::config);
+    CHECK(r.err.find("/llm/api_key: the provider refused this key") != std::string::npos);
+    CHECK(r.err.find("sk-typo-1234") == std::string::npos);
+    CHECK(fake.calls() <= 4);  // one per worker at most: no retries
+}
+
+
 TEST_CASE("a model the provider shuts down in 10 days: check warns and the digest says so, once shut down it is never called (exit 78)") {
     const auto answers = nlohmann::json::parse(read_file(test::data_dir() / "days/2025-07-23/answers.json").value());
     {
-        test::fake_openai fake({.answers = answers, .models = {{"gpt-4o", days_from_today(10)}}});
+        test::fake_openai fake({.answers = answers, .models = {{"gpt-4o", test::iso_day_from_today(10)}}});
         temp_dir dir;
         REQUIRE(write_file_atomic(dir / "paperboy.json", openai_day_config(fake).dump(2)).has_value());
         const auto check = run_paperboy("check --config " + q(dir / "paperboy.json"));
         CHECK(check.exit_code == 0);
-        CHECK(check.out.find("warning:  the provider shuts gpt-4o down on " + days_from_today(10) + ", in 10 days (the provider's model list)") !=
+        CHECK(check.out.find("warning:  the provider shuts gpt-4o down on " + test::iso_day_from_today(10) + ", in 10 days (the provider's model list)") !=
               std::string::npos);
         const auto r = run_paperboy("run --config " + q(dir / "paperboy.json") + " --date 2025-07-23");
         INFO(r.err);
         CHECK(r.exit_code == 0);
         CHECK(read_file(dir / "out/golden/2025-07-23.md").value().find("Model: the provider shuts gpt-4o down") != std::string::npos);
     }
-    test::fake_openai gone({.answers = answers, .models = {{"gpt-4o", days_from_today(-1)}}});
+    test::fake_openai gone({.answers = answers, .models = {{"gpt-4o", test::iso_day_from_today(-1)}}});
     temp_dir dir;
     REQUIRE(write_file_atomic(dir / "paperboy.json", openai_day_config(gone).dump(2)).has_value());
     const auto r = run_paperboy("run --config " + q(dir / "paperboy.json") + " --date 2025-07-23");
     CHECK(r.exit_code == exit_code::config);
-    CHECK(r.err.find("/llm/model: the provider shut gpt-4o down on " + days_from_today(-1)) != std::string::npos);
+    CHECK(r.err.find("/llm/model: the provider shut gpt-4o down on " + test::iso_day_from_today(-1)) != std::string::npos);
     CHECK(gone.calls() == 0);
 }
 

@@ -40,10 +40,12 @@ TEST_CASE("retirement: the provider's date wins over the table, and a provider w
 TEST_CASE("retirement: a shut-down model is a configuration error naming its key, one still running is not") {
     llm_config llm;
     llm.model = "gpt-6-luna";
-    llm.title_model = "gpt-5-nano";
-    CHECK_NOTHROW(refuse_retired({{"gpt-6-luna", "2027-06-01", 171, true}}, llm));
+    llm.title_model = "gpt-5-nano";  // the table: shut down on 2026-12-11
+    llm.prices = default_prices();
+    CHECK_NOTHROW(refuse_retired({{"gpt-6-luna", "model", "2027-06-01", 171, true}}));
+    CHECK_NOTHROW(refuse_retired(model_retirements(nullptr, llm, day_of("2026-12-01"))));  // 10 days left
     try {
-        refuse_retired({{"gpt-5-nano", "2026-12-11", -1, false}}, llm);
+        refuse_retired(model_retirements(nullptr, llm, day_of("2026-12-12")));
         FAIL("a dead title model was accepted");
     } catch (const failure& f) {
         CHECK(f.err().code == errc::config_invalid);

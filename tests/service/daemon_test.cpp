@@ -5,6 +5,7 @@
 #include "support/child_process.hpp"
 #include "support/fake_chat.hpp"
 #include "support/fake_openai.hpp"
+#include "support/fixtures.hpp"
 #include "support/paths.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
@@ -407,13 +408,10 @@ TEST_CASE("daemon: a key the provider refuses stops model calls, names /llm/api_
 }
 
 TEST_CASE("daemon: /metrics counts the days to a model's announced shutdown, and a model past it holds the day with /healthz 503") {
-    const auto from_today = [](int n) {
-        return format_iso_day(std::chrono::year_month_day(std::chrono::sys_days(today_in("UTC", std::chrono::system_clock::now())) + std::chrono::days(n)));
-    };
     const auto answers = json::parse(read_file(test::data_dir() / "days/2025-07-23/answers.json").value());
     for (const int days : {10, 0}) {
         INFO(days);
-        test::fake_openai model({.answers = answers, .models = {{"gpt-4o", from_today(days)}}});
+        test::fake_openai model({.answers = answers, .models = {{"gpt-4o", test::iso_day_from_today(days)}}});
         fake_chat slack(fake_chat::kind::slack_webhook);
         temp_dir dir;
         auto cfg = daemon_config(dir, slack, 5);
@@ -431,7 +429,7 @@ TEST_CASE("daemon: /metrics counts the days to a model's announced shutdown, and
             wait_for_log(log, std::regex("2025-07-23: missed: /llm/model: the provider shut gpt-4o down"));
             const auto h = get(port, "/healthz");
             CHECK(h.status == 503);
-            CHECK(h.body.find("/llm/model: the provider shut gpt-4o down on " + from_today(0)) != std::string::npos);
+            CHECK(h.body.find("/llm/model: the provider shut gpt-4o down on " + test::iso_day_from_today(0)) != std::string::npos);
             CHECK(get(port, "/metrics").body.find("paperboy_model_shutdown_days{model=\"gpt-4o\"} 0\n") != std::string::npos);
             CHECK(model.calls() == 0);
             CHECK(slack.requests().empty());

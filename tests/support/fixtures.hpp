@@ -3,6 +3,7 @@
 #pragma once
 
 #include "config/config.hpp"
+#include "core/dates.hpp"
 #include "core/files.hpp"
 #include "score/replay_scorer.hpp"
 #include "support/paths.hpp"
@@ -10,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <string>
 #include <tuple>
@@ -34,6 +36,11 @@ inline config golden_config(const std::filesystem::path& dir, const std::string&
         {"state", {{"path", (dir / "state.db").string()}}},
     };
     return parse_config(j.dump(), dir).value();
+}
+
+/// The day `n` days from today (UTC) as YYYY-MM-DD, as a provider's shutdown_date says it.
+inline std::string iso_day_from_today(int n) {
+    return format_iso_day(std::chrono::year_month_day(std::chrono::sys_days(today_in("UTC", std::chrono::system_clock::now())) + std::chrono::days(n)));
 }
 
 inline nlohmann::json replay_llm() {
