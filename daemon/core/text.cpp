@@ -181,6 +181,14 @@ std::string fold(std::string_view s) {
         if (!out.empty() && out.back() != ' ') out.push_back(' ');
     };
     for (std::size_t i = 0; i < s.size();) {
+        // ASCII, nearly all of a paper's text, without decoding.
+        if (const auto c = s[i]; static_cast<unsigned char>(c) < 0x80) {
+            if (c >= 'A' && c <= 'Z') out.push_back(static_cast<char>(c - 'A' + 'a'));
+            else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) out.push_back(c);
+            else put_separator();
+            ++i;
+            continue;
+        }
         std::uint32_t cp = 0;
         const auto len = decode(s, i, cp);
         if (len == 0) {  // invalid byte: treat as a separator

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <optional>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
@@ -42,34 +43,61 @@ const std::unordered_set<std::string_view>& stop_words() {
     return words;
 }
 
+// Lets a map keyed by std::string be searched with a string_view, without a copy.
+struct string_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view v) const noexcept { return std::hash<std::string_view>{}(v); }
+};
+
 // Snowball stemmers keep per-word state, so one per thread.
 struct english_stemmer {
     sb_stemmer* s = sb_stemmer_new("english", "UTF_8");
     ~english_stemmer() { sb_stemmer_delete(s); }
-    // A day's words repeat across its papers, and Snowball is the costliest step here.
-    mutable std::unordered_map<std::string, std::string> memo;
+    english_stemmer() = default;
+    english_stemmer(const english_stemmer&) = delete;
+    english_stemmer& operator=(const english_stemmer&) = delete;
 
-    std::string stem(const std::string& w) const {
+    // A day's words repeat across its papers, and Snowball is the costliest step here. The
+    // stems are views into this memo, so it is emptied only between documents (forget()).
+    std::unordered_map<std::string, std::string, string_hash, std::equal_to<>> memo;
+
+    std::string_view stem(std::string_view w) {
         if (const auto it = memo.find(w); it != memo.end()) return it->second;
-        if (memo.size() > 200'000) memo.clear();
-        return memo[w] = run(w);
+        return memo.emplace(std::string(w), run(w)).first->second;
     }
-    std::string run(const std::string& w) const {
-        if (!s) return w;
+    void forget_if_large() {
+        if (memo.size() > 200'000) memo.clear();
+    }
+    std::string run(std::string_view w) const {
+        if (!s) return std::string(w);
         const sb_symbol* out = sb_stemmer_stem(s, reinterpret_cast<const sb_symbol*>(w.data()), static_cast<int>(w.size()));
-        if (!out) return w;  // out of memory inside Snowball: the word unstemmed
+        if (!out) return std::string(w);  // out of memory inside Snowball: the word unstemmed
         return {reinterpret_cast<const char*>(out), static_cast<std::size_t>(sb_stemmer_length(s))};
     }
 };
 
+english_stemmer& stemmer() {
+    thread_local english_stemmer one;
+    return one;
+}
+
+// A word as views: its stem into the stemmer's memo, its surface into the folded text. Both
+// live until the next document starts (a text's words, as words_of keeps them).
 struct word {
-    std::string stem, surface;
+    std::string_view stem, surface;
 };
 
-std::vector<word> words_of(std::string_view text) {
-    thread_local const english_stemmer stemmer;
-    std::vector<word> out;
-    const auto folded = text::fold(text);
+// The words of one text: the folded text owns what the views point into.
+struct text_words {
+    std::string folded;
+    std::vector<word> words;
+};
+
+// The words of a text that count, as views into `folded` (the text folded): at least two
+// characters, starting with a letter, not a stop word.
+void surfaces_of(std::string_view text, std::string& folded, std::vector<std::string_view>& out) {
+    folded = text::fold(text);
+    out.clear();
     std::string_view rest = folded;
     while (!rest.empty()) {
         const auto space = rest.find(' ');
@@ -77,10 +105,15 @@ std::vector<word> words_of(std::string_view text) {
         rest = space == std::string_view::npos ? std::string_view() : rest.substr(space + 1);
         if (w.size() < 2 || !(w[0] >= 'a' && w[0] <= 'z')) continue;
         if (stop_words().contains(w)) continue;
-        std::string surface(w);
-        out.push_back({stemmer.stem(surface), std::move(surface)});
+        out.push_back(w);
     }
-    return out;
+}
+
+void words_of(std::string_view text, text_words& out) {
+    thread_local std::vector<std::string_view> surfaces;
+    surfaces_of(text, out.folded, surfaces);
+    out.words.clear();
+    for (const auto w : surfaces) out.words.push_back({stemmer().stem(w), w});
 }
 
 constexpr std::string_view title_prefix = "title:";
@@ -103,26 +136,105 @@ void emit_terms(const std::vector<word>& words, double weight, bool bigrams, std
 }
 
 // Every term of a document, title terms weighted, "title:" terms included; the title is
-// tokenised once for both.
-template <class Emit>
-void for_each_term(std::string_view title, std::string_view abstract, const feature_options& opts, Emit&& emit) {
-    const auto title_words = words_of(title);
+// tokenised once for both. The buffers are the caller's, reused from one document to the next.
+struct term_buffers {
+    text_words title, abstract;
     std::string term;
-    emit_terms(title_words, opts.title_weight, opts.bigrams, {}, term, emit);
-    emit_terms(words_of(abstract), 1.0, opts.bigrams, {}, term, emit);
-    if (opts.title_field_weight > 0) emit_terms(title_words, opts.title_field_weight, opts.bigrams, title_prefix, term, emit);
+};
+
+template <class Emit>
+void for_each_term(std::string_view title, std::string_view abstract, const feature_options& opts, term_buffers& b, Emit&& emit) {
+    stemmer().forget_if_large();
+    words_of(title, b.title);
+    words_of(abstract, b.abstract);
+    emit_terms(b.title.words, opts.title_weight, opts.bigrams, {}, b.term, emit);
+    emit_terms(b.abstract.words, 1.0, opts.bigrams, {}, b.term, emit);
+    if (opts.title_field_weight > 0) emit_terms(b.title.words, opts.title_field_weight, opts.bigrams, title_prefix, b.term, emit);
 }
 
-std::size_t surface_size(const word& a, const word* b) { return a.surface.size() + (b ? 1 + b->surface.size() : 0); }
+// A corpus's distinct words (surface forms) and stems, numbered in order of first sight, so
+// a term is a number: one stem or two (a bigram), and whether it is a "title:" term. Each
+// surface is looked up once an occurrence, and stemmed once a corpus.
+class corpus_words {
+public:
+    static constexpr std::uint32_t none = 0xffffffffu;
+    struct numbered {
+        std::uint32_t surface = none, stem = none;
+    };
 
-std::string surface_of(const word& a, const word* b) { return b ? a.surface + " " + b->surface : a.surface; }
+    void number(const std::vector<std::string_view>& words, std::vector<numbered>& out) {
+        out.clear();
+        for (const auto w : words) {
+            auto it = surfaces_.find(w);
+            if (it == surfaces_.end()) {
+                const auto stem = stemmer().run(w);
+                auto s = stems_.find(stem);
+                if (s == stems_.end()) {
+                    s = stems_.emplace(stem, static_cast<std::uint32_t>(stem_text_.size())).first;
+                    stem_text_.push_back(stem);
+                }
+                it = surfaces_.emplace(std::string(w), numbered{static_cast<std::uint32_t>(surface_text_.size()), s->second}).first;
+                surface_text_.emplace_back(w);
+            }
+            out.push_back(it->second);
+        }
+    }
+    static std::uint64_t key(std::uint32_t a, std::uint32_t b, bool title) {
+        return (title ? 1ull << 63 : 0) | (b != none ? 1ull << 62 : 0) | (static_cast<std::uint64_t>(a) << 31) | (b != none ? b : 0u);
+    }
+    /// The term as for_each_term writes it.
+    std::string spell(std::uint64_t k) const {
+        std::string out(k >> 63 ? title_prefix : std::string_view());
+        out += stem_text_[static_cast<std::size_t>((k >> 31) & 0x7fffffffu)];
+        if ((k >> 62) & 1u) {
+            out += ' ';
+            out += stem_text_[static_cast<std::size_t>(k & 0x7fffffffu)];
+        }
+        return out;
+    }
+    /// Surfaces a (and b, unless none) as keep_shortest writes them.
+    std::string surface(std::uint32_t a, std::uint32_t b) const {
+        if (a == none) return {};
+        return b == none ? surface_text_[a] : surface_text_[a] + " " + surface_text_[b];
+    }
+    std::size_t surface_size(std::uint32_t a, std::uint32_t b) const {
+        return surface_text_[a].size() + (b == none ? 0 : 1 + surface_text_[b].size());
+    }
 
-// The shortest unstemmed form, ties by the smaller string, so the choice is stable.
-void keep_shortest(std::string& kept, const word& a, const word* b) {
-    const auto size = surface_size(a, b);
-    if (!kept.empty() && size > kept.size()) return;
-    auto s = surface_of(a, b);
-    if (kept.empty() || size < kept.size() || s < kept) kept = std::move(s);
+private:
+    std::unordered_map<std::string, numbered, string_hash, std::equal_to<>> surfaces_;
+    std::unordered_map<std::string, std::uint32_t, string_hash, std::equal_to<>> stems_;
+    std::vector<std::string> surface_text_, stem_text_;
+};
+
+// A term seen while building: its document frequency and the shortest surface seen for it.
+struct seen_term {
+    std::uint64_t key = 0;
+    int df = 0;
+    std::uint32_t surface_a = corpus_words::none, surface_b = corpus_words::none;
+
+    // keep_shortest on numbers: the same choice, with no string unless two forms tie in length.
+    void keep_shortest(const corpus_words& words, std::uint32_t a, std::uint32_t b) {
+        if (surface_a == a && surface_b == b) return;
+        if (surface_a != corpus_words::none) {
+            const auto size = words.surface_size(a, b), kept = words.surface_size(surface_a, surface_b);
+            if (size > kept || (size == kept && !(words.surface(a, b) < words.surface(surface_a, surface_b)))) return;
+        }
+        surface_a = a;
+        surface_b = b;
+    }
+};
+
+// emit_terms by number: emit(key, weight, first, second) in the same order.
+template <class Emit>
+void emit_keys(const std::vector<corpus_words::numbered>& words, double weight, bool bigrams, bool title, Emit& emit) {
+    constexpr auto none = corpus_words::none;
+    for (std::size_t i = 0; i < words.size(); ++i) {
+        emit(corpus_words::key(words[i].stem, none, title), weight, words[i].surface, none);
+        if (bigrams && i + 1 < words.size()) {
+            emit(corpus_words::key(words[i].stem, words[i + 1].stem, title), weight, words[i].surface, words[i + 1].surface);
+        }
+    }
 }
 
 // A document's (index, weight) hits as its counts: one entry an index, in index order, each
@@ -152,32 +264,45 @@ double sparse_vector::dot(const sparse_vector& o) const {
 }
 
 std::vector<std::string> tokenize(std::string_view text) {
+    stemmer().forget_if_large();
+    text_words words;
+    words_of(text, words);
     std::vector<std::string> out;
-    for (auto& w : words_of(text)) out.push_back(std::move(w.stem));
+    for (const auto& w : words.words) out.emplace_back(w.stem);
     return out;
 }
 
 vocabulary vocabulary::build(const std::vector<document>& docs, const feature_options& opts, std::vector<sparse_vector>* vectors) {
     // One pass over the corpus: each term gets a provisional id on first sight, each document
-    // keeps its counts by that id, so its vector needs no second tokenisation.
-    struct seen_term {
-        int df = 0;
-        std::string surface;
-    };
-    std::unordered_map<std::string, int> ids;
+    // keeps its counts by that id, so its vector needs no second tokenisation. A term is found
+    // by its stems' numbers (corpus_words), and spelled out only if the vocabulary keeps it.
+    corpus_words words;
+    std::unordered_map<std::uint64_t, int> ids;
+    ids.reserve(docs.size() * 100);
     std::vector<seen_term> seen;
     std::vector<std::vector<std::pair<int, double>>> rows;
     if (vectors) rows.reserve(docs.size());
     std::set<std::string> categories;
     std::vector<std::pair<int, double>> hits;
+    std::string folded;
+    std::vector<std::string_view> surfaces;
+    std::vector<corpus_words::numbered> title, abstract;
+    const auto emit = [&](std::uint64_t key, double weight, std::uint32_t a, std::uint32_t b) {
+        const auto [it, fresh] = ids.try_emplace(key, static_cast<int>(seen.size()));
+        if (fresh) seen.push_back({key});
+        seen[static_cast<std::size_t>(it->second)].keep_shortest(words, a, b);
+        hits.emplace_back(it->second, weight);
+    };
     for (const auto& d : docs) {
         hits.clear();
-        for_each_term(d.title, d.abstract, opts, [&](const std::string& term, double weight, const word& a, const word* b) {
-            const auto [it, fresh] = ids.try_emplace(term, static_cast<int>(seen.size()));
-            if (fresh) seen.emplace_back();
-            keep_shortest(seen[static_cast<std::size_t>(it->second)].surface, a, b);
-            hits.emplace_back(it->second, weight);
-        });
+        surfaces_of(d.title, folded, surfaces);
+        words.number(surfaces, title);
+        surfaces_of(d.abstract, folded, surfaces);
+        words.number(surfaces, abstract);
+        // The order and weights of for_each_term, so the sums come out as vectorize's.
+        emit_keys(title, opts.title_weight, opts.bigrams, false, emit);
+        emit_keys(abstract, 1.0, opts.bigrams, false, emit);
+        if (opts.title_field_weight > 0) emit_keys(title, opts.title_field_weight, opts.bigrams, true, emit);
         auto row = summed(hits);
         for (const auto& [id, count] : row) ++seen[static_cast<std::size_t>(id)].df;
         if (vectors) rows.push_back(std::move(row));
@@ -191,9 +316,9 @@ vocabulary vocabulary::build(const std::vector<document>& docs, const feature_op
         int df = 0, provisional = -1;
     };
     std::vector<kept_term> kept;
-    for (const auto& [term, id] : ids) {
-        const int count = seen[static_cast<std::size_t>(id)].df;
-        if (count >= opts.min_df && count <= opts.max_df * n) kept.push_back({term, count, id});
+    for (std::size_t id = 0; id < seen.size(); ++id) {
+        const int count = seen[id].df;
+        if (count >= opts.min_df && count <= opts.max_df * n) kept.push_back({words.spell(seen[id].key), count, static_cast<int>(id)});
     }
     // The most frequent terms win a full vocabulary; ties by term, so the result is stable.
     std::sort(kept.begin(), kept.end(), [](const auto& a, const auto& b) { return a.df != b.df ? a.df > b.df : a.term < b.term; });
@@ -211,7 +336,7 @@ vocabulary vocabulary::build(const std::vector<document>& docs, const feature_op
         if (k.provisional >= 0) final_index[static_cast<std::size_t>(k.provisional)] = static_cast<int>(v.terms_.size());
         v.index_.emplace(k.term, static_cast<int>(v.terms_.size()));
         v.idf_.push_back(std::log((1.0 + n) / (1.0 + k.df)) + 1.0);
-        v.surfaces_.push_back(k.provisional >= 0 ? std::move(seen[static_cast<std::size_t>(k.provisional)].surface) : std::string());
+        v.surfaces_.push_back(k.provisional >= 0 ? words.surface(seen[static_cast<std::size_t>(k.provisional)].surface_a, seen[static_cast<std::size_t>(k.provisional)].surface_b) : std::string());
         v.terms_.push_back(std::move(k.term));
     }
     if (vectors) {
@@ -265,7 +390,8 @@ sparse_vector vocabulary::vectorize(const document& doc) const {
 
 sparse_vector vocabulary::weigh_terms(std::string_view title, std::string_view abstract) const {
     std::vector<std::pair<int, double>> hits;
-    for_each_term(title, abstract, opts_, [&](const std::string& term, double weight, const word&, const word*) {
+    thread_local term_buffers buffers;
+    for_each_term(title, abstract, opts_, buffers, [&](const std::string& term, double weight, const word&, const word*) {
         if (const auto it = index_.find(term); it != index_.end()) hits.emplace_back(it->second, weight);
     });
     return weigh_indexed(summed(std::move(hits)));

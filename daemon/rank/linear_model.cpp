@@ -17,6 +17,13 @@ double linear_model::decision(const sparse_vector& x) const {
 
 linear_model train_logistic(const std::vector<sparse_vector>& x, const std::vector<int>& y, std::size_t dimensions,
                             const training_options& opts) {
+    std::vector<const sparse_vector*> ptrs;
+    for (const auto& v : x) ptrs.push_back(&v);
+    return train_logistic(std::span<const sparse_vector* const>(ptrs), y, dimensions, opts);
+}
+
+linear_model train_logistic(std::span<const sparse_vector* const> x, const std::vector<int>& y, std::size_t dimensions,
+                            const training_options& opts) {
     const auto positives = static_cast<std::size_t>(std::count(y.begin(), y.end(), 1));
     if (x.empty() || x.size() != y.size() || positives == 0 || positives == y.size() || dimensions == 0) return {};
 
@@ -26,7 +33,8 @@ linear_model train_logistic(const std::vector<sparse_vector>& x, const std::vect
     std::vector<double> labels(x.size());
     const int bias_index = static_cast<int>(dimensions) + 1;
     for (std::size_t r = 0; r < x.size(); ++r) {
-        for (const auto& [i, v] : x[r].entries) rows[r].push_back({i + 1, v});
+        rows[r].reserve(x[r]->entries.size() + 2);
+        for (const auto& [i, v] : x[r]->entries) rows[r].push_back({i + 1, v});
         rows[r].push_back({bias_index, 1.0});
         rows[r].push_back({-1, 0.0});
         row_ptrs[r] = rows[r].data();

@@ -5,6 +5,7 @@
 
 #include "rank/features.hpp"
 
+#include <span>
 #include <vector>
 
 namespace paperboy::rank {
@@ -27,6 +28,9 @@ struct training_options {
 /// L2-regularised logistic regression on `x` with labels `y` (+1 / -1). An untrained model
 /// when either class is missing. `dimensions` is the vocabulary size.
 linear_model train_logistic(const std::vector<sparse_vector>& x, const std::vector<int>& y, std::size_t dimensions,
+                            const training_options& opts = {});
+/// The same on vectors held elsewhere (a ranker's examples), not copied.
+linear_model train_logistic(std::span<const sparse_vector* const> x, const std::vector<int>& y, std::size_t dimensions,
                             const training_options& opts = {});
 
 }  // namespace paperboy::rank

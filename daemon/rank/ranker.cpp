@@ -69,12 +69,12 @@ ranker::ranker(std::shared_ptr<const vocabulary> vocab, std::string_view topics,
     : vocab_(std::move(vocab)), topics_(vocab_->vectorize_text(topics_query(topics))), weights_(w) {}
 
 void ranker::train(const std::vector<example>& examples, const training_options& opts) {
-    std::vector<sparse_vector> x;
+    std::vector<const sparse_vector*> x;
     std::vector<int> y;
     std::vector<double> centroid(vocab_->size(), 0.0);
     positives_ = negatives_ = 0;
     for (const auto& e : examples) {
-        x.push_back(e.x);
+        x.push_back(&e.x);
         y.push_back(e.label > 0 ? 1 : -1);
         if (e.label > 0) {
             ++positives_;
@@ -83,7 +83,7 @@ void ranker::train(const std::vector<example>& examples, const training_options&
             ++negatives_;
         }
     }
-    model_ = train_logistic(x, y, vocab_->size(), opts);
+    model_ = train_logistic(std::span<const sparse_vector* const>(x), y, vocab_->size(), opts);
     double norm = 0;
     for (const double v : centroid) norm += v * v;
     centroid_.entries.clear();

@@ -108,9 +108,13 @@ keyword_set keywords_from_list(const std::vector<std::string>& words) {
     return ks;
 }
 
-keyword_hits find_keywords(const keyword_set& keywords, const paper& p) {
-    const auto title = " " + text::fold(p.title) + " ";
-    const auto abstract = " " + text::fold(p.abstract) + " ";
+folded_paper::folded_paper(const paper& p) : title(" " + text::fold(p.title) + " "), abstract(" " + text::fold(p.abstract) + " ") {}
+
+keyword_hits find_keywords(const keyword_set& keywords, const paper& p) { return find_keywords(keywords, folded_paper(p)); }
+
+keyword_hits find_keywords(const keyword_set& keywords, const folded_paper& p) {
+    const auto& title = p.title;
+    const auto& abstract = p.abstract;
     keyword_hits hits;
     for (const auto& k : keywords.positive) {
         if (contains_word(title, k)) hits.title.push_back(k);

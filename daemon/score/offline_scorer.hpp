@@ -38,6 +38,14 @@ keyword_set profile_keywords(const profile_config& profile);
 /// Whole-word, case- and accent-insensitive matching; a trailing plural "s" also matches.
 keyword_hits find_keywords(const keyword_set& keywords, const paper& p);
 
+/// A paper's title and abstract as find_keywords matches them: folded, padded with a space.
+struct folded_paper {
+    std::string title, abstract;
+    explicit folded_paper(const paper& p);
+};
+/// The same on text folded once (many profiles match one day's papers).
+keyword_hits find_keywords(const keyword_set& keywords, const folded_paper& p);
+
 /// relevance = clamp(1 + 3*|title| + |abstract| - 2*|negative|, 1, 10); novelty unset; the
 /// comment lists the hits.
 paper_score offline_score(const keyword_hits& hits);

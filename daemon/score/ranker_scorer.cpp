@@ -65,6 +65,12 @@ const rank::sparse_vector& ranker_corpus::features(const paper& p) const {
 
 rank::sparse_vector ranker_corpus::vectorize(const paper& p) const { return vocab_->vectorize({p.title, p.abstract, p.categories}); }
 
+const folded_paper& ranker_corpus::folded(const paper& p) const {
+    auto key = feature_key(p);
+    if (const auto it = folded_.find(key); it != folded_.end()) return it->second;
+    return folded_.emplace(std::move(key), folded_paper(p)).first->second;
+}
+
 namespace {
 
 // The most recent votes, at most ranker_max_votes of them.
@@ -156,7 +162,7 @@ ranked_day rank_day(const rank::ranker& ranker, const profile_config& profile, s
     std::vector<double> keyword;
     for (const auto* p : papers) {
         out.features.push_back(corpus ? corpus->features(*p) : ranker.features(*p));
-        keyword.push_back(offline_score(find_keywords(ks, *p)).relevance);
+        keyword.push_back(offline_score(corpus ? find_keywords(ks, corpus->folded(*p)) : find_keywords(ks, *p)).relevance);
     }
     out.z = ranker.score_day(out.features, keyword);
     return out;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "rank/ranker.hpp"
+#include "score/offline_scorer.hpp"
 #include "score/scorer.hpp"
 
 #include <map>
@@ -54,6 +55,8 @@ public:
     /// A paper's features, computed and not kept: for papers one profile alone asks for (its
     /// votes older than the window), which would otherwise pile up over every profile.
     rank::sparse_vector vectorize(const paper& p) const;
+    /// A paper's text as keywords match it, folded once per run.
+    const folded_paper& folded(const paper& p) const;
 
 private:
     static std::string feature_key(const paper& p);
@@ -62,6 +65,7 @@ private:
     std::vector<feed> days_;
     std::set<std::string, std::less<>> dates_;
     mutable std::map<std::string, rank::sparse_vector, std::less<>> features_;
+    mutable std::map<std::string, folded_paper, std::less<>> folded_;
 };
 
 /// The profile's ranker: the corpus's vocabulary, trained on the profile's votes: likes
