@@ -25,7 +25,7 @@ struct training_options {
     bool svm = false;        // a linear SVM (L2-loss, dual) instead of logistic regression
 };
 
-/// L2-regularised logistic regression on `x` with labels `y` (+1 / -1). An untrained model
+/// L2-regularised logistic regression on `x` with labels `y` (+1 / -1), solved in the dual. An untrained model
 /// when either class is missing. `dimensions` is the vocabulary size.
 linear_model train_logistic(const std::vector<sparse_vector>& x, const std::vector<int>& y, std::size_t dimensions,
                             const training_options& opts = {});
