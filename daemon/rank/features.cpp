@@ -43,12 +43,6 @@ const std::unordered_set<std::string_view>& stop_words() {
     return words;
 }
 
-// Lets a map keyed by std::string be searched with a string_view, without a copy.
-struct string_hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view v) const noexcept { return std::hash<std::string_view>{}(v); }
-};
-
 // Snowball stemmers keep per-word state, so one per thread.
 struct english_stemmer {
     sb_stemmer* s = sb_stemmer_new("english", "UTF_8");
@@ -59,7 +53,7 @@ struct english_stemmer {
 
     // A day's words repeat across its papers, and Snowball is the costliest step here. The
     // stems are views into this memo, so it is emptied only between documents (forget()).
-    std::unordered_map<std::string, std::string, string_hash, std::equal_to<>> memo;
+    std::unordered_map<std::string, std::string, term_hash, std::equal_to<>> memo;
 
     std::string_view stem(std::string_view w) {
         if (const auto it = memo.find(w); it != memo.end()) return it->second;
@@ -202,8 +196,8 @@ public:
     }
 
 private:
-    std::unordered_map<std::string, numbered, string_hash, std::equal_to<>> surfaces_;
-    std::unordered_map<std::string, std::uint32_t, string_hash, std::equal_to<>> stems_;
+    boost::unordered_flat_map<std::string, numbered, term_hash, std::equal_to<>> surfaces_;
+    boost::unordered_flat_map<std::string, std::uint32_t, term_hash, std::equal_to<>> stems_;
     std::vector<std::string> surface_text_, stem_text_;
 };
 
@@ -277,7 +271,7 @@ vocabulary vocabulary::build(const std::vector<document>& docs, const feature_op
     // keeps its counts by that id, so its vector needs no second tokenisation. A term is found
     // by its stems' numbers (corpus_words), and spelled out only if the vocabulary keeps it.
     corpus_words words;
-    std::unordered_map<std::uint64_t, int> ids;
+    boost::unordered_flat_map<std::uint64_t, int> ids;
     ids.reserve(docs.size() * 100);
     std::vector<seen_term> seen;
     std::vector<std::vector<std::pair<int, double>>> rows;

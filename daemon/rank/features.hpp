@@ -4,6 +4,8 @@
 // them at fixed weights. Pure.
 #pragma once
 
+#include <boost/unordered/unordered_flat_map.hpp>
+
 #include <cstdint>
 #include <span>
 #include <string>
@@ -39,6 +41,12 @@ struct feature_options {
     int min_df = 2;              // terms in fewer documents are dropped
     double max_df = 0.5;         // terms in more than this share of documents are dropped
     std::size_t max_terms = 50'000;
+};
+
+/// Hashes std::string keys and string_view lookups alike, so a lookup copies nothing.
+struct term_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view v) const noexcept { return std::hash<std::string_view>{}(v); }
 };
 
 /// The terms learned from a corpus (the stored days), with their idf.
@@ -77,7 +85,9 @@ private:
     std::vector<std::string> terms_;
     std::vector<double> idf_;
     std::vector<std::string> surfaces_;
-    std::unordered_map<std::string, int> index_;
+    // A flat table: every word of every paper a run vectorises is looked up here two or
+    // three times.
+    boost::unordered_flat_map<std::string, int, term_hash, std::equal_to<>> index_;
     std::size_t documents_ = 0;
 };
 
