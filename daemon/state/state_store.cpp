@@ -225,6 +225,26 @@ constexpr std::string_view entry_columns =
     "id, date, profile, channel, generation, payload, status, attempts, last_error, next_attempt_ms, created_ms, "
     "updated_ms, progress, receipt, owner_pid, held_until_ms, hold_reason";
 
+// A digest is stored deflated too (most of it is abstracts): 20 profiles' digests of a day
+// would otherwise be the largest part of a year's state. Older rows, and "{}", are text.
+constexpr std::size_t payload_max = std::size_t(64) << 20;
+
+std::string payload_of(const sqlite::statement& q, int col) {
+    if (!q.column_is_blob(col)) return q.column_text(col);
+    if (auto text = unpack_text(q.column_blob(col), payload_max)) return std::move(*text);
+    throw failure(make_error(errc::state, "a digest stored in the delivery ledger is damaged; `paperboy status --storage` checks the whole state file"));
+}
+
+void bind_payload(sqlite::statement& q, int index, std::string_view payload) {
+    if (payload.size() >= 256) {
+        if (const auto packed = pack_text(payload); !packed.empty() && packed.size() < payload.size()) {
+            q.bind_blob(index, packed);
+            return;
+        }
+    }
+    q.bind(index, payload);
+}
+
 ledger_entry read_entry(const sqlite::statement& q) {
     ledger_entry e;
     e.id = q.column_int(0);
@@ -232,7 +252,7 @@ ledger_entry read_entry(const sqlite::statement& q) {
     e.profile = q.column_text(2);
     e.channel = q.column_text(3);
     e.generation = static_cast<int>(q.column_int(4));
-    e.payload = q.column_text(5);
+    e.payload = payload_of(q, 5);
     e.status = parse_status(q.column_text(6));
     e.attempts = static_cast<int>(q.column_int(7));
     e.last_error = q.column_text(8);
@@ -268,7 +288,8 @@ std::vector<std::int64_t> state_store::finish_run_with_deliveries(const run_reco
         "created_ms = CASE WHEN status = 'pending' THEN created_ms ELSE excluded.created_ms END "
         "WHERE status IN ('held', 'pending')");
     for (const auto& ch : channels) {
-        ins.bind(1, r.id).bind(2, r.date).bind(3, r.profile).bind(4, ch).bind(5, payload);
+        ins.bind(1, r.id).bind(2, r.date).bind(3, r.profile).bind(4, ch);
+        bind_payload(ins, 5, payload);
         ins.bind(6, held ? "held" : "pending").bind(7, held ? held->next_try_ms : now_ms).bind(8, now_ms);
         ins.bind(9, held ? held->until_ms : 0).bind(10, held ? held->reason : std::string()).run();
     }
@@ -430,6 +451,7 @@ std::vector<ledger_entry> state_store::ledger(const ledger_filter& f) {
     if (!f.ids.empty()) sql += " AND id IN (" + placeholders(f.ids.size()) + ")";
     if (f.created_since_ms > 0) sql += " AND created_ms >= ?";
     sql += " ORDER BY id";
+    if (f.most_recent > 0) sql = "SELECT * FROM (" + sql + " DESC LIMIT " + std::to_string(f.most_recent) + ") ORDER BY id";
     auto q = db_.prepare(sql);
     int i = 0;
     if (f.date) q.bind(++i, *f.date);
@@ -462,7 +484,7 @@ void state_store::mark_delivered(std::int64_t id, std::string_view receipt, std:
     auto q = db_.prepare("SELECT profile, date, payload FROM ledger WHERE id = ?");
     q.bind(1, id);
     if (q.step()) {
-        const auto payload = nlohmann::json::parse(q.column_text(2), nullptr, false);
+        const auto payload = nlohmann::json::parse(payload_of(q, 2), nullptr, false);
         auto ins = db_.prepare("INSERT OR IGNORE INTO delivered_papers(profile, paper_id, first_date) VALUES(?, ?, ?)");
         if (payload.is_object() && payload.contains("papers") && payload["papers"].is_array()) {
             for (const auto& p : payload["papers"]) {
@@ -503,7 +525,7 @@ std::optional<std::int64_t> state_store::create_resend(std::string_view date, st
     auto q = db_.prepare("SELECT payload, run_id FROM ledger WHERE date = ? AND profile = ? AND payload != '{}' ORDER BY id DESC LIMIT 1");
     q.bind(1, date).bind(2, profile);
     if (!q.step()) return std::nullopt;
-    auto payload = nlohmann::json::parse(q.column_text(0));
+    auto payload = nlohmann::json::parse(payload_of(q, 0));
     const auto run_id = q.column_int(1);
     q.reset();
     auto g = db_.prepare("SELECT IFNULL(MAX(generation), 0) + 1 FROM ledger WHERE date = ? AND profile = ? AND channel = ?");
@@ -515,18 +537,22 @@ std::optional<std::int64_t> state_store::create_resend(std::string_view date, st
     auto ins = db_.prepare(
         "INSERT INTO ledger(run_id, date, profile, channel, generation, payload, status, next_attempt_ms, created_ms, updated_ms) "
         "VALUES(?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)");
-    ins.bind(1, run_id).bind(2, date).bind(3, profile).bind(4, channel).bind(5, generation).bind(6, payload.dump());
+    ins.bind(1, run_id).bind(2, date).bind(3, profile).bind(4, channel).bind(5, generation);
+    bind_payload(ins, 6, payload.dump());
     ins.bind(7, now_ms).bind(8, now_ms).bind(9, now_ms).run();
     const auto id = db_.last_insert_rowid();
     tx.commit();
     return id;
 }
 
-std::set<std::string> state_store::delivered_papers_before(std::string_view profile, std::string_view date) {
-    auto q = db_.prepare("SELECT paper_id FROM delivered_papers WHERE profile = ? AND first_date < ?");
-    q.bind(1, profile).bind(2, date);
+std::set<std::string> state_store::delivered_papers_before(std::string_view profile, std::string_view date, std::span<const std::string> ids) {
+    auto q = db_.prepare("SELECT 1 FROM delivered_papers WHERE profile = ? AND paper_id = ? AND first_date < ?");
     std::set<std::string> out;
-    while (q.step()) out.insert(q.column_text(0));
+    for (const auto& id : ids) {
+        q.bind(1, profile).bind(2, id).bind(3, date);
+        if (q.step()) out.insert(id);
+        q.reset();
+    }
     return out;
 }
 

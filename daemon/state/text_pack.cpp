@@ -33,7 +33,7 @@ std::string pack_text(std::string_view text) {
     return rc == Z_STREAM_END ? out : std::string();
 }
 
-std::optional<std::string> unpack_text(std::string_view packed) {
+std::optional<std::string> unpack_text(std::string_view packed, std::size_t max) {
     if (packed.empty() || static_cast<unsigned char>(packed[0]) != format_1) return std::nullopt;
     z_stream z{};
     if (inflateInit2(&z, -15) != Z_OK) return std::nullopt;
@@ -48,7 +48,7 @@ std::optional<std::string> unpack_text(std::string_view packed) {
         z.avail_out = static_cast<uInt>(chunk.size());
         rc = inflate(&z, Z_NO_FLUSH);
         out.append(chunk.data(), chunk.size() - z.avail_out);
-        if (out.size() > packed_text_max) rc = Z_DATA_ERROR;
+        if (out.size() > max) rc = Z_DATA_ERROR;
     }
     const bool whole = rc == Z_STREAM_END && z.avail_in == 0;
     inflateEnd(&z);

@@ -5,6 +5,7 @@
 #include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 using namespace paperboy;
 
@@ -270,4 +271,38 @@ TEST_CASE("the ranker reads a profile's latest votes, oldest first, and counts a
     const auto on = s.votes_on("b", ids);
     REQUIRE(on.size() == 1);
     CHECK(on.at("2501.00001").value == -1);
+}
+
+TEST_CASE("a digest in the delivery ledger is stored deflated, comes back whole, and a resend and the delivered papers read it") {
+    test::temp_dir dir;
+    nlohmann::json digest{{"date", "2025-07-24"}, {"profile", "lab"}, {"papers", nlohmann::json::array()}};
+    for (int i = 0; i < 40; ++i) {
+        digest["papers"].push_back({{"id", "2507." + std::to_string(10000 + i)},
+                                    {"title", "A paper on diffusion models, number " + std::to_string(i)},
+                                    {"abstract", "We propose a method for sampling from diffusion models with fewer steps. Experiments show state of the art results."}});
+    }
+    const auto text = digest.dump();
+    state_store s(dir / "state.db");
+    run_record r;
+    r.id = s.begin_run(parse_iso_day("2025-07-24").value(), "lab");
+    r.date = "2025-07-24";
+    r.profile = "lab";
+    r.outcome = "reported";
+    const auto ids = s.finish_run_with_deliveries(r, {"slack"}, text, 1);
+    REQUIRE(ids.size() == 1);
+    CHECK(s.ledger({}).at(0).payload == text);
+    s.mark_delivered(ids[0], "receipt", 2);
+    CHECK(s.delivered_papers_before("lab", "2025-07-25", std::vector<std::string>{"2507.10039", "2507.99999"}) == std::set<std::string>{"2507.10039"});
+    const auto again = s.create_resend("2025-07-24", "lab", "slack", 3);
+    REQUIRE(again);
+    const auto resent = s.ledger({.ids = {*again}});
+    REQUIRE(resent.size() == 1);
+    CHECK(nlohmann::json::parse(resent[0].payload)["papers"].size() == 40);
+
+    sqlite::connection db(dir / "state.db");
+    auto q = db.prepare("SELECT length(payload), typeof(payload) FROM ledger WHERE id = ?");
+    q.bind(1, ids[0]);
+    REQUIRE(q.step());
+    CHECK(q.column_text(1) == "blob");
+    CHECK(q.column_int(0) < static_cast<std::int64_t>(text.size()) / 3);
 }
