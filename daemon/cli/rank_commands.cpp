@@ -62,7 +62,7 @@ int cmd_explain(const std::vector<std::string>& args) {
     std::cout << "announce type: " << to_string(p.type) << (scanned ? " (kept)" : " (left out by arxiv.announce_types)") << "\n";
     const auto matched = author_matcher(profile.authors).match(p.authors);
     if (!matched.empty()) std::cout << "followed author: " << matched << " (listed first, not scored)\n";
-    if (!cfg.delivery.deliver_repeats && state.delivered_papers_before(profile.name, date_text).contains(p.id)) {
+    if (!cfg.delivery.deliver_repeats && state.delivered_papers_before(profile.name, date_text, std::vector<std::string>{p.id}).contains(p.id)) {
         std::cout << "repeat: an earlier digest already delivered it (delivery.deliver_repeats is off)\n";
     }
 

@@ -87,7 +87,9 @@ profile_work papers_for(const config& cfg, const profile_config& profile, const 
     std::vector<const paper*> candidates = scanned;
     profile_work w;
     if (state && !cfg.delivery.deliver_repeats) {
-        const auto before = state->delivered_papers_before(profile.name, date_text);
+        std::vector<std::string> ids;
+        for (const auto* p : candidates) ids.push_back(p->id);
+        const auto before = state->delivered_papers_before(profile.name, date_text, ids);
         std::erase_if(candidates, [&](const paper* p) { return before.contains(p->id); });
         w.repeats = static_cast<long>(scanned.size() - candidates.size());
     }

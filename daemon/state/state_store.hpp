@@ -78,6 +78,7 @@ struct ledger_filter {
     std::vector<delivery_status> statuses;  // empty: any
     std::vector<std::int64_t> ids;          // empty: any
     std::int64_t created_since_ms = 0;      // > 0: only entries made at or after (Unix ms)
+    std::size_t most_recent = 0;            // > 0: only the newest that many (still oldest first)
 };
 
 class state_store {
@@ -196,8 +197,9 @@ public:
     /// has no digest for that profile.
     std::optional<std::int64_t> create_resend(std::string_view date, std::string_view profile, std::string_view channel,
                                               std::int64_t now_ms);
-    /// Ids of papers delivered to `profile` for a day before `date`.
-    std::set<std::string> delivered_papers_before(std::string_view profile, std::string_view date);
+    /// Which of `ids` were delivered to `profile` for a day before `date` (one lookup an id:
+    /// the papers delivered over years are not read).
+    std::set<std::string> delivered_papers_before(std::string_view profile, std::string_view date, std::span<const std::string> ids);
     /// The latest announcement day whose runs all completed for every profile in `profiles`
     /// (reported, no announcement, or recorded as missed).
     std::optional<std::string> last_completed_day(const std::vector<std::string>& profiles);
