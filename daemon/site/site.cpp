@@ -240,6 +240,14 @@ std::string render_month_page(const std::string& profile, const std::string& mon
 
 namespace {
 
+// What the month pages, the index and the feed need of a day's report: a few hundred bytes
+// instead of its abstracts, kept beside the reports (summaries/DATE.json) and made again when
+// the report is newer, so a run reads the month's and the feed's days cheaply.
+struct day_summary {
+    long papers = 0, scanned = 0;
+    std::vector<std::string> titles;
+};
+
 // The profile's reports by date, each read only when a page needs it.
 class report_shelf {
 public:
@@ -259,6 +267,28 @@ public:
         // Bounded: a full rebuild holds a few reports at a time, not the whole archive.
         if (cache_.size() >= 64) cache_.clear();
         return cache_[date] = std::move(j);
+    }
+    day_summary summary(const std::string& date) {
+        const auto path = dir_ / "summaries" / (date + ".json");
+        std::error_code ec, kept_ec;
+        const auto report_time = fs::last_write_time(dir_ / (date + ".json"), ec);
+        const auto kept_time = fs::last_write_time(path, kept_ec);
+        if (!ec && !kept_ec && kept_time > report_time) {
+            const auto kept = read_file(path);
+            const auto j = kept ? json::parse(*kept, nullptr, false) : json();
+            if (j.is_object() && j.value("papers", json()).is_number_integer() && j.value("titles", json()).is_array()) {
+                day_summary out{j["papers"].get<long>(), num(j, "scanned"), {}};
+                for (const auto& t : j["titles"]) out.titles.push_back(t.is_string() ? t.get<std::string>() : std::string());
+                return out;
+            }
+        }
+        const auto& rep = get(date);
+        day_summary out{static_cast<long>(rep["papers"].size()), num(rep.value("stats", json::object()), "scanned"), {}};
+        for (const auto& p : rep["papers"]) out.titles.push_back(str(p, "title"));
+        // A summary that cannot be written is made again next time: nothing is lost.
+        fs::create_directories(path.parent_path(), ec);
+        (void)write_file_atomic(path, json{{"papers", out.papers}, {"scanned", out.scanned}, {"titles", out.titles}}.dump(-1, ' ', false, json::error_handler_t::replace));
+        return out;
     }
 
 private:
@@ -311,7 +341,7 @@ site_result build_site(const fs::path& profile_dir, const std::string& profile, 
         if (incremental && k != changed_month && !(neighbour && opened_month)) continue;
         std::vector<std::pair<std::string, long>> counts;
         for (auto it = std::lower_bound(dates.begin(), dates.end(), month_names[i]); it != dates.end() && it->starts_with(month_names[i]); ++it) {
-            counts.emplace_back(*it, static_cast<long>(reports.get(*it)["papers"].size()));
+            counts.emplace_back(*it, reports.summary(*it).papers);
         }
         const auto prev = i > 0 ? std::optional<std::string>(month_names[i - 1]) : std::nullopt;
         const auto next = i + 1 < month_names.size() ? std::optional<std::string>(month_names[i + 1]) : std::nullopt;
@@ -323,12 +353,11 @@ site_result build_site(const fs::path& profile_dir, const std::string& profile, 
     if (dates.empty()) {
         idx += "<h1>No digests yet</h1>\n";
     } else {
-        const auto latest = reports.get(dates.back());
-        idx += "<h1>Latest: <a href=\"" + esc(dates.back()) + ".html\">" + esc(dates.back()) + "</a></h1>\n<p>" +
-               std::to_string(latest["papers"].size()) + " papers selected from " + std::to_string(num(latest.value("stats", json::object()), "scanned")) +
-               " scanned.</p>\n<ol class=\"toc\">\n";
-        for (std::size_t i = 0; i < latest["papers"].size(); ++i) {
-            idx += "<li><a href=\"" + esc(dates.back()) + ".html#paper-" + std::to_string(i + 1) + "\">" + esc(str(latest["papers"][i], "title")) + "</a></li>\n";
+        const auto latest = reports.summary(dates.back());
+        idx += "<h1>Latest: <a href=\"" + esc(dates.back()) + ".html\">" + esc(dates.back()) + "</a></h1>\n<p>" + std::to_string(latest.papers) +
+               " papers selected from " + std::to_string(latest.scanned) + " scanned.</p>\n<ol class=\"toc\">\n";
+        for (std::size_t i = 0; i < latest.titles.size(); ++i) {
+            idx += "<li><a href=\"" + esc(dates.back()) + ".html#paper-" + std::to_string(i + 1) + "\">" + esc(latest.titles[i]) + "</a></li>\n";
         }
         idx += "</ol>\n<h2>Months</h2>\n<ul class=\"months\">\n";
         for (auto it = month_names.rbegin(); it != month_names.rend(); ++it) {
@@ -353,10 +382,10 @@ site_result build_site(const fs::path& profile_dir, const std::string& profile, 
                        "</updated>\n<author><name>paperboy</name></author>\n";
     for (std::size_t k = 0; k < dates.size() && k < 30; ++k) {
         const auto& d = dates[dates.size() - 1 - k];
-        const auto& rep = reports.get(d);
+        const auto rep = reports.summary(d);
         std::string summary;
-        for (const auto& p : rep["papers"]) summary += "<li>" + esc(str(p, "title")) + "</li>";
-        atom += "<entry>\n<title>" + std::to_string(rep["papers"].size()) + " papers for " + d + "</title>\n<id>" + esc(entry_id(d)) +
+        for (const auto& t : rep.titles) summary += "<li>" + esc(t) + "</li>";
+        atom += "<entry>\n<title>" + std::to_string(rep.papers) + " papers for " + d + "</title>\n<id>" + esc(entry_id(d)) +
                 "</id>\n<link rel=\"alternate\" href=\"" + esc(link(d + ".html")) + "\"/>\n<updated>" + atom_date(d) +
                 "</updated>\n<content type=\"html\">" + esc("<ol>" + summary + "</ol>") + "</content>\n</entry>\n";
     }
