@@ -99,6 +99,8 @@ Options for feedback:
                        bioRxiv/medRxiv ids as the report writes them).
   --dislike ID...      Papers the reader wants fewer of.
   --list               List the recorded votes instead.
+  --limit N            With --list: the newest N votes a profile (default 50;
+                       0 for all).
   --collect            Read the reactions on delivered chat digests as votes.
 Options for backfill:
   --from YYYY-MM-DD    The first missed day.
@@ -117,6 +119,8 @@ Options for serve:
 Options for status:
   --runs N             How many recent runs to list (default 10).
   --all                Also list delivered entries (default: only the others).
+  --limit N            List at most the newest N entries (default 20; 0 for
+                       all).
   --storage            Show what the state holds instead: size, days, rows and
                        megabytes per table, state.keep_days, integrity (exit 1 if
                        SQLite finds damage).

@@ -55,9 +55,10 @@ bool print_storage(const config& cfg, state_store& state) {
 int cmd_status(const std::vector<std::string>& args) {
     common_options c;
     int runs = 10;
+    std::size_t limit = 20;
     bool all = false, storage = false;
     auto desc = common_description(c);
-    desc.add_options()("runs", po::value(&runs))("all", po::bool_switch(&all))("storage", po::bool_switch(&storage));
+    desc.add_options()("runs", po::value(&runs))("all", po::bool_switch(&all))("storage", po::bool_switch(&storage))("limit", po::value(&limit));
     if (!parse_command(args, desc, c)) return exit_code::ok;
     const auto cfg = load_config(resolve_config_path(c)).value();
     if (!std::filesystem::exists(cfg.state_path)) {
@@ -80,11 +81,13 @@ int cmd_status(const std::vector<std::string>& args) {
         if (!r.detail.empty()) std::cout << ": " << r.detail;
         std::cout << "  (started " << r.started_at << (r.finished_at.empty() ? ", never finished" : "") << ")\n";
     }
-    std::cout << "\ndeliveries" << (all ? "" : " not delivered") << ":\n";
+    std::cout << "\ndeliveries" << (all ? "" : " not delivered") << (limit ? " (the newest " + std::to_string(limit) + ")" : "") << ":\n";
     int shown = 0;
-    // Without --all only what is not delivered is read: the ledger of years is not.
+    // Without --all only what is not delivered is read, and at most --limit of it: the
+    // ledger of years is not.
     ledger_filter which;
     if (!all) which.statuses = {delivery_status::held, delivery_status::pending, delivery_status::sending, delivery_status::failed};
+    which.most_recent = limit;
     for (const auto& e : state.ledger(which)) {
         ++shown;
         std::cout << "  " << e.date << "  " << e.profile << "  " << e.channel << (e.generation ? " (resend " + std::to_string(e.generation) + ")" : "")
@@ -109,9 +112,11 @@ int cmd_feedback(const std::vector<std::string>& args) {
     std::string date_text, profile;
     std::vector<std::string> likes, dislikes;
     bool list = false, collect = false;
+    std::size_t limit = 50;
     auto desc = common_description(c);
     desc.add_options()("date", po::value(&date_text))("profile", po::value(&profile))(
-        "like", po::value(&likes)->multitoken())("dislike", po::value(&dislikes)->multitoken())("list", po::bool_switch(&list))("collect", po::bool_switch(&collect));
+        "like", po::value(&likes)->multitoken())("dislike", po::value(&dislikes)->multitoken())("list", po::bool_switch(&list))(
+        "collect", po::bool_switch(&collect))("limit", po::value(&limit));
     if (!parse_command(args, desc, c)) return exit_code::ok;
     const auto cfg = load_config(resolve_config_path(c)).value();
     if (!profile.empty() && std::none_of(cfg.profiles.begin(), cfg.profiles.end(), [&](const auto& p) { return p.name == profile; })) {
@@ -130,8 +135,13 @@ int cmd_feedback(const std::vector<std::string>& args) {
     if (list) {
         for (const auto& p : cfg.profiles) {
             if (!profile.empty() && p.name != profile) continue;
-            const auto votes = state.votes(p.name);
-            std::cout << p.name << ": " << votes.size() << " vote(s)\n";
+            const auto counted = state.count_votes(p.name);
+            const auto total = counted.likes + counted.dislikes;
+            // The newest --limit of them: a reader who votes daily has thousands after a year.
+            const auto votes = limit ? state.votes(p.name, limit) : state.votes(p.name);
+            std::cout << p.name << ": " << total << " vote(s)"
+                      << (votes.size() < total ? ", the newest " + std::to_string(votes.size()) + " shown (--limit 0 for all)" : "")
+                      << "\n";
             for (const auto& v : votes) {
                 std::cout << "  " << v.date << "  " << (v.value > 0 ? "like    " : "dislike ") << v.paper_id << "  (" << v.source << ", " << v.created_at << ")\n";
             }
