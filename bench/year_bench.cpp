@@ -2,10 +2,16 @@
 // (`paperboy run`, the built-in ranker), each day's papers real titles and abstracts from
 // ../shared/fixtures under new ids, every profile voting 5 papers a day through record_votes
 // (the path `paperboy feedback` takes). At the checkpoint days it prints the run's wall time,
-// CPU time and max RSS (of the child process, from wait4), the state file's size, and the
+// CPU time (the median of three runs of that day from the same state) and max RSS (of the
+// child process, from wait4), the state file's size, and the
 // ranking's mean AUC over the profiles against each profile's rule: a paper is relevant when
 // its title names one of the profile's phrases (the same rule picks its likes).
-//   paperboy_year_bench [--days N] [--profiles P] [--papers K] [--keep-days D] [--dir DIR]
+// With --daemon the same days go through one `paperboy daemon` instead: its clock is a file
+// the bench moves to each day's scheduled run (PAPERBOY_FAKE_NOW=@file), each profile's digest
+// is POSTed to a webhook the bench serves, and the bench prints the daemon's resident memory,
+// open file descriptors and threads after each checkpoint day, and at the end every digest
+// lost or delivered twice.
+//   paperboy_year_bench [--days N] [--profiles P] [--papers K] [--keep-days D] [--dir DIR] [--daemon 1]
 // Defaults: 250 days, 20 profiles, 1,000 papers a day, state.keep_days unset, a temporary
 // folder (with --dir, that folder, kept afterwards: its paperboy.json runs the last day again).
 #include "arxiv/feed_parser.hpp"
@@ -17,6 +23,8 @@
 #include "rank/ranker.hpp"
 #include "score/ranker_scorer.hpp"
 #include "state/state_store.hpp"
+#include "support/child_process.hpp"
+#include "support/fake_http_server.hpp"
 #include "support/paths.hpp"
 #include "support/temp_dir.hpp"
 
@@ -30,10 +38,14 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <set>
+#include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace paperboy;
@@ -181,6 +193,35 @@ run_cost run_paperboy(const fs::path& config, day d, const fs::path& log) {
     return c;
 }
 
+// A checkpoint day's run, three times from the same state (this machine's speed varies by
+// tens of percent from one minute to the next): the median wall and CPU time, the largest RSS.
+// The state the last run leaves is the day's, as one run would have left it.
+run_cost median_run(const fs::path& dir, day d) {
+    const auto db = dir / "state.db", kept = dir / "state.db.before";
+    fs::copy_file(db, kept, fs::copy_options::overwrite_existing);
+    std::vector<run_cost> runs;
+    for (int k = 0; k < 3; ++k) {
+        if (k > 0) {
+            fs::remove(dir / "state.db-wal");
+            fs::copy_file(kept, db, fs::copy_options::overwrite_existing);
+        }
+        runs.push_back(run_paperboy(dir / "paperboy.json", d, dir / "runs.log"));
+        if (runs.back().status != 0 && runs.back().status != 4) return runs.back();
+    }
+    fs::remove(kept);
+    run_cost out = runs.front();
+    const auto median = [&](auto field) {
+        std::vector<double> v;
+        for (const auto& r : runs) v.push_back(r.*field);
+        std::sort(v.begin(), v.end());
+        return v[1];
+    };
+    out.wall = median(&run_cost::wall);
+    out.cpu = median(&run_cost::cpu);
+    for (const auto& r : runs) out.max_rss_mb = std::max(out.max_rss_mb, r.max_rss_mb);
+    return out;
+}
+
 double state_mb(const fs::path& db) {
     std::error_code ec;
     double bytes = 0;
@@ -230,11 +271,139 @@ void cast_votes(state_store& state, const std::vector<profile_config>& profiles,
     }
 }
 
+// What /proc says of a process: resident memory, CPU time so far, open descriptors, threads.
+struct process_probe {
+    double rss_mb = 0, cpu_s = 0;
+    long fds = 0, threads = 0;
+};
+
+process_probe probe(int pid) {
+    process_probe out;
+    const auto proc = fs::path("/proc") / std::to_string(pid);
+    std::ifstream status(proc / "status");
+    for (std::string line; std::getline(status, line);) {
+        if (line.starts_with("VmRSS:")) out.rss_mb = std::stod(line.substr(6)) / 1024.0;
+        if (line.starts_with("Threads:")) out.threads = std::stol(line.substr(8));
+    }
+    std::ifstream stat(proc / "stat");
+    const std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    std::istringstream fields(text.substr(text.rfind(')') + 2));
+    std::string f;
+    long ticks = 0;
+    for (int i = 3; fields >> f && i <= 15; ++i) {
+        if (i == 14 || i == 15) ticks += std::stol(f);
+    }
+    out.cpu_s = static_cast<double>(ticks) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+    std::error_code ec;
+    for (auto it = fs::directory_iterator(proc / "fd", ec); !ec && it != fs::directory_iterator(); it.increment(ec)) ++out.fds;
+    return out;
+}
+
+// One daemon for the whole year: the bench moves its clock file to each day's scheduled run
+// (06:00 UTC) and waits for every profile's digest at the webhook.
+class year_daemon {
+public:
+    year_daemon(const fs::path& dir, nlohmann::json& cfg, std::vector<profile_config>& profiles)
+        : dir_(dir), hook_([this](const test::recorded_request& r) { return receive(r); }) {
+        cfg["schedule"] = {{"time", "06:00"}, {"timezone", "UTC"}};
+        cfg["channels"] = {{"hook", {{"plugin", "webhook"}, {"url", hook_.url("/digest")}}}};
+        cfg["plugin_dir"] = PAPERBOY_PLUGIN_BUILD_DIR;
+        for (auto& p : cfg["profiles"]) p["channels"] = {"hook"};
+        profiles_ = profiles.size();
+    }
+
+    // Moves the clock to day `d`'s run (starting the daemon on the first day) and waits for
+    // its digests; the cost is the daemon's, from the clock's move to the last digest.
+    run_cost advance(day d, std::size_t index) {
+        write_file_atomic(dir_ / "clock", format_iso_day(d) + "T06:01:00Z\n").value();
+        if (!daemon_) {
+            daemon_ = std::make_unique<test::child_process>(
+                std::vector<std::string>{test::paperboy_binary().string(), "daemon", "--config", (dir_ / "paperboy.json").string()},
+                std::vector<std::string>{"PAPERBOY_FAKE_NOW=@" + (dir_ / "clock").string()}, (dir_ / "daemon.log").string());
+        }
+        const auto before = probe(daemon_->pid());
+        const auto start = std::chrono::steady_clock::now();
+        run_cost c;
+        while (delivered(format_iso_day(d)) < profiles_) {
+            if (std::chrono::steady_clock::now() - start > std::chrono::minutes(5)) {
+                std::fprintf(stderr, "day %zu (%s): %zu of %zu digests after 5 min; see %s\n", index, format_iso_day(d).c_str(),
+                             delivered(format_iso_day(d)), profiles_, (dir_ / "daemon.log").c_str());
+                c.status = 1;
+                return c;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        // Idle again, with the next day's run planned: a clock moved before would skip it.
+        auto next = plus_days(d, 1);
+        while (!is_announcement_weekday(next)) next = plus_days(next, 1);
+        while (!logged("next run: " + format_iso_day(next))) {
+            if (std::chrono::steady_clock::now() - start > std::chrono::minutes(5)) {
+                std::fprintf(stderr, "day %zu (%s): the daemon never planned its next run; see %s\n", index, format_iso_day(d).c_str(),
+                             (dir_ / "daemon.log").c_str());
+                c.status = 1;
+                return c;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        c.wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        const auto after = probe(daemon_->pid());
+        c.cpu = after.cpu_s - before.cpu_s;
+        c.max_rss_mb = after.rss_mb;
+        return c;
+    }
+    process_probe now() const { return probe(daemon_->pid()); }
+
+    // Digests that arrived more than once, and (date, profile) pairs of `days` that never did.
+    std::pair<std::size_t, std::size_t> doubled_and_lost(const std::vector<std::string>& days) const {
+        std::lock_guard lock(mutex_);
+        std::size_t doubled = 0, lost = 0;
+        for (const auto& [key, n] : received_) doubled += n > 1 ? n - 1 : 0;
+        for (const auto& d : days) {
+            const auto it = per_day_.find(d);
+            lost += profiles_ - std::min(profiles_, it == per_day_.end() ? 0 : it->second);
+        }
+        return {doubled, lost};
+    }
+
+private:
+    test::scripted_response receive(const test::recorded_request& r) {
+        const auto body = nlohmann::json::parse(r.body, nullptr, false);
+        if (body.is_object() && body.contains("date") && body.contains("profile")) {
+            std::lock_guard lock(mutex_);
+            const auto date = body["date"].get<std::string>();
+            if (++received_[date + "/" + body["profile"].get<std::string>()] == 1) ++per_day_[date];
+        }
+        return {204, "", {}};
+    }
+    // Whether the daemon's log has `line` since the last line this found.
+    bool logged(const std::string& line) {
+        const auto log = read_file(dir_ / "daemon.log");
+        if (!log) return false;
+        const auto at = log->find(line, log_seen_);
+        if (at == std::string::npos) return false;
+        log_seen_ = at + line.size();
+        return true;
+    }
+    std::size_t delivered(const std::string& date) const {
+        std::lock_guard lock(mutex_);
+        const auto it = per_day_.find(date);
+        return it == per_day_.end() ? 0 : it->second;
+    }
+
+    fs::path dir_;
+    std::size_t profiles_ = 0, log_seen_ = 0;
+    mutable std::mutex mutex_;
+    std::map<std::string, std::size_t> received_, per_day_;
+    test::fake_http_server hook_;
+    std::unique_ptr<test::child_process> daemon_;  // last: stops before the hook goes away
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
     std::size_t days = 250, profile_count = 20, per_day = 1000;
     long keep_days = 0;
+    bool in_daemon = false;
     std::optional<fs::path> kept_dir;
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string flag = argv[i];
@@ -244,15 +413,16 @@ int main(int argc, char** argv) {
         else if (flag == "--profiles") profile_count = static_cast<std::size_t>(v);
         else if (flag == "--papers") per_day = static_cast<std::size_t>(v);
         else if (flag == "--keep-days") keep_days = v;
+        else if (flag == "--daemon") in_daemon = v != 0;
         else {
-            std::fprintf(stderr, "usage: paperboy_year_bench [--days N] [--profiles P] [--papers K] [--keep-days D] [--dir DIR]\n");
+            std::fprintf(stderr, "usage: paperboy_year_bench [--days N] [--profiles P] [--papers K] [--keep-days D] [--dir DIR] [--daemon 1]\n");
             return 2;
         }
     }
     const auto pool = paper_pool();
     std::printf("a simulated year: %zu announcement days of %zu papers (real titles and abstracts, %zu distinct, new ids), %zu profiles, "
-                "5 votes a day each, the built-in ranker\n",
-                days, per_day, pool.size(), profile_count);
+                "5 votes a day each, the built-in ranker%s\n",
+                days, per_day, pool.size(), profile_count, in_daemon ? ", one daemon process, a webhook channel" : "");
     test::temp_dir temp;
     const fs::path dir = kept_dir ? *kept_dir : temp.path();
     if (kept_dir) {
@@ -275,28 +445,40 @@ int main(int argc, char** argv) {
                        {"output", {{"dir", (dir / "out").string()}}},
                        {"state", {{"path", (dir / "state.db").string()}}}};
     if (keep_days > 0) cfg["state"]["keep_days"] = keep_days;
+    std::unique_ptr<year_daemon> daemon;
+    if (in_daemon) daemon = std::make_unique<year_daemon>(dir, cfg, profiles);
     write_file_atomic(dir / "paperboy.json", cfg.dump(2)).value();
 
     const std::set<std::size_t> checkpoints{1, 10, 50, 100, 150, 200, 250, days};
-    std::printf("\n%5s %-10s %8s %8s %9s %9s %8s\n", "day", "date", "wall s", "CPU s", "maxRSS MB", "state MB", "AUC");
+    std::printf("\n%5s %-10s %8s %8s %9s %9s %8s%s\n", "day", "date", "wall s", "CPU s", in_daemon ? "RSS MB" : "maxRSS MB", "state MB", "AUC",
+                in_daemon ? "   fds threads" : "");
     std::map<std::string, int> counters;
+    std::vector<std::string> dates;
     day d = *parse_iso_day("2024-01-01");
     double first_state = 0;
     for (std::size_t i = 1; i <= days; ++i, d = plus_days(d, 1)) {
         while (!is_announcement_weekday(d)) d = plus_days(d, 1);
         const auto papers = day_papers(pool, d, i, per_day, counters);
         write_file_atomic(dir / "feed.xml", rss(d, papers)).value();
-        const auto cost = run_paperboy(dir / "paperboy.json", d, dir / "runs.log");
+        dates.push_back(format_iso_day(d));
+        const auto cost = daemon ? daemon->advance(d, i)
+                          : checkpoints.contains(i) ? median_run(dir, d)
+                                                    : run_paperboy(dir / "paperboy.json", d, dir / "runs.log");
         if (cost.status != 0 && cost.status != 4) {
-            std::fprintf(stderr, "day %zu (%s): paperboy run exited %d; its log:\n%s\n", i, format_iso_day(d).c_str(), cost.status,
-                         [&] { auto t = read_file(dir / "runs.log"); return t ? *t : std::string(); }().c_str());
+            std::fprintf(stderr, "day %zu (%s): paperboy exited %d; its log:\n%s\n", i, format_iso_day(d).c_str(), cost.status,
+                         [&] { auto t = read_file(dir / (daemon ? "daemon.log" : "runs.log")); return t ? t->substr(t->size() > 4000 ? t->size() - 4000 : 0) : std::string(); }().c_str());
             return 1;
         }
         state_store state(dir / "state.db");
         if (checkpoints.contains(i)) {
             const double auc = mean_auc(state, profiles, papers);
-            std::printf("%5zu %-10s %8.2f %8.2f %9.1f %9.1f %8.3f\n", i, format_iso_day(d).c_str(), cost.wall, cost.cpu, cost.max_rss_mb,
+            std::printf("%5zu %-10s %8.2f %8.2f %9.1f %9.1f %8.3f", i, format_iso_day(d).c_str(), cost.wall, cost.cpu, cost.max_rss_mb,
                         state_mb(dir / "state.db"), auc);
+            if (daemon) {
+                const auto p = daemon->now();
+                std::printf(" %5ld %7ld", p.fds, p.threads);
+            }
+            std::printf("\n");
             std::fflush(stdout);
         }
         if (i == 10) first_state = state_mb(dir / "state.db");
@@ -304,5 +486,10 @@ int main(int argc, char** argv) {
     }
     if (days > 10) {
         std::printf("\nstate growth from day 10 to day %zu: %.2f MB a day\n", days, (state_mb(dir / "state.db") - first_state) / static_cast<double>(days - 10));
+    }
+    if (daemon) {
+        const auto [doubled, lost] = daemon->doubled_and_lost(dates);
+        std::printf("digests: %zu expected, %zu lost, %zu delivered twice\n", dates.size() * profile_count, lost, doubled);
+        if (doubled || lost) return 1;
     }
 }

@@ -9,6 +9,7 @@
 #include "score/scorer.hpp"
 #include "schedule/schedule.hpp"
 #include "feedback/reactions.hpp"
+#include "service/daemon_clock.hpp"
 #include "service/metrics.hpp"
 #include "feedback/vote_server.hpp"
 #include "service/notify.hpp"
@@ -38,14 +39,8 @@ public:
     service(std::filesystem::path config_path, config cfg)
         : config_path_(std::move(config_path)), cfg_(std::make_shared<const config>(std::move(cfg))) {
         if (const char* fake = std::getenv("PAPERBOY_FAKE_NOW"); fake && *fake) {
-            const std::string_view text(fake);
-            const auto d = parse_iso_day(text.substr(0, 10));
-            const auto clock = text.size() == 20 ? parse_clock_time(text.substr(11, 8)) : std::nullopt;
-            if (!d || !clock || text[10] != 'T' || text[19] != 'Z') {
-                throw failure(make_error(errc::usage, std::string("PAPERBOY_FAKE_NOW: expected YYYY-MM-DDTHH:MM:SSZ, got '") + fake + "'"));
-            }
-            offset_ = (std::chrono::sys_days{*d} + *clock) - std::chrono::system_clock::now();
-            spdlog::warn("PAPERBOY_FAKE_NOW: the daemon's clock starts at {}", fake);
+            clock_ = daemon_clock::from_setting(fake);
+            spdlog::warn("PAPERBOY_FAKE_NOW: the daemon's clock is {} ({})", format_utc(clock_.now()), fake);
         }
     }
 
@@ -120,7 +115,7 @@ public:
     }
 
 private:
-    time_point now() const { return std::chrono::system_clock::now() + offset_; }
+    time_point now() const { return clock_.now(); }
 
     net::served route(const net::inbound_request& req) {
         if (req.path == "/healthz" || req.path == "/metrics") {
@@ -140,6 +135,14 @@ private:
 
     void at(asio::steady_timer& timer, time_point when, std::function<void()> then) {
         const auto wait = std::max(std::chrono::steady_clock::duration::zero(), when - now());
+        if (const auto poll = clock_.poll(); poll && wait > *poll) {
+            // A file clock may jump: look again soon rather than sleep the whole wait.
+            timer.expires_after(*poll);
+            timer.async_wait([this, &timer, when, then = std::move(then)](const boost::system::error_code& ec) mutable {
+                if (!ec) at(timer, when, std::move(then));
+            });
+            return;
+        }
         timer.expires_after(wait);
         timer.async_wait([then = std::move(then)](const boost::system::error_code& ec) {
             if (!ec) then();
@@ -256,7 +259,7 @@ private:
         auto day_cfg = cfg_;
         if (const auto ends = batch_deadline_after(run.at, cfg_->llm, cfg_->schedule)) {
             auto c = std::make_shared<config>(*cfg_);
-            c->llm.batch_ends_ms = unix_ms(*ends - offset_);
+            c->llm.batch_ends_ms = unix_ms(*ends - clock_.offset());
             day_cfg = std::move(c);
         }
         asio::post(worker_, [this, run, cfg = std::move(day_cfg), started] {
@@ -377,7 +380,7 @@ private:
             asio::post(io_, [this, next] {
                 if (!next || stopping_) return;
                 // Ledger times are real time; the daemon's clock may be shifted.
-                at(delivery_timer_, from_unix_ms(*next) + offset_, [this] { resume(); });
+                at(delivery_timer_, from_unix_ms(*next) + clock_.offset(), [this] { resume(); });
             });
         });
     }
@@ -387,7 +390,7 @@ private:
     void resume() {
         if (stopping_ || busy_ > 0) return;  // a run resumes deliveries itself first
         ++busy_;
-        asio::post(worker_, [this, cfg = cfg_, now_ms = unix_ms(now() - offset_), refused = refused_.has_value()] {
+        asio::post(worker_, [this, cfg = cfg_, now_ms = unix_ms(std::chrono::system_clock::now()), refused = refused_.has_value()] {
             std::vector<run_summary> rescored;
             std::vector<delivery_outcome> out;
             try {
@@ -525,7 +528,7 @@ private:
 
     std::filesystem::path config_path_;
     std::shared_ptr<const config> cfg_;
-    std::chrono::system_clock::duration offset_{0};
+    daemon_clock clock_;
     asio::io_context io_{1};
     asio::thread_pool worker_{1};
     asio::signal_set signals_{io_, SIGTERM, SIGINT, SIGHUP};

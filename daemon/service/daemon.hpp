@@ -21,7 +21,8 @@ namespace paperboy {
 /// - systemd: READY=1 once listening, STATUS= after each step, WATCHDOG=1 when asked.
 /// - server.listen: /healthz and /metrics (metrics.hpp).
 /// PAPERBOY_FAKE_NOW=YYYY-MM-DDTHH:MM:SSZ in the environment starts the daemon's clock at that
-/// instant (it then advances normally): for tests and demonstrations only.
+/// instant (it then advances normally); PAPERBOY_FAKE_NOW=@FILE makes it the instant FILE
+/// holds, read again at every look (daemon_clock.hpp): for tests and benchmarks only.
 int run_daemon(const std::filesystem::path& config_path);
 
 }  // namespace paperboy
