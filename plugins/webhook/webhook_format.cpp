@@ -4,6 +4,7 @@
 #include <openssl/hmac.h>
 
 #include <algorithm>
+#include <optional>
 
 namespace paperboy::webhook {
 using nlohmann::json;
@@ -17,6 +18,26 @@ std::string hex(const unsigned char* p, std::size_t n) {
         out += digits[p[i] >> 4];
         out += digits[p[i] & 15];
     }
+    return out;
+}
+
+std::string base64(const unsigned char* p, std::size_t n) {
+    std::string out(4 * ((n + 2) / 3), '\0');
+    const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), p, static_cast<int>(n));
+    out.resize(static_cast<std::size_t>(std::max(written, 0)));
+    return out;
+}
+
+// Standard base64 with padding, as the spec serialises keys; nullopt for anything else.
+std::optional<std::string> from_base64(std::string_view text) {
+    if (text.empty() || text.size() % 4 != 0) return std::nullopt;
+    std::string out(text.size() / 4 * 3, '\0');
+    const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()), reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
+    if (n < 0) return std::nullopt;
+    std::size_t size = static_cast<std::size_t>(n);
+    // EVP_DecodeBlock counts the padding as zero bytes.
+    for (std::size_t k = text.size(); k > 0 && text[k - 1] == '='; --k) --size;
+    out.resize(size);
     return out;
 }
 
@@ -42,7 +63,15 @@ settings parse_settings(std::string_view config_json) {
     }
     if (j.contains("secret")) {
         s.secret = chat::string_key(j, "secret");
-        if (s.secret.size() < 16) throw std::invalid_argument("secret: at least 16 characters (a random string both sides know)");
+        if (s.secret.starts_with("whsec_")) {
+            const auto key = from_base64(std::string_view(s.secret).substr(6));
+            if (!key || key->size() < 24 || key->size() > 64) {
+                throw std::invalid_argument("secret: a whsec_ secret is base64 of 24 to 64 random bytes (Standard Webhooks), e.g. whsec_ followed by `openssl rand -base64 32`");
+            }
+            s.standard_key = *key;
+        } else if (s.secret.size() < 16) {
+            throw std::invalid_argument("secret: at least 16 characters (a random string both sides know), or a whsec_ key for Standard Webhooks");
+        }
     }
     if (j.contains("bearer_token")) {
         s.bearer_token = chat::string_key(j, "bearer_token");
@@ -77,9 +106,22 @@ std::string signature(std::string_view secret, std::int64_t timestamp, std::stri
     return "sha256=" + hex(mac, len);
 }
 
+std::string standard_signature(std::string_view key, std::string_view id, std::int64_t timestamp, std::string_view body) {
+    const auto message = std::string(id) + "." + std::to_string(timestamp) + "." + std::string(body);
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac, &len);
+    return "v1," + base64(mac, len);
+}
+
 json headers(const settings& s, const json& digest, std::int64_t timestamp, std::string_view body_text) {
-    json h{{"Content-Type", "application/json"}, {"X-Paperboy-Event", "digest"}, {"X-Paperboy-Delivery", delivery_id(digest)}};
-    if (!s.secret.empty()) {
+    const auto id = delivery_id(digest);
+    json h{{"Content-Type", "application/json"}, {"X-Paperboy-Event", "digest"}, {"X-Paperboy-Delivery", id}};
+    if (!s.standard_key.empty()) {
+        h["webhook-id"] = id;
+        h["webhook-timestamp"] = std::to_string(timestamp);
+        h["webhook-signature"] = standard_signature(s.standard_key, id, timestamp, body_text);
+    } else if (!s.secret.empty()) {
         h["X-Paperboy-Timestamp"] = std::to_string(timestamp);
         h["X-Paperboy-Signature-256"] = signature(s.secret, timestamp, body_text);
     }

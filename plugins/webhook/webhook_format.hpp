@@ -16,6 +16,9 @@ namespace paperboy::webhook {
 struct settings {
     std::string url;           // http(s)://...; may carry a token, so it is treated as a secret
     std::string secret;        // HMAC-SHA256 key; empty: unsigned
+    // A "whsec_..." secret signs by Standard Webhooks instead (standardwebhooks.com): the key
+    // is the base64 after the prefix, 24 to 64 bytes.
+    std::string standard_key;
     std::string bearer_token;  // sent as Authorization: Bearer, when set
     std::uint32_t timeout_ms = 30'000;
 };
@@ -36,7 +39,13 @@ std::string delivery_id(const nlohmann::json& digest);
 /// be replayed later.
 std::string signature(std::string_view secret, std::int64_t timestamp, std::string_view body);
 
-/// The request headers as the host's JSON object.
+/// Standard Webhooks' "v1," + base64 HMAC-SHA256(key, id + "." + timestamp + "." + body), as
+/// webhook-signature: the delivery id and the timestamp are signed with the body.
+std::string standard_signature(std::string_view key, std::string_view id, std::int64_t timestamp, std::string_view body);
+
+/// The request headers as the host's JSON object: with a "whsec_" secret webhook-id,
+/// webhook-timestamp and webhook-signature (and X-Paperboy-Delivery); with another secret
+/// X-Paperboy-Timestamp and X-Paperboy-Signature-256.
 nlohmann::json headers(const settings& s, const nlohmann::json& digest, std::int64_t timestamp, std::string_view body);
 
 struct answer {

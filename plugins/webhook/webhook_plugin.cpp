@@ -47,7 +47,7 @@ private:
 
 constexpr const char* config_doc = R"doc([
   {"key": "url", "type": "string", "required": true, "secret": true, "doc": "where the digest JSON is POSTed (n8n, ntfy, your own service)"},
-  {"key": "secret", "type": "string", "required": false, "secret": true, "doc": "HMAC-SHA256 key: X-Paperboy-Signature-256 = sha256=hex(HMAC(secret, timestamp + '.' + body))"},
+  {"key": "secret", "type": "string", "required": false, "secret": true, "doc": "signs each request: a whsec_ key (base64 of 24-64 random bytes) by Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature); any other secret of 16+ characters as X-Paperboy-Signature-256 = sha256=hex(HMAC(secret, timestamp + '.' + body))"},
   {"key": "bearer_token", "type": "string", "required": false, "secret": true, "doc": "sent as Authorization: Bearer"},
   {"key": "timeout_seconds", "type": "number", "required": false, "secret": false, "doc": "per request; default 30"}
 ])doc";
