@@ -1,6 +1,7 @@
 #include "score/llm_batch.hpp"
 
 #include "core/dates.hpp"
+#include "plugin/retry_policy.hpp"
 #include "state/state_store.hpp"
 
 #include <spdlog/spdlog.h>
@@ -22,6 +23,12 @@ bool batch_overdue(std::int64_t submitted_ms, std::chrono::seconds max_wait, std
     return now_ms - submitted_ms >= std::chrono::duration_cast<std::chrono::milliseconds>(max_wait).count();
 }
 
+std::int64_t batch_cancel_at(std::int64_t submitted_ms, std::chrono::seconds max_wait, std::int64_t ends_ms) {
+    const auto end = ends_ms > 0 ? ends_ms : submitted_ms + std::chrono::duration_cast<std::chrono::milliseconds>(max_wait).count();
+    const auto settle = std::chrono::duration_cast<std::chrono::milliseconds>(batch_cancel_settles).count();
+    return end - std::clamp<std::int64_t>((end - submitted_ms) / 4, 0, settle);
+}
+
 namespace {
 
 std::int64_t now_ms() { return unix_ms(std::chrono::system_clock::now()); }
@@ -36,6 +43,7 @@ struct call_answer {
     bool transient = false;
     json answer;
     std::string message;
+    std::chrono::milliseconds retry_after{0};  // the provider's Retry-After, when it sent one
 };
 
 call_answer call(plugin_instance& inst, const json& request) {
@@ -50,7 +58,18 @@ call_answer call(plugin_instance& inst, const json& request) {
     }
     a.transient = r.status == PB_TRANSIENT;
     a.message = r.message;
+    a.retry_after = retry_after_hint(json::parse(r.output, nullptr, false)).value_or(std::chrono::milliseconds(0));
     return a;
+}
+
+// A finished batch's answers to our requests (not its error lines).
+void take_answers(const json& poll, const std::vector<batch_request_entry>& requests, std::map<std::string, json>& answers) {
+    if (!poll.contains("results") || !poll["results"].is_array()) return;
+    for (const auto& r : poll["results"]) {
+        if (!r.is_object() || r.contains("error")) continue;
+        const auto id = r.value("custom_id", std::string());
+        if (std::any_of(requests.begin(), requests.end(), [&](const auto& q) { return q.custom_id == id; })) answers[id] = r;
+    }
 }
 
 }  // namespace
@@ -71,7 +90,7 @@ batch_run run_llm_batch(plugin_instance& inst, state_store* state, const std::st
         for (int attempt = 1; attempt <= cfg.max_attempts; ++attempt) {
             a = call(inst, submit);
             if (a.ok || !a.transient) break;
-            std::this_thread::sleep_for(cfg.retry_delay * attempt);
+            std::this_thread::sleep_for(std::max<std::chrono::milliseconds>(cfg.retry_delay * attempt, a.retry_after));
         }
         const auto id = a.ok ? a.answer.value("batch_id", std::string()) : std::string();
         if (id.empty()) {
@@ -91,39 +110,40 @@ batch_run run_llm_batch(plugin_instance& inst, state_store* state, const std::st
     bool cancelled = false;
     int failures = 0;
     std::string status, error;
+    const auto cancel_at = batch_cancel_at(job->submitted_ms, cfg.batch_max_wait, cfg.batch_ends_ms);
     for (int polls = 0;; ++polls) {
-        if (!cancelled && batch_overdue(job->submitted_ms, cfg.batch_max_wait, cfg.batch_ends_ms, now_ms())) {
-            // Out of time: cancel, then take what it finished (a cancelled batch returns it).
+        if (!cancelled && now_ms() >= cancel_at) {
+            // Time to cancel: a cancelled batch still hands over what it finished, once it is
+            // "cancelled" rather than "cancelling".
             const auto c = call(inst, {{"schema", 1}, {"kind", "batch_cancel"}, {"batch_id", job->batch_id}});
-            spdlog::warn("[{}] batch {} not done {}; cancelled ({})", cfg.plugin, job->batch_id, time_allowed(cfg),
+            spdlog::warn("[{}] batch {} not done {}; cancelled ({}), waiting for what it finished", cfg.plugin, job->batch_id, time_allowed(cfg),
                          c.ok ? c.answer.value("status", std::string()) : c.message);
             cancelled = true;
-            polls = 0;
         }
         const auto p = call(inst, {{"schema", 1}, {"kind", "batch_poll"}, {"batch_id", job->batch_id}});
+        std::chrono::milliseconds wait{0};
         if (!p.ok) {
             // A poll that fails repeatedly (or for good) ends the wait: the rest is scored now.
-            if (!p.transient || ++failures >= cfg.max_attempts || (cancelled && polls >= 10)) {
+            if (!p.transient || ++failures >= cfg.max_attempts) {
                 error = p.message;
                 break;
             }
+            wait = p.retry_after;
         } else {
             failures = 0;
             status = p.answer.value("status", std::string());
             if (p.answer.value("finished", false)) {
                 error = p.answer.value("error", std::string());
-                if (p.answer.contains("results") && p.answer["results"].is_array()) {
-                    for (const auto& r : p.answer["results"]) {
-                        if (!r.is_object() || r.contains("error")) continue;
-                        const auto id = r.value("custom_id", std::string());
-                        if (std::any_of(requests.begin(), requests.end(), [&](const auto& q) { return q.custom_id == id; })) out.answers[id] = r;
-                    }
-                }
+                take_answers(p.answer, requests, out.answers);
                 break;
             }
-            if (cancelled && polls >= 10) break;  // a cancel that never settles: stop waiting
         }
-        std::this_thread::sleep_for(cancelled ? std::min(cfg.batch_poll, std::chrono::milliseconds(5'000)) : batch_poll_wait(polls, cfg.batch_poll));
+        if (cancelled && batch_overdue(job->submitted_ms, cfg.batch_max_wait, cfg.batch_ends_ms, now_ms())) {
+            error = "the cancel had not settled by the batch's end";
+            break;
+        }
+        const auto next = cancelled ? std::min(cfg.batch_poll, std::chrono::milliseconds(15'000)) : batch_poll_wait(polls, cfg.batch_poll);
+        std::this_thread::sleep_for(std::max(wait, next));
     }
 
     const auto answered = out.answers.size();

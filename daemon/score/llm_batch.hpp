@@ -1,6 +1,7 @@
 // Scoring through a provider's Batch API (llm.mode "batch"; protocols.md 2.6): submit every
 // request at once, poll until the batch ends or its time is up (llm.batch_max_wait after
-// submission, or the daemon's llm.batch_deadline), then cancel it. What the batch did not
+// submission, or the daemon's llm.batch_deadline), cancelling it early enough that the
+// cancel settles by then and its finished answers are read. What the batch did not
 // answer is the caller's to score synchronously, so a slow batch delays the digest by at most
 // that and never loses a paper. The job lives in the
 // state database while it runs: a restart polls the same batch instead of paying twice.
@@ -36,6 +37,15 @@ std::chrono::milliseconds batch_poll_wait(int polls_done, std::chrono::milliseco
 /// when that is set (llm.batch_deadline, however early or late it was submitted), otherwise
 /// `max_wait` after its submission.
 bool batch_overdue(std::int64_t submitted_ms, std::chrono::seconds max_wait, std::int64_t ends_ms, std::int64_t now_ms);
+
+/// How long a cancelled batch may stay "cancelling" (OpenAI: up to 10 minutes) before it is
+/// "cancelled" and its output file holds what it finished.
+inline constexpr std::chrono::minutes batch_cancel_settles{10};
+
+/// When to cancel a batch not done (unix ms): early enough that the cancel settles by the time
+/// batch_overdue says it is over: batch_cancel_settles before that end, but never more than a
+/// quarter of the batch's time. After the end nothing more is awaited.
+std::int64_t batch_cancel_at(std::int64_t submitted_ms, std::chrono::seconds max_wait, std::int64_t ends_ms);
 
 struct batch_request_entry {
     std::string custom_id;

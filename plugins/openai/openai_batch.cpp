@@ -62,21 +62,21 @@ bool valid_object_id(std::string_view id) {
     return true;
 }
 
-failure interpret_status(int http_status, std::string_view body) {
+failure interpret_status(int http_status, std::string_view body, const json& headers) {
     if (http_status == 200) return failure{PB_TRANSIENT, "HTTP 200 with an unreadable body: " + one_line(body), std::nullopt};
-    auto outcome = interpret_response(http_status, body, json::object());
+    auto outcome = interpret_response(http_status, body, headers.is_object() ? headers : json::object());
     return std::get<failure>(std::move(outcome));
 }
 
-std::variant<std::string, failure> created_id(int http_status, std::string_view body) {
-    if (http_status != 200) return interpret_status(http_status, body);
+std::variant<std::string, failure> created_id(int http_status, std::string_view body, const json& headers) {
+    if (http_status != 200) return interpret_status(http_status, body, headers);
     const auto id = string_field(json::parse(body, nullptr, false), "id");
     if (!valid_object_id(id)) return failure{PB_TRANSIENT, "the answer has no usable id: " + one_line(body), std::nullopt};
     return id;
 }
 
-std::variant<batch_status, failure> interpret_batch(int http_status, std::string_view body) {
-    if (http_status != 200) return interpret_status(http_status, body);
+std::variant<batch_status, failure> interpret_batch(int http_status, std::string_view body, const json& headers) {
+    if (http_status != 200) return interpret_status(http_status, body, headers);
     const auto j = json::parse(body, nullptr, false);
     batch_status s;
     s.status = string_field(j, "status");

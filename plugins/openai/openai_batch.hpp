@@ -33,7 +33,7 @@ bool valid_object_id(std::string_view id);
 
 /// The id of an uploaded file or a created batch ({"id": "file-..."}); a failure otherwise,
 /// classified like any answer (interpret_status).
-std::variant<std::string, failure> created_id(int http_status, std::string_view body);
+std::variant<std::string, failure> created_id(int http_status, std::string_view body, const nlohmann::json& headers = nlohmann::json::object());
 
 struct batch_status {
     std::string status;          // validating, in_progress, finalizing, completed, failed, expired, cancelling, cancelled
@@ -43,7 +43,7 @@ struct batch_status {
     /// The batch ended: what it finished is in the output file, what it did not will never be.
     bool finished() const { return status == "completed" || status == "failed" || status == "expired" || status == "cancelled"; }
 };
-std::variant<batch_status, failure> interpret_batch(int http_status, std::string_view body);
+std::variant<batch_status, failure> interpret_batch(int http_status, std::string_view body, const nlohmann::json& headers = nlohmann::json::object());
 
 struct batch_line {
     std::string custom_id;
@@ -53,7 +53,9 @@ struct batch_line {
 /// are skipped (their requests count as missing).
 std::vector<batch_line> parse_batch_output(std::string_view jsonl);
 
-/// Classifies an HTTP answer that is not a completion (the Batch API's own endpoints).
-failure interpret_status(int http_status, std::string_view body);
+/// Classifies an HTTP answer that is not a completion (the Batch API's own endpoints): as a
+/// completion's error would be, with a 429's or 503's Retry-After (`headers`, lower-case
+/// names as the host gives them) as retry_after_ms.
+failure interpret_status(int http_status, std::string_view body, const nlohmann::json& headers = nlohmann::json::object());
 
 }  // namespace paperboy::openai

@@ -105,6 +105,11 @@ private:
         if (res.status != PB_OK) throw paperboy::sdk::plugin_error(res.status, redact(res.error));
         return res;
     }
+    // The answer's headers (Retry-After) for the Batch API's classifiers.
+    static json headers_of(const paperboy::sdk::http_result& res) {
+        const auto h = json::parse(res.headers_json.empty() ? std::string("{}") : res.headers_json, nullptr, false);
+        return h.is_object() ? h : json::object();
+    }
 
     std::string batch_id_of(const json& req) const {
         const auto id = req.contains("batch_id") && req["batch_id"].is_string() ? req["batch_id"].get<std::string>() : std::string();
@@ -127,11 +132,11 @@ private:
         auto headers = oa::request_headers(settings_);
         headers["Content-Type"] = "multipart/form-data; boundary=" + boundary;
         const auto up = send("POST", base() + "/files", headers, oa::batch_upload_body(boundary, jsonl));
-        const auto file = oa::created_id(up.http_status, up.body);
+        const auto file = oa::created_id(up.http_status, up.body, headers_of(up));
         if (const auto* f = std::get_if<oa::failure>(&file)) fail(*f);
         const json create{{"input_file_id", std::get<std::string>(file)}, {"endpoint", "/v1/chat/completions"}, {"completion_window", "24h"}};
         const auto made = send("POST", base() + "/batches", oa::request_headers(settings_), create.dump());
-        const auto id = oa::created_id(made.http_status, made.body);
+        const auto id = oa::created_id(made.http_status, made.body, headers_of(made));
         if (const auto* f = std::get_if<oa::failure>(&id)) fail(*f);
         return json{{"batch_id", std::get<std::string>(id)}, {"status", "validating"}}.dump();
     }
@@ -140,7 +145,7 @@ private:
         auto headers = oa::request_headers(settings_);
         headers.erase("Content-Type");
         const auto res = send("GET", base() + "/files/" + id + "/content", headers, "");
-        if (res.http_status != 200) fail(oa::interpret_status(res.http_status, res.body));
+        if (res.http_status != 200) fail(oa::interpret_status(res.http_status, res.body, headers_of(res)));
         return res.body;
     }
 
@@ -149,7 +154,7 @@ private:
         auto headers = oa::request_headers(settings_);
         headers.erase("Content-Type");
         const auto res = send("GET", base() + "/batches/" + id, headers, "");
-        const auto status = oa::interpret_batch(res.http_status, res.body);
+        const auto status = oa::interpret_batch(res.http_status, res.body, headers_of(res));
         if (const auto* f = std::get_if<oa::failure>(&status)) fail(*f);
         const auto& s = std::get<oa::batch_status>(status);
         json out{{"status", s.status}, {"finished", s.finished()}, {"error", redact(s.error)}, {"results", json::array()}};
@@ -173,7 +178,7 @@ private:
     std::string batch_cancel(const json& req) {
         const auto id = batch_id_of(req);
         const auto res = send("POST", base() + "/batches/" + id + "/cancel", oa::request_headers(settings_), "{}");
-        const auto status = oa::interpret_batch(res.http_status, res.body);
+        const auto status = oa::interpret_batch(res.http_status, res.body, headers_of(res));
         if (const auto* f = std::get_if<oa::failure>(&status)) fail(*f);
         return json{{"status", std::get<oa::batch_status>(status).status}}.dump();
     }
@@ -186,7 +191,7 @@ private:
         headers.erase("Content-Type");
         const auto res = host_.http("GET", base() + "/models", headers.dump(), "", std::min<std::uint32_t>(settings_.timeout_ms, 15'000));
         if (res.status != PB_OK) throw paperboy::sdk::plugin_error(res.status, redact(res.error));
-        if (res.http_status != 200) fail(oa::interpret_status(res.http_status, res.body));
+        if (res.http_status != 200) fail(oa::interpret_status(res.http_status, res.body, headers_of(res)));
         return oa::model_listing(res.body, model).dump();
     }
 

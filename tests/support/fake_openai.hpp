@@ -56,6 +56,13 @@ public:
         /// in_progress, until cancelled: then "cancelled" with nothing answered).
         std::string batch_end = "completed";
         std::set<std::string> batch_error_ids;  // custom_ids answered in the error file (a 500 each)
+        /// After a cancel the batch stays "cancelling" for this many polls (OpenAI: up to 10
+        /// minutes), then is "cancelled"; with cancel_keeps_finished its output file holds
+        /// the first half of the requests, those it had finished (as OpenAI's does).
+        int cancelling_polls = 0;
+        bool cancel_keeps_finished = false;
+        /// The first this many POSTs to /files and /batches answer 429 with Retry-After: 1.
+        int batch_endpoint_429s = 0;
         /// GET /v1/models, as OpenAI lists them: id -> shutdown_date ("YYYY-MM-DD", or null for
         /// none announced). Empty: the common OpenAI ids, none with a shutdown announced.
         std::map<std::string, nlohmann::json> models;
@@ -111,11 +118,13 @@ private:
         std::string id, input_file, output_file, error_file;
         int step = 0;  // 0 validating, 1 in_progress, 2 finalizing, 3 the end
         bool cancel_requested = false;
+        int cancelling_left = 0;  // polls still answered "cancelling"
         std::string status = "validating";
     };
     std::map<std::string, std::string> files_;  // id -> content
     std::map<std::string, batch> batches_;
     std::atomic<int> files_uploaded_{0}, batches_created_{0}, batch_polls_{0}, batches_cancelled_{0}, model_lists_{0};
+    int endpoint_429s_sent_ = 0;
     std::atomic<long> batch_prompt_tokens_{0};
 
     options opts_;

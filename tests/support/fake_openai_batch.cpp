@@ -34,6 +34,12 @@ std::optional<std::string> uploaded_file(const recorded_request& req, bool& purp
 scripted_response fake_openai::handle_batch_api(const recorded_request& req) {
     const std::string files = "/v1/files", batches = "/v1/batches";
     std::lock_guard lock(batch_mutex_);
+    if (req.method == "POST" && (req.target == files || req.target == batches) && endpoint_429s_sent_ < opts_.batch_endpoint_429s) {
+        ++endpoint_429s_sent_;
+        auto r = json_answer(429, {{"error", {{"message", "Rate limit reached for requests"}, {"type", "requests"}, {"code", "rate_limit_exceeded"}}}});
+        r.headers.emplace_back("Retry-After", "1");
+        return r;
+    }
     if (req.method == "POST" && req.target == files) {
         bool purpose = false;
         const auto content = uploaded_file(req, purpose);
@@ -74,6 +80,7 @@ scripted_response fake_openai::handle_batch_api(const recorded_request& req) {
         ++batches_cancelled_;
         if (b.step < 3) {
             b.cancel_requested = true;
+            b.cancelling_left = opts_.cancelling_polls;
             b.status = "cancelling";
         }
         return json_answer(200, {{"id", b.id}, {"object", "batch"}, {"status", b.status}});
@@ -129,8 +136,11 @@ scripted_response fake_openai::handle_batch_api(const recorded_request& req) {
     };
 
     if (b.step < 3) {
-        if (b.cancel_requested) {
-            finish("cancelled", 0);
+        if (b.cancel_requested && b.cancelling_left > 0) {
+            --b.cancelling_left;
+        } else if (b.cancel_requested) {
+            const auto lines = static_cast<std::size_t>(std::count(files_[b.input_file].begin(), files_[b.input_file].end(), '\n'));
+            finish("cancelled", opts_.cancel_keeps_finished ? lines / 2 : 0);
         } else if (opts_.batch_end == "failed" && b.step == 0) {
             b.step = 3;
             b.status = "failed";
