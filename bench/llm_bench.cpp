@@ -128,5 +128,9 @@ int main(int argc, char** argv) {
                 with_tldr.calls - fixed.calls, with_tldr.usage.prompt_tokens - fixed.usage.prompt_tokens,
                 with_tldr.usage.completion_tokens - fixed.usage.completion_tokens, with_tldr.usd - fixed.usd,
                 with_tldr.expected_selection ? "48-paper" : "day's");
+    const auto batch_tldr = run(day, std::chrono::milliseconds(400), 80, false, true, {}, true);
+    std::printf("batch mode with report.tldr: %.3f of $1.06 (target <= 0.46): the TL;DRs a small batch of their own, %ld of its %ld prompt "
+                "tokens bought in batches\n",
+                batch_tldr.usd / 1.06, batch_tldr.usage.batch_prompt_tokens, batch_tldr.usage.prompt_tokens);
     return 0;
 }

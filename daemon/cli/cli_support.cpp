@@ -128,9 +128,11 @@ Options for run:
   --date YYYY-MM-DD    Announcement day (default: today in schedule.timezone,
                        America/New_York unless set). A day already stored in the
                        state database is reported again without asking arXiv.
-  --estimate           Say what scoring the day (a stored one; else the last
-                       stored day) would cost: calls, prompt and cached tokens,
-                       completion tokens and dollars. Calls no model.
+  --estimate           Say what scoring the day would cost: calls, prompt and
+                       cached tokens, completion tokens and dollars. A stored day
+                       (default: the last one) is read from the state; with
+                       none, or --date not stored, the day is fetched as
+                       --dry-run would. Calls no model, stores nothing.
   --dry-run            Score and print the Markdown report to standard output;
                        write no files and no state. A day already stored is read
                        from the state with its cached scores (no request, no
@@ -225,22 +227,29 @@ const profile_config& pick_profile(const config& cfg, const std::string& name) {
 int print_estimate(const config& cfg, std::optional<day> date, bool brief) {
     std::vector<std::string> stored;
     if (std::filesystem::exists(cfg.state_path)) stored = state_store(cfg.state_path).stored_days();
-    if (stored.empty()) {
-        if (brief) return exit_code::ok;
-        throw failure(make_error(errc::usage, "--estimate needs a stored day: run one day first (or paperboy run --dry-run)"));
-    }
-    std::string date_text = date ? format_iso_day(*date) : stored.back();
-    std::string which = "the stored day";
-    if (std::find(stored.begin(), stored.end(), date_text) == stored.end()) {
-        which = "the last stored day, as " + date_text + " is not stored";
-        date_text = stored.back();
-    }
+    if (stored.empty() && brief) return exit_code::ok;  // check: no network for a price
     run_options opts;
-    opts.date = parse_iso_day(date_text);
     opts.dry_run = true;
-    opts.stored_day_only = true;
     opts.estimate = true;
+    std::string date_text, which;
+    if (date && std::find(stored.begin(), stored.end(), format_iso_day(*date)) != stored.end()) {
+        date_text = format_iso_day(*date);
+        which = "the stored day";
+    } else if (!date && !stored.empty()) {
+        date_text = stored.back();
+        which = "the last stored day";
+    } else {
+        // Nothing stored (or not that day): the reader wants the price before the first run.
+        // The day is fetched as a dry run would (nothing is stored, no model is called).
+        opts.date = date;
+        which = "fetched from arXiv, not stored";
+    }
+    if (!date_text.empty()) {
+        opts.date = parse_iso_day(date_text);
+        opts.stored_day_only = true;
+    }
     const auto summary = run_day(cfg, opts);
+    if (date_text.empty()) date_text = format_iso_day(summary.date);
     for (const auto& p : summary.profiles) {
         if (!p.estimate) continue;
         const auto& e = *p.estimate;
@@ -262,7 +271,10 @@ int print_estimate(const config& cfg, std::optional<day> date, bool brief) {
             std::cout << " (" << e.title_calls << " title pre-filter, " << e.calls << " abstracts" << (e.tldr_calls > 0 ? ", " + std::to_string(e.tldr_calls) + " TL;DR" : std::string()) << ")";
         }
         if (cfg.llm.batch_mode) {
-            std::cout << (title_pass_in_batch(cfg.llm) ? "; the titles and abstracts" : "; the abstracts") << " through the Batch API, at half the price";
+            const bool tldrs = e.tldr_calls > 0;
+            std::cout << (title_pass_in_batch(cfg.llm) ? (tldrs ? "; the titles, abstracts and TL;DRs" : "; the titles and abstracts")
+                                                       : (tldrs ? "; the abstracts and TL;DRs" : "; the abstracts"))
+                      << " through the Batch API, at half the price";
         }
         std::cout << "\n  prompt tokens:   " << e.usage.prompt_tokens << " (" << e.usage.cached_tokens << " of them cached)\n";
         std::cout << "  completion:      about " << e.usage.completion_tokens << " tokens\n";

@@ -63,8 +63,9 @@ scoring_estimate estimate_scoring(const llm_config& llm, const profile_config& m
         std::size_t chars = 0;
         for (const auto* p : papers) chars += p->title.size() + p->abstract.size() + 40;
         e.tldr_calls = static_cast<long>((n + 9) / 10);
-        e.usage.prompt_tokens += tokens_of(chars / papers.size() * n) + e.tldr_calls * 110;
-        e.usage.completion_tokens += static_cast<long>(n) * estimated_completion_per_tldr;
+        token_usage tldr{tokens_of(chars / papers.size() * n) + e.tldr_calls * 110, static_cast<long>(n) * estimated_completion_per_tldr, 0};
+        // In batch mode the TL;DRs are a small batch of their own, at batch prices too.
+        e.usage += llm.batch_mode ? tldr.bought_in_batch() : tldr;
     }
     e.cost = compute_cost(llm.prices, llm.model, e.usage, llm.title_model);
     return e;

@@ -47,11 +47,15 @@ public:
     prompt_disclosure disclose(const profile_config& profile) const override;
     /// Ten papers a call, the calls in parallel on the workers; a failed call leaves its
     /// papers without a TL;DR (a warning, not a degraded digest: the abstract is still there).
+    /// With llm.mode "batch" the calls are first one small batch (a third of batch_max_wait,
+    /// and never past batch_ends_ms), at batch prices; what it leaves is called directly.
     summaries summarize(std::span<const paper* const> papers, const std::string& language) override;
     std::string summary_key(const std::string& language) const override;
 
 private:
     struct state;
+    // The batch part of summarize(): the papers it left without a TL;DR.
+    std::vector<const paper*> summarize_in_batch(std::span<const paper* const> papers, const std::string& language, summaries& out);
     llm_config cfg_;
     std::vector<std::unique_ptr<plugin_instance>> instances_;
     state_store* state_ = nullptr;

@@ -138,6 +138,35 @@ TEST_CASE("batch mode: a batch not done within batch_max_wait is cancelled and i
     CHECK(out.notes.at(0) == "The Batch API answered 0 of 4 requests (batch cancelled); the rest were scored at the normal price.");
 }
 
+TEST_CASE("batch mode: a cancel that stays cancelling for many polls is awaited, and what the batch finished is read, not paid twice") {
+    fake_openai fake({.answers = test::golden_answers(), .batch_end = "never", .cancelling_polls = 8, .cancel_keeps_finished = true});
+    const auto day = test::golden_papers(20);
+    auto settings = batch_settings;
+    settings["batch_max_wait_minutes"] = 0.05;  // 3 s: cancelled at 2.25 s, a quarter before the end
+    const auto start = std::chrono::steady_clock::now();
+    const auto out = test::score_with(test::llm_config_for(fake, settings), day.papers);
+    CHECK(std::chrono::steady_clock::now() - start < 3500ms);
+    check_all_scored(out, day);
+    CHECK(fake.batches_cancelled() == 1);
+    CHECK(chat_calls(fake) == 2);  // the two requests the batch had not finished; the other two came from its output file
+    CHECK(out.notes.at(0) == "The Batch API answered 2 of 4 requests (batch cancelled); the rest were scored at the normal price.");
+}
+
+TEST_CASE("batch mode: a 429 from /files or /batches is retried after its Retry-After, not at once") {
+    fake_openai fake({.answers = test::golden_answers(), .batch_endpoint_429s = 2});
+    const auto day = test::golden_papers(20);
+    const auto out = test::score_with(test::llm_config_for(fake, batch_settings), day.papers);
+    check_all_scored(out, day);
+    CHECK(fake.batches_created() == 1);
+    std::vector<std::chrono::steady_clock::time_point> uploads;
+    for (const auto& r : fake.requests()) {
+        if (r.method == "POST" && r.target == "/v1/files") uploads.push_back(r.received);
+    }
+    REQUIRE(uploads.size() == 3);  // two refused, one accepted
+    CHECK(uploads[1] - uploads[0] >= 1000ms);
+    CHECK(uploads[2] - uploads[1] >= 1000ms);
+}
+
 TEST_CASE("batch mode: llm.batch_deadline ends the batches at that moment, and a deadline already past scores directly") {
     const auto day = test::golden_papers(20);
     const auto in_ms = [](std::chrono::milliseconds d) { return unix_ms(std::chrono::system_clock::now() + d); };
@@ -205,9 +234,9 @@ TEST_CASE("batch mode: a run killed while it polls resumes the same batch on res
     INFO(second.err);
     REQUIRE(second.exit_code == 0);
     CHECK(second.err.find("resuming batch batch_1") != std::string::npos);
-    // The title pass's batch resumed, not sent again; then the abstracts' batch.
-    CHECK(fake.files_uploaded() == 2);
-    CHECK(fake.batches_created() == 2);
+    // The title pass's batch resumed, not sent again; then the abstracts' batch and the TL;DRs'.
+    CHECK(fake.files_uploaded() == 3);
+    CHECK(fake.batches_created() == 3);
     const auto report = json::parse(read_file(dir / "out/golden/2025-07-23.json").value());
     std::vector<std::string> ids;
     for (const auto& p : report["papers"]) ids.push_back(p["id"]);
@@ -226,4 +255,39 @@ TEST_CASE("batch mode: polls start at batch_poll_seconds and slow to four times 
     // A deadline of the day decides alone, for a batch submitted long before it or resumed late.
     CHECK_FALSE(batch_overdue(1'000, 60s, 500'000, 499'999));
     CHECK(batch_overdue(1'000, 60s, 500'000, 500'000));
+    // The cancel comes early enough to settle by the end: 10 minutes before it, or a quarter
+    // of a short batch's time.
+    CHECK(batch_cancel_at(0, 3600s, 0) == 3'000'000);
+    CHECK(batch_cancel_at(0, 60s, 0) == 45'000);
+    CHECK(batch_cancel_at(0, 60s, 7'200'000) == 6'600'000);
+    CHECK(batch_cancel_at(10'000, 60s, 5'000) == 5'000);  // resumed after its deadline: at once
+}
+
+TEST_CASE("batch mode: the TLDRs go through the Batch API too, at batch prices, and what it leaves is written directly") {
+    const auto day = test::golden_papers(20);
+    std::vector<const paper*> chosen(day.papers.begin(), day.papers.begin() + 15);
+    SECTION("a completed batch writes them all, with no direct call") {
+        fake_openai fake({.answers = test::golden_answers()});
+        const auto cfg = test::llm_config_for(fake, batch_settings);
+        auto scorer = make_scorer(cfg.llm, cfg.plugin_dir, {}, nullptr);
+        const auto out = scorer->summarize(chosen, "English");
+        CHECK(out.tldr.size() == 15);
+        CHECK(out.tldr.at(chosen[0]->id) == "Summary of " + chosen[0]->id + ".");
+        CHECK(fake.batches_created() == 1);
+        CHECK(chat_calls(fake) == 0);
+        CHECK(out.usage.prompt_tokens > 0);
+        CHECK(out.usage.batch_prompt_tokens == out.usage.prompt_tokens);  // priced as bought in the batch
+    }
+    SECTION("a batch cancelled at its time writes none, and two direct calls write the 15") {
+        fake_openai fake({.answers = test::golden_answers(), .batch_end = "never"});
+        auto settings = batch_settings;
+        settings["batch_max_wait_minutes"] = 0.01;  // the TL;DRs get a third: 0.2 s
+        const auto cfg = test::llm_config_for(fake, settings);
+        auto scorer = make_scorer(cfg.llm, cfg.plugin_dir, {}, nullptr);
+        const auto out = scorer->summarize(chosen, "English");
+        CHECK(out.tldr.size() == 15);
+        CHECK(fake.batches_cancelled() == 1);
+        CHECK(chat_calls(fake) == 2);
+        CHECK(out.usage.batch_prompt_tokens == 0);
+    }
 }
