@@ -7,9 +7,9 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <deque>
 #include <optional>
 #include <set>
-#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 
@@ -52,15 +52,22 @@ struct english_stemmer {
     english_stemmer& operator=(const english_stemmer&) = delete;
 
     // A day's words repeat across its papers, and Snowball is the costliest step here. The
-    // stems are views into this memo, so it is emptied only between documents (forget()).
-    std::unordered_map<std::string, std::string, term_hash, std::equal_to<>> memo;
+    // stems live in a deque (stable as it grows) that words view, so both are emptied only
+    // between documents (forget_if_large()); the memo is a flat table of their places.
+    boost::unordered_flat_map<std::string, std::uint32_t, term_hash, std::equal_to<>> memo;
+    std::deque<std::string> stems;
 
     std::string_view stem(std::string_view w) {
-        if (const auto it = memo.find(w); it != memo.end()) return it->second;
-        return memo.emplace(std::string(w), run(w)).first->second;
+        if (const auto it = memo.find(w); it != memo.end()) return stems[it->second];
+        stems.push_back(run(w));
+        memo.emplace(std::string(w), static_cast<std::uint32_t>(stems.size() - 1));
+        return stems.back();
     }
     void forget_if_large() {
-        if (memo.size() > 200'000) memo.clear();
+        if (memo.size() > 200'000) {
+            memo.clear();
+            stems.clear();
+        }
     }
     std::string run(std::string_view w) const {
         if (!s) return std::string(w);
