@@ -64,6 +64,7 @@ std::vector<vote> state_store::votes(std::string_view profile, std::optional<std
 }
 
 std::map<std::string, vote> state_store::votes_on(std::string_view profile, std::span<const std::string> paper_ids) {
+    sqlite::read_snapshot snapshot(db_);
     auto q = db_.prepare("SELECT profile, paper_id, date, vote, source, created_at FROM votes WHERE profile = ? AND paper_id = ?");
     std::map<std::string, vote> out;
     for (const auto& id : paper_ids) {

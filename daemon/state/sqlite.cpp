@@ -152,6 +152,22 @@ transaction::~transaction() {
     }
 }
 
+read_snapshot::read_snapshot(connection& c) : c_(c) {
+    if (sqlite3_get_autocommit(c_.handle())) {
+        c_.exec("BEGIN");
+        began_ = true;
+    }
+}
+
+read_snapshot::~read_snapshot() {
+    if (!began_) return;
+    try {
+        c_.exec("COMMIT");
+    } catch (...) {
+        // A read transaction has nothing to lose; the next statement reports a broken connection.
+    }
+}
+
 void transaction::commit() {
     c_.exec("COMMIT");
     done_ = true;

@@ -88,4 +88,19 @@ private:
     bool done_ = false;
 };
 
+/// One read transaction (BEGIN ... COMMIT) around many lookups: a statement outside any
+/// transaction takes and drops SQLite's file locks each time, two system calls a lookup.
+/// Nothing when the connection is in a transaction already.
+class read_snapshot {
+public:
+    explicit read_snapshot(connection& c);
+    ~read_snapshot();
+    read_snapshot(const read_snapshot&) = delete;
+    read_snapshot& operator=(const read_snapshot&) = delete;
+
+private:
+    connection& c_;
+    bool began_ = false;
+};
+
 }  // namespace paperboy::sqlite

@@ -95,6 +95,7 @@ void state_store::save_day(const feed& f, std::string_view source_url) {
 
 std::map<std::string, paper> state_store::stored_papers(std::span<const std::string> ids) {
     std::map<std::string, paper> out;
+    sqlite::read_snapshot snapshot(db_);
     auto q = db_.prepare("SELECT version, title, abstract FROM papers WHERE id = ? ORDER BY date DESC LIMIT 1");
     for (const auto& id : ids) {
         q.bind(1, id);
@@ -114,6 +115,7 @@ std::map<std::string, paper> state_store::stored_papers(std::span<const std::str
 std::map<std::string, paper_score> state_store::cached_scores(std::string_view scorer_key,
                                                               std::span<const paper* const> papers) {
     std::map<std::string, paper_score> out;
+    sqlite::read_snapshot snapshot(db_);
     auto q = db_.prepare("SELECT relevance, novelty, comment, ranker_score FROM scores WHERE paper_id = ? AND version = ? AND scorer_key = ?");
     for (const auto* p : papers) {
         q.bind(1, p->id).bind(2, static_cast<std::int64_t>(p->version)).bind(3, scorer_key);
@@ -546,6 +548,7 @@ std::optional<std::int64_t> state_store::create_resend(std::string_view date, st
 }
 
 std::set<std::string> state_store::delivered_papers_before(std::string_view profile, std::string_view date, std::span<const std::string> ids) {
+    sqlite::read_snapshot snapshot(db_);
     auto q = db_.prepare("SELECT 1 FROM delivered_papers WHERE profile = ? AND paper_id = ? AND first_date < ?");
     std::set<std::string> out;
     for (const auto& id : ids) {
