@@ -146,7 +146,8 @@ Exit status:
   0   report(s) written and delivered (run, resend), configuration valid (check)
   1   the run failed and retrying will not help (malformed feed, bad category,
       unwritable output, unusable state database, a channel refused the digest
-      or the ledger gave up on it)
+      or the ledger gave up on it); or what a command asks about is not
+      there (a day not stored, a paper not in it)
   2   invalid command line (also: --date in the future)
   3   no announcement that day: the feed is empty (weekend or arXiv holiday),
       or --date is a Saturday or Sunday

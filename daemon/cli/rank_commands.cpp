@@ -47,11 +47,11 @@ int cmd_explain(const std::vector<std::string>& args) {
     if (!date) throw failure(make_error(errc::usage, "--date expects YYYY-MM-DD, got '" + date_text + "'"));
     state_store state(cfg.state_path);
     const auto day = state.load_day(*date);
-    if (!day) throw failure(make_error(errc::usage, "no stored day " + date_text + " (run it first)"));
+    if (!day) throw failure(make_error(errc::not_found, "no stored day " + date_text + " (run it first)"));
     const auto id = parse_arxiv_id(ids.front()).id;
     const auto it = std::find_if(day->papers.begin(), day->papers.end(), [&](const paper& p) { return p.id == id; });
     if (it == day->papers.end()) {
-        throw failure(make_error(errc::usage, "'" + text::clean_line(ids.front(), 60) + "' is not among the " + std::to_string(day->papers.size()) +
+        throw failure(make_error(errc::not_found, "'" + text::clean_line(ids.front(), 60) + "' is not among the " + std::to_string(day->papers.size()) +
                                                   " papers of " + date_text));
     }
     const paper& p = *it;
@@ -92,7 +92,8 @@ int cmd_explain(const std::vector<std::string>& args) {
                 if (e.value("id", std::string()) == p.id) found = rank;
             }
         }
-        std::cout << "digest: " << (found ? "number " + std::to_string(found) + " of " + std::to_string(rank) : "not in the digest of that day") << "\n";
+        std::cout << "digest: " << (found ? "number " + std::to_string(found) + " of the " + std::to_string(rank) + " papers the digest selected"
+                                          : "not in the digest of that day") << "\n";
     }
 
     // What the built-in ranker makes of it today, and why.
@@ -106,8 +107,8 @@ int cmd_explain(const std::vector<std::string>& args) {
     const auto self = static_cast<std::size_t>(std::find(all.begin(), all.end(), &p) - all.begin());
     const auto better = std::count_if(z.begin(), z.end(), [&](double v) { return v > z[self]; });
     std::cout << "ranker (" << (r.trained() ? "trained on " + std::to_string(r.positives()) + " positive and " + std::to_string(r.negatives()) + " negative examples"
-                                            : std::string("cold: topics only")) << "): score " << fixed(z[self]) << ", number " << better + 1 << " of "
-              << z.size() << " that day, relevance " << rank::relevance_of(z[self]) << "\n";
+                                            : std::string("cold: topics only")) << "): score " << fixed(z[self]) << ", number " << better + 1 << " of the "
+              << z.size() << " papers of that day in the ranker's own order, relevance " << rank::relevance_of(z[self]) << "\n";
     const auto terms = r.explain(x[self], 8);
     std::string pro, con;
     for (const auto& t : terms) {

@@ -23,6 +23,7 @@ public:
             case errc::state: return "state database error";
             case errc::scorer: return "scoring failed";
             case errc::plugin: return "plugin error";
+            case errc::not_found: return "not found";
         }
         return "unknown paperboy error";
     }

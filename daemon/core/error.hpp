@@ -27,6 +27,7 @@ enum class errc {
     state,                // the SQLite state is unusable (corrupt, locked, unwritable)
     scorer,               // the scorer failed in a way that is not a transport error
     plugin,               // a plugin could not be loaded, or failed (the hint says whether to retry)
+    not_found,            // what the command asks about is not there (a day not stored, an unknown paper)
 };
 
 /// The category of paperboy's error codes (name "paperboy").

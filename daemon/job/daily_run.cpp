@@ -264,7 +264,7 @@ run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_o
         summary.feed_from_state = true;
         spdlog::info("{}: {} papers loaded from the state database (no request to arXiv)", date_text, day_feed->papers.size());
     } else if (opts.stored_day_only) {
-        throw failure(make_error(errc::usage, "no stored day " + date_text + " in " + cfg.state_path.string() + " (run that day first)"));
+        throw failure(make_error(errc::not_found, "no stored day " + date_text + " in " + cfg.state_path.string() + " (run that day first)"));
     } else {
         day_feed = fetch_day(cfg, summary.date);
     }

@@ -276,8 +276,8 @@ TEST_CASE("run with the openai plugin reproduces the sample's 18 papers, the sec
     CHECK(read_file(dir / "state.db").value() == state_before);
     CHECK(run_paperboy("status --all --config " + q(dir / "paperboy.json")).out == status_before);
     const auto missing = run_paperboy("preview --config " + q(dir / "paperboy.json") + " --date 2025-07-22");
-    CHECK(missing.exit_code == exit_code::usage);
-    CHECK(missing.err.find("no stored day 2025-07-22") != std::string::npos);
+    CHECK(missing.exit_code == exit_code::failure);  // a day not stored is no mistake on the command line
+    CHECK(missing.err.find("paperboy: not found: no stored day 2025-07-22") != std::string::npos);
 }
 
 TEST_CASE("run --date: a weekend says arXiv does not announce (exit 3), a future day is a usage error (exit 2)") {

@@ -74,7 +74,10 @@ TEST_CASE("feedback: votes on a stored day are recorded, listed and replaced, an
     CHECK(why.out.find("scores (offline): relevance") != std::string::npos);
     CHECK(why.out.find("ranker (trained on 1 positive and ") != std::string::npos);
     CHECK(why.out.find("  for:     ") != std::string::npos);
-    CHECK(run_paperboy("explain " + config + " --date 2025-07-23 1234.56789").exit_code == 2);
+    const auto not_there = run_paperboy("explain " + config + " --date 2025-07-23 1234.56789");
+    CHECK(not_there.exit_code == 1);
+    CHECK(not_there.err.find("not found: '1234.56789' is not among the ") != std::string::npos);
+    CHECK(why.out.find(" papers of that day in the ranker's own order") != std::string::npos);
 }
 
 TEST_CASE("feedback: signed links on the archive page ask before they count, POST records, an altered link is 403") {
