@@ -52,6 +52,9 @@ std::optional<double> roc_auc(const std::vector<double>& scores, const std::vect
 std::string topics_query(std::string_view topics) {
     std::string out;
     for (const auto& line : text::split(topics, '\n')) {
+        // Headings and the template's instruction to the model ("Use the following relevance
+        // criteria ...") say how to select, not what: their words are nobody's topic.
+        if (line.starts_with("#") || text::fold(line).starts_with("use the following relevance criteria")) continue;
         const auto colon = line.find(':');
         if (colon != std::string::npos) {
             const auto label = text::fold(std::string_view(line).substr(0, colon));

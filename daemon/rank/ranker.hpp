@@ -32,7 +32,9 @@ struct ranker_weights {
 };
 
 /// The topics text as a query: without the lines that say what is not wanted ("Not relevant:",
-/// "Irrelevant:", "Exclude:"), whose words would otherwise count for the papers they exclude.
+/// "Irrelevant:", "Exclude:"), whose words would otherwise count for the papers they exclude,
+/// and without Markdown headings and the template's instruction sentence ("Use the following
+/// relevance criteria ..."), which are about selecting, not about a topic.
 std::string topics_query(std::string_view topics);
 
 /// One labelled paper: +1 a like (or a pick of the reader's model), -1 a dislike or another

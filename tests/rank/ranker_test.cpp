@@ -141,3 +141,13 @@ TEST_CASE("the vectors built with a vocabulary are the ones vectorize gives", "[
     for (std::size_t i = 0; i < docs.size(); ++i) CHECK(built[i].entries == v.vectorize(docs[i]).entries);
     CHECK(v.display(v.vectorize_text("segmenting").entries.at(0).first) == "segment");
 }
+
+TEST_CASE("ranker: the topics template's heading and instruction sentence are not part of the ranker's query") {
+    const auto q = topics_query("## Relevant Topics\n\nUse the following relevance criteria to find the papers I want to read. Keep **relevant** "
+                                "papers and filter out **irrelevant** ones.\n\n1. Graph neural networks\n   - Relevant: message passing, molecules.\n");
+    CHECK(q.find("criteria") == std::string::npos);
+    CHECK(q.find("filter out") == std::string::npos);
+    CHECK(q.find("Relevant Topics") == std::string::npos);
+    CHECK(q.find("Graph neural networks") != std::string::npos);
+    CHECK(q.find("message passing, molecules") != std::string::npos);
+}
