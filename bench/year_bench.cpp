@@ -198,12 +198,15 @@ run_cost run_paperboy(const fs::path& config, day d, const fs::path& log) {
 // The state the last run leaves is the day's, as one run would have left it.
 run_cost median_run(const fs::path& dir, day d) {
     const auto db = dir / "state.db", kept = dir / "state.db.before";
-    fs::copy_file(db, kept, fs::copy_options::overwrite_existing);
+    const bool had_state = fs::exists(db);  // not before day 1
+    if (had_state) fs::copy_file(db, kept, fs::copy_options::overwrite_existing);
     std::vector<run_cost> runs;
     for (int k = 0; k < 3; ++k) {
         if (k > 0) {
             fs::remove(dir / "state.db-wal");
-            fs::copy_file(kept, db, fs::copy_options::overwrite_existing);
+            fs::remove(dir / "state.db-shm");
+            if (had_state) fs::copy_file(kept, db, fs::copy_options::overwrite_existing);
+            else fs::remove(db);
         }
         runs.push_back(run_paperboy(dir / "paperboy.json", d, dir / "runs.log"));
         if (runs.back().status != 0 && runs.back().status != 4) return runs.back();
