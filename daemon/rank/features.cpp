@@ -153,6 +153,20 @@ void for_each_term(std::string_view title, std::string_view abstract, const feat
     if (opts.title_field_weight > 0) emit_terms(b.title.words, opts.title_field_weight, opts.bigrams, title_prefix, b.term, emit);
 }
 
+// A document's (index, weight) hits as its counts: one entry an index, in index order, each
+// the sum of its hits in the order they came.
+std::vector<std::pair<int, double>> summed(std::vector<std::pair<int, double>> hits) {
+    std::stable_sort(hits.begin(), hits.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+    std::vector<std::pair<int, double>> counts;
+    for (const auto& [i, w] : hits) {
+        if (!counts.empty() && counts.back().first == i) counts.back().second += w;
+        else counts.emplace_back(i, w);
+    }
+    return counts;
+}
+
+}  // namespace
+
 // A corpus's distinct words (surface forms) and stems, numbered in order of first sight, so
 // a term is a number: one stem or two (a bigram), and whether it is a "title:" term. Each
 // surface is looked up once an occurrence, and stemmed once a corpus.
@@ -179,6 +193,13 @@ public:
             }
             out.push_back(it->second);
         }
+    }
+    /// A word of a paper outside the corpus: its stem's number, or none when the corpus never
+    /// had that stem (then no term of it is in the vocabulary).
+    std::uint32_t stem_of(std::string_view w) const {
+        if (const auto it = surfaces_.find(w); it != surfaces_.end()) return it->second.stem;
+        const auto s = stems_.find(stemmer().stem(w));
+        return s == stems_.end() ? none : s->second;
     }
     static std::uint64_t key(std::uint32_t a, std::uint32_t b, bool title) {
         return (title ? 1ull << 63 : 0) | (b != none ? 1ull << 62 : 0) | (static_cast<std::uint64_t>(a) << 31) | (b != none ? b : 0u);
@@ -207,6 +228,8 @@ private:
     boost::unordered_flat_map<std::string, std::uint32_t, term_hash, std::equal_to<>> stems_;
     std::vector<std::string> surface_text_, stem_text_;
 };
+
+namespace {
 
 // A term seen while building: its document frequency and the shortest surface seen for it.
 struct seen_term {
@@ -238,18 +261,6 @@ void emit_keys(const std::vector<corpus_words::numbered>& words, double weight, 
     }
 }
 
-// A document's (index, weight) hits as its counts: one entry an index, in index order, each
-// the sum of its hits in the order they came.
-std::vector<std::pair<int, double>> summed(std::vector<std::pair<int, double>> hits) {
-    std::stable_sort(hits.begin(), hits.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
-    std::vector<std::pair<int, double>> counts;
-    for (const auto& [i, w] : hits) {
-        if (!counts.empty() && counts.back().first == i) counts.back().second += w;
-        else counts.emplace_back(i, w);
-    }
-    return counts;
-}
-
 }  // namespace
 
 double sparse_vector::dot(const sparse_vector& o) const {
@@ -277,7 +288,8 @@ vocabulary vocabulary::build(const std::vector<document>& docs, const feature_op
     // One pass over the corpus: each term gets a provisional id on first sight, each document
     // keeps its counts by that id, so its vector needs no second tokenisation. A term is found
     // by its stems' numbers (corpus_words), and spelled out only if the vocabulary keeps it.
-    corpus_words words;
+    auto numbering = std::make_shared<corpus_words>();
+    auto& words = *numbering;
     boost::unordered_flat_map<std::uint64_t, int> ids;
     ids.reserve(docs.size() * 100);
     std::vector<seen_term> seen;
@@ -334,12 +346,16 @@ vocabulary vocabulary::build(const std::vector<document>& docs, const feature_op
     v.documents_ = docs.size();
     std::vector<int> final_index(seen.size(), -1);
     for (auto& k : kept) {
-        if (k.provisional >= 0) final_index[static_cast<std::size_t>(k.provisional)] = static_cast<int>(v.terms_.size());
+        if (k.provisional >= 0) {
+            final_index[static_cast<std::size_t>(k.provisional)] = static_cast<int>(v.terms_.size());
+            v.key_index_.emplace(seen[static_cast<std::size_t>(k.provisional)].key, static_cast<int>(v.terms_.size()));
+        }
         v.index_.emplace(k.term, static_cast<int>(v.terms_.size()));
         v.idf_.push_back(std::log((1.0 + n) / (1.0 + k.df)) + 1.0);
         v.surfaces_.push_back(k.provisional >= 0 ? words.surface(seen[static_cast<std::size_t>(k.provisional)].surface_a, seen[static_cast<std::size_t>(k.provisional)].surface_b) : std::string());
         v.terms_.push_back(std::move(k.term));
     }
+    v.words_ = std::move(numbering);
     if (vectors) {
         vectors->clear();
         vectors->reserve(docs.size());
@@ -389,7 +405,39 @@ sparse_vector vocabulary::vectorize(const document& doc) const {
     return v;
 }
 
+sparse_vector vocabulary::weigh_numbered(std::string_view title, std::string_view abstract) const {
+    thread_local std::string folded;
+    thread_local std::vector<std::string_view> surfaces;
+    thread_local std::vector<std::uint32_t> title_stems, abstract_stems;
+    stemmer().forget_if_large();
+    const auto number = [&](std::string_view text, std::vector<std::uint32_t>& out) {
+        surfaces_of(text, folded, surfaces);
+        out.clear();
+        for (const auto w : surfaces) out.push_back(words_->stem_of(w));
+    };
+    number(title, title_stems);
+    number(abstract, abstract_stems);
+    std::vector<std::pair<int, double>> hits;
+    // The order and weights of for_each_term; a term with a stem the corpus never had is in
+    // no vocabulary.
+    const auto emit = [&](const std::vector<std::uint32_t>& stems, double weight, bool title_terms) {
+        constexpr auto none = corpus_words::none;
+        for (std::size_t i = 0; i < stems.size(); ++i) {
+            if (stems[i] == none) continue;
+            if (const auto it = key_index_.find(corpus_words::key(stems[i], none, title_terms)); it != key_index_.end()) hits.emplace_back(it->second, weight);
+            if (opts_.bigrams && i + 1 < stems.size() && stems[i + 1] != none) {
+                if (const auto it = key_index_.find(corpus_words::key(stems[i], stems[i + 1], title_terms)); it != key_index_.end()) hits.emplace_back(it->second, weight);
+            }
+        }
+    };
+    emit(title_stems, opts_.title_weight, false);
+    emit(abstract_stems, 1.0, false);
+    if (opts_.title_field_weight > 0) emit(title_stems, opts_.title_field_weight, true);
+    return weigh_indexed(summed(std::move(hits)));
+}
+
 sparse_vector vocabulary::weigh_terms(std::string_view title, std::string_view abstract) const {
+    if (words_) return weigh_numbered(title, abstract);
     std::vector<std::pair<int, double>> hits;
     thread_local term_buffers buffers;
     for_each_term(title, abstract, opts_, buffers, [&](const std::string& term, double weight, const word&, const word*) {

@@ -7,6 +7,7 @@
 #include <boost/unordered/unordered_flat_map.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -78,6 +79,8 @@ public:
 
 private:
     sparse_vector weigh_terms(std::string_view title, std::string_view abstract) const;
+    // The same by the corpus's numbers (a vocabulary build() made): no term spelled out.
+    sparse_vector weigh_numbered(std::string_view title, std::string_view abstract) const;
     sparse_vector weigh_indexed(std::vector<std::pair<int, double>> counts) const;
     void add_categories(sparse_vector& v, std::span<const std::string> categories) const;
 
@@ -88,6 +91,10 @@ private:
     // A flat table: every word of every paper a run vectorises is looked up here two or
     // three times.
     boost::unordered_flat_map<std::string, int, term_hash, std::equal_to<>> index_;
+    // From build(): the corpus's words and stems by number, and each kept term's index by its
+    // stems' numbers, so a paper is vectorised with one lookup a word and a number a term.
+    std::shared_ptr<const class corpus_words> words_;
+    boost::unordered_flat_map<std::uint64_t, int> key_index_;
     std::size_t documents_ = 0;
 };
 

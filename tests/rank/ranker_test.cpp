@@ -151,3 +151,32 @@ TEST_CASE("ranker: the topics template's heading and instruction sentence are no
     CHECK(q.find("Graph neural networks") != std::string::npos);
     CHECK(q.find("message passing, molecules") != std::string::npos);
 }
+
+TEST_CASE("features: a paper's vector is the same from the corpus pass and from vectorize, for the corpus's papers and for others") {
+    const std::vector<std::string> cs{"cs.CV", "cs.LG"};
+    const std::vector<vocabulary::document> docs{
+        {"Diffusion models for image segmentation", "We train diffusion models that segment images; segmentation masks improve.", cs},
+        {"Segmenting videos with diffusion", "Video segmentation by denoising diffusion models and temporal attention.", cs},
+        {"Graph neural networks for molecules", "Message passing networks predict molecular properties of graphs.", cs},
+        {"Molecular graphs and diffusion", "Diffusion on molecular graphs generates molecules; graph networks score them.", cs},
+    };
+    std::vector<sparse_vector> from_pass;
+    const auto v = vocabulary::build(docs, {.min_df = 1, .max_df = 1.0}, &from_pass);
+    REQUIRE(from_pass.size() == docs.size());
+    for (std::size_t i = 0; i < docs.size(); ++i) {
+        const auto again = v.vectorize(docs[i]);
+        REQUIRE(again.entries.size() == from_pass[i].entries.size());
+        for (std::size_t k = 0; k < again.entries.size(); ++k) {
+            CHECK(again.entries[k].first == from_pass[i].entries[k].first);
+            CHECK(again.entries[k].second == Approx(from_pass[i].entries[k].second).epsilon(1e-12));
+        }
+    }
+    // A paper the corpus never had: its known words count (stemmed as the corpus's were), new ones do not.
+    const auto outside = v.vectorize({"Diffusion segments molecules", "Quantum chromodynamics of segmented diffusion.", {}});
+    std::set<std::string> terms;
+    for (const auto& [i, w] : outside.entries) terms.insert(v.term(i));
+    CHECK(terms.contains("diffus"));
+    CHECK(terms.contains("segment"));
+    CHECK(terms.contains("title:molecul"));
+    CHECK_FALSE(terms.contains("quantum"));
+}
