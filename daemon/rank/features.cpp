@@ -43,6 +43,12 @@ const std::unordered_set<std::string_view>& stop_words() {
     return words;
 }
 
+// Hashes std::string keys and string_view lookups alike, so a lookup copies nothing.
+struct term_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view v) const noexcept { return std::hash<std::string_view>{}(v); }
+};
+
 // Snowball stemmers keep per-word state, so one per thread.
 struct english_stemmer {
     sb_stemmer* s = sb_stemmer_new("english", "UTF_8");
@@ -52,8 +58,8 @@ struct english_stemmer {
     english_stemmer& operator=(const english_stemmer&) = delete;
 
     // A day's words repeat across its papers, and Snowball is the costliest step here. The
-    // stems live in a deque (stable as it grows) that words view, so both are emptied only
-    // between documents (forget_if_large()); the memo is a flat table of their places.
+    // stems live in a deque (stable as it grows), so a stem() stays valid until the next
+    // forget_if_large() (called between documents); the memo is a flat table of their places.
     boost::unordered_flat_map<std::string, std::uint32_t, term_hash, std::equal_to<>> memo;
     std::deque<std::string> stems;
 
@@ -82,18 +88,6 @@ english_stemmer& stemmer() {
     return one;
 }
 
-// A word as views: its stem into the stemmer's memo, its surface into the folded text. Both
-// live until the next document starts (a text's words, as words_of keeps them).
-struct word {
-    std::string_view stem, surface;
-};
-
-// The words of one text: the folded text owns what the views point into.
-struct text_words {
-    std::string folded;
-    std::vector<word> words;
-};
-
 // The words of a text that count, as views into `folded` (the text folded): at least two
 // characters, starting with a letter, not a stop word.
 void surfaces_of(std::string_view text, std::string& folded, std::vector<std::string_view>& out) {
@@ -110,48 +104,8 @@ void surfaces_of(std::string_view text, std::string& folded, std::vector<std::st
     }
 }
 
-void words_of(std::string_view text, text_words& out) {
-    thread_local std::vector<std::string_view> surfaces;
-    surfaces_of(text, out.folded, surfaces);
-    out.words.clear();
-    for (const auto w : surfaces) out.words.push_back({stemmer().stem(w), w});
-}
-
 constexpr std::string_view title_prefix = "title:";
 constexpr std::string_view category_prefix = "cat:";
-
-// Calls emit(term, weight, first, second) for each term of the words: each stem (second is
-// null) and, with bigrams, each adjacent pair. One buffer holds the term: no string a term.
-template <class Emit>
-void emit_terms(const std::vector<word>& words, double weight, bool bigrams, std::string_view prefix, std::string& term, Emit& emit) {
-    for (std::size_t i = 0; i < words.size(); ++i) {
-        term.assign(prefix);
-        term += words[i].stem;
-        emit(std::as_const(term), weight, words[i], static_cast<const word*>(nullptr));
-        if (bigrams && i + 1 < words.size()) {
-            term += ' ';
-            term += words[i + 1].stem;
-            emit(std::as_const(term), weight, words[i], &words[i + 1]);
-        }
-    }
-}
-
-// Every term of a document, title terms weighted, "title:" terms included; the title is
-// tokenised once for both. The buffers are the caller's, reused from one document to the next.
-struct term_buffers {
-    text_words title, abstract;
-    std::string term;
-};
-
-template <class Emit>
-void for_each_term(std::string_view title, std::string_view abstract, const feature_options& opts, term_buffers& b, Emit&& emit) {
-    stemmer().forget_if_large();
-    words_of(title, b.title);
-    words_of(abstract, b.abstract);
-    emit_terms(b.title.words, opts.title_weight, opts.bigrams, {}, b.term, emit);
-    emit_terms(b.abstract.words, 1.0, opts.bigrams, {}, b.term, emit);
-    if (opts.title_field_weight > 0) emit_terms(b.title.words, opts.title_field_weight, opts.bigrams, title_prefix, b.term, emit);
-}
 
 // A document's (index, weight) hits as its counts: one entry an index, in index order, each
 // the sum of its hits in the order they came.
@@ -194,12 +148,18 @@ public:
             out.push_back(it->second);
         }
     }
-    /// A word of a paper outside the corpus: its stem's number, or none when the corpus never
-    /// had that stem (then no term of it is in the vocabulary).
-    std::uint32_t stem_of(std::string_view w) const {
-        if (const auto it = surfaces_.find(w); it != surfaces_.end()) return it->second.stem;
-        const auto s = stems_.find(stemmer().stem(w));
-        return s == stems_.end() ? none : s->second;
+    /// The words of a paper outside the corpus, numbered without adding any: a word the corpus
+    /// never had has no surface number, and no stem number when its stem is new too.
+    void find(const std::vector<std::string_view>& words, std::vector<numbered>& out) const {
+        out.clear();
+        for (const auto w : words) {
+            if (const auto it = surfaces_.find(w); it != surfaces_.end()) {
+                out.push_back(it->second);
+            } else {
+                const auto s = stems_.find(stemmer().stem(w));
+                out.push_back({none, s == stems_.end() ? none : s->second});
+            }
+        }
     }
     static std::uint64_t key(std::uint32_t a, std::uint32_t b, bool title) {
         return (title ? 1ull << 63 : 0) | (b != none ? 1ull << 62 : 0) | (static_cast<std::uint64_t>(a) << 31) | (b != none ? b : 0u);
@@ -249,16 +209,29 @@ struct seen_term {
     }
 };
 
-// emit_terms by number: emit(key, weight, first, second) in the same order.
+// Calls emit(key, weight, first surface, second surface) for each term of the words: each
+// stem and, with bigrams, each adjacent pair. A word whose stem the corpus never had (a paper
+// outside it) makes no term: no vocabulary can hold one.
 template <class Emit>
 void emit_keys(const std::vector<corpus_words::numbered>& words, double weight, bool bigrams, bool title, Emit& emit) {
     constexpr auto none = corpus_words::none;
     for (std::size_t i = 0; i < words.size(); ++i) {
+        if (words[i].stem == none) continue;
         emit(corpus_words::key(words[i].stem, none, title), weight, words[i].surface, none);
-        if (bigrams && i + 1 < words.size()) {
+        if (bigrams && i + 1 < words.size() && words[i + 1].stem != none) {
             emit(corpus_words::key(words[i].stem, words[i + 1].stem, title), weight, words[i].surface, words[i + 1].surface);
         }
     }
+}
+
+// Every term of a document in one order, title terms weighted, "title:" terms included: the
+// corpus pass and vectorize sum the same hits the same way, so their vectors are equal.
+template <class Emit>
+void for_each_key(const std::vector<corpus_words::numbered>& title, const std::vector<corpus_words::numbered>& abstract, const feature_options& opts,
+                  Emit&& emit) {
+    emit_keys(title, opts.title_weight, opts.bigrams, false, emit);
+    emit_keys(abstract, 1.0, opts.bigrams, false, emit);
+    if (opts.title_field_weight > 0) emit_keys(title, opts.title_field_weight, opts.bigrams, true, emit);
 }
 
 }  // namespace
@@ -277,10 +250,11 @@ double sparse_vector::dot(const sparse_vector& o) const {
 
 std::vector<std::string> tokenize(std::string_view text) {
     stemmer().forget_if_large();
-    text_words words;
-    words_of(text, words);
+    std::string folded;
+    std::vector<std::string_view> surfaces;
+    surfaces_of(text, folded, surfaces);
     std::vector<std::string> out;
-    for (const auto& w : words.words) out.emplace_back(w.stem);
+    for (const auto w : surfaces) out.emplace_back(stemmer().stem(w));
     return out;
 }
 
@@ -312,10 +286,7 @@ vocabulary vocabulary::build(const std::vector<document>& docs, const feature_op
         words.number(surfaces, title);
         surfaces_of(d.abstract, folded, surfaces);
         words.number(surfaces, abstract);
-        // The order and weights of for_each_term, so the sums come out as vectorize's.
-        emit_keys(title, opts.title_weight, opts.bigrams, false, emit);
-        emit_keys(abstract, 1.0, opts.bigrams, false, emit);
-        if (opts.title_field_weight > 0) emit_keys(title, opts.title_field_weight, opts.bigrams, true, emit);
+        for_each_key(title, abstract, opts, emit);
         auto row = summed(hits);
         for (const auto& [id, count] : row) ++seen[static_cast<std::size_t>(id)].df;
         if (vectors) rows.push_back(std::move(row));
@@ -350,7 +321,7 @@ vocabulary vocabulary::build(const std::vector<document>& docs, const feature_op
             final_index[static_cast<std::size_t>(k.provisional)] = static_cast<int>(v.terms_.size());
             v.key_index_.emplace(seen[static_cast<std::size_t>(k.provisional)].key, static_cast<int>(v.terms_.size()));
         }
-        v.index_.emplace(k.term, static_cast<int>(v.terms_.size()));
+        else v.categories_.emplace(k.term, static_cast<int>(v.terms_.size()));
         v.idf_.push_back(std::log((1.0 + n) / (1.0 + k.df)) + 1.0);
         v.surfaces_.push_back(k.provisional >= 0 ? words.surface(seen[static_cast<std::size_t>(k.provisional)].surface_a, seen[static_cast<std::size_t>(k.provisional)].surface_b) : std::string());
         v.terms_.push_back(std::move(k.term));
@@ -390,8 +361,8 @@ void vocabulary::add_categories(sparse_vector& v, std::span<const std::string> c
     bool added = false;
     for (std::size_t k = 0; k < categories.size(); ++k) {
         const double w = k == 0 ? opts_.primary_category_weight : opts_.category_weight;
-        const auto it = index_.find(std::string(category_prefix) + categories[k]);
-        if (w <= 0 || it == index_.end()) continue;
+        const auto it = categories_.find(std::string(category_prefix) + categories[k]);
+        if (w <= 0 || it == categories_.end()) continue;
         if (std::any_of(v.entries.begin(), v.entries.end(), [&](const auto& e) { return e.first == it->second; })) continue;  // listed twice
         v.entries.emplace_back(it->second, w);
         added = true;
@@ -405,43 +376,19 @@ sparse_vector vocabulary::vectorize(const document& doc) const {
     return v;
 }
 
-sparse_vector vocabulary::weigh_numbered(std::string_view title, std::string_view abstract) const {
+sparse_vector vocabulary::weigh_terms(std::string_view title, std::string_view abstract) const {
+    if (!words_) return {};  // a vocabulary not built has no terms
     thread_local std::string folded;
     thread_local std::vector<std::string_view> surfaces;
-    thread_local std::vector<std::uint32_t> title_stems, abstract_stems;
+    thread_local std::vector<corpus_words::numbered> title_words, abstract_words;
     stemmer().forget_if_large();
-    const auto number = [&](std::string_view text, std::vector<std::uint32_t>& out) {
-        surfaces_of(text, folded, surfaces);
-        out.clear();
-        for (const auto w : surfaces) out.push_back(words_->stem_of(w));
-    };
-    number(title, title_stems);
-    number(abstract, abstract_stems);
+    surfaces_of(title, folded, surfaces);
+    words_->find(surfaces, title_words);
+    surfaces_of(abstract, folded, surfaces);
+    words_->find(surfaces, abstract_words);
     std::vector<std::pair<int, double>> hits;
-    // The order and weights of for_each_term; a term with a stem the corpus never had is in
-    // no vocabulary.
-    const auto emit = [&](const std::vector<std::uint32_t>& stems, double weight, bool title_terms) {
-        constexpr auto none = corpus_words::none;
-        for (std::size_t i = 0; i < stems.size(); ++i) {
-            if (stems[i] == none) continue;
-            if (const auto it = key_index_.find(corpus_words::key(stems[i], none, title_terms)); it != key_index_.end()) hits.emplace_back(it->second, weight);
-            if (opts_.bigrams && i + 1 < stems.size() && stems[i + 1] != none) {
-                if (const auto it = key_index_.find(corpus_words::key(stems[i], stems[i + 1], title_terms)); it != key_index_.end()) hits.emplace_back(it->second, weight);
-            }
-        }
-    };
-    emit(title_stems, opts_.title_weight, false);
-    emit(abstract_stems, 1.0, false);
-    if (opts_.title_field_weight > 0) emit(title_stems, opts_.title_field_weight, true);
-    return weigh_indexed(summed(std::move(hits)));
-}
-
-sparse_vector vocabulary::weigh_terms(std::string_view title, std::string_view abstract) const {
-    if (words_) return weigh_numbered(title, abstract);
-    std::vector<std::pair<int, double>> hits;
-    thread_local term_buffers buffers;
-    for_each_term(title, abstract, opts_, buffers, [&](const std::string& term, double weight, const word&, const word*) {
-        if (const auto it = index_.find(term); it != index_.end()) hits.emplace_back(it->second, weight);
+    for_each_key(title_words, abstract_words, opts_, [&](std::uint64_t key, double weight, std::uint32_t, std::uint32_t) {
+        if (const auto it = key_index_.find(key); it != key_index_.end()) hits.emplace_back(it->second, weight);
     });
     return weigh_indexed(summed(std::move(hits)));
 }

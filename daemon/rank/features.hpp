@@ -7,11 +7,11 @@
 #include <boost/unordered/unordered_flat_map.hpp>
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -44,12 +44,6 @@ struct feature_options {
     std::size_t max_terms = 50'000;
 };
 
-/// Hashes std::string keys and string_view lookups alike, so a lookup copies nothing.
-struct term_hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view v) const noexcept { return std::hash<std::string_view>{}(v); }
-};
-
 /// The terms learned from a corpus (the stored days), with their idf.
 class vocabulary {
 public:
@@ -79,8 +73,6 @@ public:
 
 private:
     sparse_vector weigh_terms(std::string_view title, std::string_view abstract) const;
-    // The same by the corpus's numbers (a vocabulary build() made): no term spelled out.
-    sparse_vector weigh_numbered(std::string_view title, std::string_view abstract) const;
     sparse_vector weigh_indexed(std::vector<std::pair<int, double>> counts) const;
     void add_categories(sparse_vector& v, std::span<const std::string> categories) const;
 
@@ -88,11 +80,7 @@ private:
     std::vector<std::string> terms_;
     std::vector<double> idf_;
     std::vector<std::string> surfaces_;
-    // A flat table: every word of every paper a run vectorises is looked up here two or
-    // three times.
-    boost::unordered_flat_map<std::string, int, term_hash, std::equal_to<>> index_;
-    // From build(): the corpus's words and stems by number, and each kept term's index by its
-    // stems' numbers, so a paper is vectorised with one lookup a word and a number a term.
+    std::map<std::string, int, std::less<>> categories_;  // "cat:cs.CV" -> its index
     std::shared_ptr<const class corpus_words> words_;
     boost::unordered_flat_map<std::uint64_t, int> key_index_;
     std::size_t documents_ = 0;
