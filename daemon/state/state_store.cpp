@@ -28,23 +28,30 @@ state_store state_store::scratch() { return state_store(open_scratch_database())
 
 namespace {
 
-// Abstracts are stored deflated (text_pack.hpp) where that is smaller; older rows are text.
-std::string abstract_of(const sqlite::statement& q, int col, std::string_view id) {
+// Abstracts and ledger digests are stored deflated (text_pack.hpp) where that is smaller;
+// older rows, and short texts, are text. `max` bounds what unpacking may give back.
+std::optional<std::string> unpacked_column(const sqlite::statement& q, int col, std::size_t max) {
     if (!q.column_is_blob(col)) return q.column_text(col);
-    if (auto text = unpack_text(q.column_blob(col))) return std::move(*text);
-    throw failure(make_error(errc::state, "the stored abstract of " + std::string(id) +
-                                              " is damaged; `paperboy status --storage` checks the whole state file"));
+    return unpack_text(q.column_blob(col), max);
 }
 
-void bind_abstract(sqlite::statement& q, int index, const std::string& abstract) {
-    if (abstract.size() >= 64) {
-        if (const auto packed = pack_text(abstract); !packed.empty() && packed.size() < abstract.size()) {
+void bind_packed(sqlite::statement& q, int index, std::string_view text, std::size_t from_size) {
+    if (text.size() >= from_size) {
+        if (const auto packed = pack_text(text); !packed.empty() && packed.size() < text.size()) {
             q.bind_blob(index, packed);
             return;
         }
     }
-    q.bind(index, abstract);
+    q.bind(index, text);
 }
+
+std::string abstract_of(const sqlite::statement& q, int col, std::string_view id) {
+    if (auto text = unpacked_column(q, col, packed_text_max)) return std::move(*text);
+    throw failure(make_error(errc::state, "the stored abstract of " + std::string(id) +
+                                              " is damaged; `paperboy status --storage` checks the whole state file"));
+}
+
+void bind_abstract(sqlite::statement& q, int index, const std::string& abstract) { bind_packed(q, index, abstract, 64); }
 
 }  // namespace
 
@@ -228,24 +235,15 @@ constexpr std::string_view entry_columns =
     "updated_ms, progress, receipt, owner_pid, held_until_ms, hold_reason";
 
 // A digest is stored deflated too (most of it is abstracts): 20 profiles' digests of a day
-// would otherwise be the largest part of a year's state. Older rows, and "{}", are text.
+// would otherwise be the largest part of a year's state. "{}" stays text.
 constexpr std::size_t payload_max = std::size_t(64) << 20;
 
 std::string payload_of(const sqlite::statement& q, int col) {
-    if (!q.column_is_blob(col)) return q.column_text(col);
-    if (auto text = unpack_text(q.column_blob(col), payload_max)) return std::move(*text);
+    if (auto text = unpacked_column(q, col, payload_max)) return std::move(*text);
     throw failure(make_error(errc::state, "a digest stored in the delivery ledger is damaged; `paperboy status --storage` checks the whole state file"));
 }
 
-void bind_payload(sqlite::statement& q, int index, std::string_view payload) {
-    if (payload.size() >= 256) {
-        if (const auto packed = pack_text(payload); !packed.empty() && packed.size() < payload.size()) {
-            q.bind_blob(index, packed);
-            return;
-        }
-    }
-    q.bind(index, payload);
-}
+void bind_payload(sqlite::statement& q, int index, std::string_view payload) { bind_packed(q, index, payload, 256); }
 
 ledger_entry read_entry(const sqlite::statement& q) {
     ledger_entry e;
