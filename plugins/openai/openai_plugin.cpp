@@ -67,8 +67,7 @@ public:
         const auto body = oa::build_request(s, req.value("system", std::string()), req["user"].get<std::string>(), structured);
         const auto res = host_.http("POST", oa::endpoint(s), oa::request_headers(s).dump(), body.dump(), s.timeout_ms);
         if (res.status != PB_OK) throw paperboy::sdk::plugin_error(res.status, redact(res.error));
-        const auto headers = json::parse(res.headers_json.empty() ? std::string("{}") : res.headers_json, nullptr, false);
-        auto outcome = oa::interpret_response(res.http_status, res.body, headers.is_object() ? headers : json::object());
+        auto outcome = oa::interpret_response(res.http_status, res.body, headers_of(res));
         if (auto* f = std::get_if<oa::failure>(&outcome)) {
             json hints = json::object();
             if (f->retry_after_ms) hints["retry_after_ms"] = *f->retry_after_ms;
@@ -105,7 +104,7 @@ private:
         if (res.status != PB_OK) throw paperboy::sdk::plugin_error(res.status, redact(res.error));
         return res;
     }
-    // The answer's headers (Retry-After) for the Batch API's classifiers.
+    // An answer's headers (Retry-After) for the classifiers, as a JSON object.
     static json headers_of(const paperboy::sdk::http_result& res) {
         const auto h = json::parse(res.headers_json.empty() ? std::string("{}") : res.headers_json, nullptr, false);
         return h.is_object() ? h : json::object();
