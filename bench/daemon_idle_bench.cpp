@@ -5,6 +5,7 @@
 #include "core/files.hpp"
 #include "support/child_process.hpp"
 #include "support/paths.hpp"
+#include "support/process_probe.hpp"
 #include "support/temp_dir.hpp"
 
 #include <nlohmann/json.hpp>
@@ -15,41 +16,11 @@
 
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 #include <thread>
 
 using namespace paperboy;
 using namespace std::chrono_literals;
-
-namespace {
-
-long rss_kib(int pid) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-    for (std::string line; std::getline(in, line);) {
-        if (line.starts_with("VmRSS:")) return std::stol(line.substr(6));
-    }
-    return -1;
-}
-
-double cpu_ms(int pid) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    std::istringstream fields(text.substr(text.rfind(')') + 2));
-    std::string f;
-    long utime = 0, stime = 0;
-    for (int i = 3; fields >> f; ++i) {
-        if (i == 14) utime = std::stol(f);
-        if (i == 15) {
-            stime = std::stol(f);
-            break;
-        }
-    }
-    return static_cast<double>(utime + stime) * 1000.0 / static_cast<double>(::sysconf(_SC_CLK_TCK));
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
     const int seconds = argc > 1 ? std::atoi(argv[1]) : 60;
@@ -88,12 +59,12 @@ int main(int argc, char** argv) {
     }
     const auto ready_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     std::this_thread::sleep_for(2s);  // let the start-up catch-up finish
-    const double cpu0 = cpu_ms(daemon.pid());
+    const double cpu0 = test::probe(daemon.pid()).cpu_s * 1000.0;
     std::this_thread::sleep_for(std::chrono::seconds(seconds));
-    const double cpu1 = cpu_ms(daemon.pid());
-    const long rss = rss_kib(daemon.pid());
+    const auto after = test::probe(daemon.pid());
+    const double cpu1 = after.cpu_s * 1000.0;
     std::printf("daemon start to READY=1: %.1f ms\n", ready_ms);
-    std::printf("idle for %d s: CPU %.1f ms, resident memory %.1f MB\n", seconds, cpu1 - cpu0, static_cast<double>(rss) / 1024.0);
+    std::printf("idle for %d s: CPU %.1f ms, resident memory %.1f MB\n", seconds, cpu1 - cpu0, after.rss_mb);
     daemon.terminate();
     return 0;
 }

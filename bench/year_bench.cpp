@@ -26,6 +26,7 @@
 #include "support/child_process.hpp"
 #include "support/fake_http_server.hpp"
 #include "support/paths.hpp"
+#include "support/process_probe.hpp"
 #include "support/temp_dir.hpp"
 
 #include <nlohmann/json.hpp>
@@ -38,12 +39,10 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <set>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -274,34 +273,6 @@ void cast_votes(state_store& state, const std::vector<profile_config>& profiles,
     }
 }
 
-// What /proc says of a process: resident memory, CPU time so far, open descriptors, threads.
-struct process_probe {
-    double rss_mb = 0, cpu_s = 0;
-    long fds = 0, threads = 0;
-};
-
-process_probe probe(int pid) {
-    process_probe out;
-    const auto proc = fs::path("/proc") / std::to_string(pid);
-    std::ifstream status(proc / "status");
-    for (std::string line; std::getline(status, line);) {
-        if (line.starts_with("VmRSS:")) out.rss_mb = std::stod(line.substr(6)) / 1024.0;
-        if (line.starts_with("Threads:")) out.threads = std::stol(line.substr(8));
-    }
-    std::ifstream stat(proc / "stat");
-    const std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-    std::istringstream fields(text.substr(text.rfind(')') + 2));
-    std::string f;
-    long ticks = 0;
-    for (int i = 3; fields >> f && i <= 15; ++i) {
-        if (i == 14 || i == 15) ticks += std::stol(f);
-    }
-    out.cpu_s = static_cast<double>(ticks) / static_cast<double>(::sysconf(_SC_CLK_TCK));
-    std::error_code ec;
-    for (auto it = fs::directory_iterator(proc / "fd", ec); !ec && it != fs::directory_iterator(); it.increment(ec)) ++out.fds;
-    return out;
-}
-
 // One daemon for the whole year: the bench moves its clock file to each day's scheduled run
 // (06:00 UTC) and waits for every profile's digest at the webhook.
 class year_daemon {
@@ -324,7 +295,7 @@ public:
                 std::vector<std::string>{test::paperboy_binary().string(), "daemon", "--config", (dir_ / "paperboy.json").string()},
                 std::vector<std::string>{"PAPERBOY_FAKE_NOW=@" + (dir_ / "clock").string()}, (dir_ / "daemon.log").string());
         }
-        const auto before = probe(daemon_->pid());
+        const auto before = test::probe(daemon_->pid());
         const auto start = std::chrono::steady_clock::now();
         run_cost c;
         while (delivered(format_iso_day(d)) < profiles_) {
@@ -349,12 +320,12 @@ public:
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
         }
         c.wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        const auto after = probe(daemon_->pid());
+        const auto after = test::probe(daemon_->pid());
         c.cpu = after.cpu_s - before.cpu_s;
         c.max_rss_mb = after.rss_mb;
         return c;
     }
-    process_probe now() const { return probe(daemon_->pid()); }
+    test::process_probe now() const { return test::probe(daemon_->pid()); }
 
     // Digests that arrived more than once, and (date, profile) pairs of `days` that never did.
     std::pair<std::size_t, std::size_t> doubled_and_lost(const std::vector<std::string>& days) const {
