@@ -110,6 +110,14 @@ std::string format_utc(std::chrono::system_clock::time_point t) {
     return date::format("%Y-%m-%dT%H:%M:%SZ", date::floor<std::chrono::seconds>(t));
 }
 
+std::optional<std::chrono::system_clock::time_point> parse_utc(std::string_view text) {
+    if (text.size() != 20 || text[10] != 'T' || text[19] != 'Z') return std::nullopt;
+    const auto d = parse_iso_day(text.substr(0, 10));
+    const auto clock = parse_clock_time(text.substr(11, 8));
+    if (!d || !clock) return std::nullopt;
+    return std::chrono::sys_days{*d} + *clock;
+}
+
 std::int64_t unix_ms(std::chrono::system_clock::time_point t) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }

@@ -32,6 +32,8 @@ day today_in(std::string_view tz, std::chrono::system_clock::time_point now);
 
 /// `t` in UTC as "YYYY-MM-DDTHH:MM:SSZ" (seconds truncated).
 std::string format_utc(std::chrono::system_clock::time_point t);
+/// format_utc's text ("YYYY-MM-DDTHH:MM:SSZ") back as an instant; nullopt for anything else.
+std::optional<std::chrono::system_clock::time_point> parse_utc(std::string_view text);
 
 /// Milliseconds since the Unix epoch, and back: how the state stores instants.
 std::int64_t unix_ms(std::chrono::system_clock::time_point t);

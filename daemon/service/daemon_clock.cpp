@@ -7,28 +7,20 @@
 
 namespace paperboy {
 
-std::optional<std::chrono::system_clock::time_point> parse_utc_instant(std::string_view text) {
-    if (text.size() != 20 || text[10] != 'T' || text[19] != 'Z') return std::nullopt;
-    const auto d = parse_iso_day(text.substr(0, 10));
-    const auto clock = parse_clock_time(text.substr(11, 8));
-    if (!d || !clock) return std::nullopt;
-    return std::chrono::sys_days{*d} + *clock;
-}
-
 daemon_clock daemon_clock::from_setting(std::string_view value) {
     daemon_clock c;
     if (value.empty()) return c;
     if (value.front() == '@') {
         c.file_ = std::filesystem::path(value.substr(1));
         const auto text = read_file(*c.file_);
-        const auto at = text ? parse_utc_instant(text::trim(*text)) : std::nullopt;
+        const auto at = text ? parse_utc(text::trim(*text)) : std::nullopt;
         if (!at) {
             throw failure(make_error(errc::usage, "PAPERBOY_FAKE_NOW: " + c.file_->string() + " must hold an instant as YYYY-MM-DDTHH:MM:SSZ"));
         }
         c.last_read_ = *at;
         return c;
     }
-    const auto at = parse_utc_instant(value);
+    const auto at = parse_utc(value);
     if (!at) {
         throw failure(make_error(errc::usage, "PAPERBOY_FAKE_NOW: expected YYYY-MM-DDTHH:MM:SSZ or @file, got '" + std::string(value) + "'"));
     }
@@ -40,7 +32,7 @@ daemon_clock::time_point daemon_clock::now() const {
     if (!file_) return std::chrono::system_clock::now() + offset_;
     // Read each time: the file is a test's, and a test moves time by rewriting it.
     if (const auto text = read_file(*file_)) {
-        if (const auto at = parse_utc_instant(text::trim(*text))) last_read_ = *at;
+        if (const auto at = parse_utc(text::trim(*text))) last_read_ = *at;
     }
     return last_read_;
 }

@@ -36,7 +36,4 @@ private:
     mutable time_point last_read_{};  // the file's last good instant (a torn write keeps it)
 };
 
-/// "YYYY-MM-DDTHH:MM:SSZ" as an instant. Pure.
-std::optional<std::chrono::system_clock::time_point> parse_utc_instant(std::string_view text);
-
 }  // namespace paperboy
