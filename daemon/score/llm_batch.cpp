@@ -23,6 +23,10 @@ bool batch_overdue(std::int64_t submitted_ms, std::chrono::seconds max_wait, std
     return now_ms - submitted_ms >= std::chrono::duration_cast<std::chrono::milliseconds>(max_wait).count();
 }
 
+bool batch_has_time(const llm_config& cfg, std::int64_t now_ms) {
+    return cfg.batch_ends_ms <= 0 || cfg.batch_ends_ms - now_ms >= 2 * cfg.batch_poll.count();
+}
+
 std::int64_t batch_cancel_at(std::int64_t submitted_ms, std::chrono::seconds max_wait, std::int64_t ends_ms) {
     const auto end = ends_ms > 0 ? ends_ms : submitted_ms + std::chrono::duration_cast<std::chrono::milliseconds>(max_wait).count();
     const auto settle = std::chrono::duration_cast<std::chrono::milliseconds>(batch_cancel_settles).count();

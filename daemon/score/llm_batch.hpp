@@ -38,6 +38,10 @@ std::chrono::milliseconds batch_poll_wait(int polls_done, std::chrono::milliseco
 /// `max_wait` after its submission.
 bool batch_overdue(std::int64_t submitted_ms, std::chrono::seconds max_wait, std::int64_t ends_ms, std::int64_t now_ms);
 
+/// Whether a batch submitted at `now_ms` could still be polled twice before llm.batch_ends_ms
+/// (always, without a deadline); else its requests are sent directly.
+bool batch_has_time(const llm_config& cfg, std::int64_t now_ms);
+
 /// How long a cancelled batch may stay "cancelling" (OpenAI: up to 10 minutes) before it is
 /// "cancelled" and its output file holds what it finished.
 inline constexpr std::chrono::minutes batch_cancel_settles{10};

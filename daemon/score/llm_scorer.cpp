@@ -128,7 +128,7 @@ scoring_outcome llm_scorer::score(const profile_config& profile, std::span<const
     // could only be cancelled, so the day is scored directly and the note says why.
     const auto started_ms = unix_ms(std::chrono::system_clock::now());
     const auto batch_left_ms = cfg_.batch_ends_ms > 0 ? cfg_.batch_ends_ms - started_ms : std::numeric_limits<std::int64_t>::max();
-    const bool use_batch_api = cfg_.batch_mode && batch_left_ms >= 2 * cfg_.batch_poll.count();
+    const bool use_batch_api = cfg_.batch_mode && batch_has_time(cfg_, started_ms);
     if (cfg_.batch_mode && !use_batch_api) {
         st.out.notes.push_back(std::string("The batch deadline (llm.batch_deadline) was ") + (batch_left_ms <= 0 ? "past" : "too near") +
                                " when scoring began; the papers were scored directly at the normal price.");

@@ -42,8 +42,7 @@ std::string llm_scorer::summary_key(const std::string& language) const {
 // under the same deadline; what it does not answer in time (or a deadline too near for two
 // polls) is written by direct calls, so a digest never waits past the deadline for them.
 std::vector<const paper*> llm_scorer::summarize_in_batch(std::span<const paper* const> papers, const std::string& language, summaries& out) {
-    const auto now = unix_ms(std::chrono::system_clock::now());
-    if (cfg_.batch_ends_ms > 0 && cfg_.batch_ends_ms - now < 2 * cfg_.batch_poll.count()) return {papers.begin(), papers.end()};
+    if (!batch_has_time(cfg_, unix_ms(std::chrono::system_clock::now()))) return {papers.begin(), papers.end()};
     std::vector<batch_request_entry> requests;
     std::vector<std::span<const paper* const>> groups;
     std::string all_prompts = cfg_.model + "\x1f" + std::string(summary_system);
