@@ -232,25 +232,14 @@ int print_estimate(const config& cfg, std::optional<day> date, bool brief) {
     run_options opts;
     opts.dry_run = true;
     opts.estimate = true;
-    std::string date_text, which;
-    if (date && std::find(stored.begin(), stored.end(), format_iso_day(*date)) != stored.end()) {
-        date_text = format_iso_day(*date);
-        which = "the stored day";
-    } else if (!date && !stored.empty()) {
-        date_text = stored.back();
-        which = "the last stored day";
-    } else {
-        // Nothing stored (or not that day): the reader wants the price before the first run.
-        // The day is fetched as a dry run would (nothing is stored, no model is called).
-        opts.date = date;
-        which = "fetched from arXiv, not stored";
-    }
-    if (!date_text.empty()) {
-        opts.date = parse_iso_day(date_text);
-        opts.stored_day_only = true;
-    }
+    // A stored day is read from the state. With none (or not the one asked for) the day is
+    // fetched as a dry run would: the reader wants the price before the first run.
+    const bool asked_stored = date && std::find(stored.begin(), stored.end(), format_iso_day(*date)) != stored.end();
+    opts.stored_day_only = asked_stored || (!date && !stored.empty());
+    opts.date = opts.stored_day_only && !date ? parse_iso_day(stored.back()) : date;
+    const std::string which = asked_stored ? "the stored day" : opts.stored_day_only ? "the last stored day" : "fetched from arXiv, not stored";
     const auto summary = run_day(cfg, opts);
-    if (date_text.empty()) date_text = format_iso_day(summary.date);
+    const auto date_text = format_iso_day(summary.date);
     for (const auto& p : summary.profiles) {
         if (!p.estimate) continue;
         const auto& e = *p.estimate;
