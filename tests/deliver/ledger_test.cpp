@@ -165,11 +165,7 @@ TEST_CASE("ledger: papers delivered on an earlier day are left out, unless deliv
     {
         // The previous announcement day delivered `repeat` (a cross-list, say) to this profile.
         state_store state(dir / "state.db");
-        run_record rec;
-        rec.id = state.begin_run(parse_iso_day("2025-07-22").value(), "golden");
-        rec.date = "2025-07-22";
-        rec.profile = "golden";
-        rec.outcome = "reported";
+        const auto rec = test::begun_run(state, "2025-07-22", "golden");
         const auto ids = state.finish_run_with_deliveries(rec, {"slack"}, json{{"papers", {{{"id", repeat}}}}}.dump(), 0);
         REQUIRE(state.claim(ids.at(0), 1, 0));
         state.mark_delivered(ids.at(0), "ok", 0);

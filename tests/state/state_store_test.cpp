@@ -2,6 +2,7 @@
 
 #include "core/files.hpp"
 #include "state/sqlite.hpp"
+#include "support/fixtures.hpp"
 #include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
@@ -144,11 +145,7 @@ INSERT INTO ledger(date, profile, channel, generation, payload, status, attempts
     paper p;
     p.id = "2507.1";
     CHECK(s.cached_scores("k", std::vector<const paper*>{&p}).at("2507.1").comment == "kept");
-    run_record r;
-    r.id = s.begin_run(parse_iso_day("2025-07-24").value(), "lab");
-    r.date = "2025-07-24";
-    r.profile = "lab";
-    r.outcome = "held";
+    const auto r = test::begun_run(s, "2025-07-24", "lab", "held");
     s.finish_run_with_deliveries(r, {"slack"}, "{}", 1, state_store::hold{"model down", 2, 3});  // the new state fits
     CHECK(s.hold_deadline("2025-07-24", "lab") == 3);
 }
@@ -283,11 +280,7 @@ TEST_CASE("a digest in the delivery ledger is stored deflated, comes back whole,
     }
     const auto text = digest.dump();
     state_store s(dir / "state.db");
-    run_record r;
-    r.id = s.begin_run(parse_iso_day("2025-07-24").value(), "lab");
-    r.date = "2025-07-24";
-    r.profile = "lab";
-    r.outcome = "reported";
+    const auto r = test::begun_run(s, "2025-07-24", "lab");
     const auto ids = s.finish_run_with_deliveries(r, {"slack"}, text, 1);
     REQUIRE(ids.size() == 1);
     CHECK(s.ledger({}).at(0).payload == text);

@@ -6,6 +6,7 @@
 #include "core/dates.hpp"
 #include "core/files.hpp"
 #include "score/replay_scorer.hpp"
+#include "state/state_store.hpp"
 #include "support/paths.hpp"
 
 #include <nlohmann/json.hpp>
@@ -41,6 +42,17 @@ inline config golden_config(const std::filesystem::path& dir, const std::string&
 /// The day `n` days from today (UTC) as YYYY-MM-DD, as a provider's shutdown_date says it.
 inline std::string iso_day_from_today(int n) {
     return format_iso_day(std::chrono::year_month_day(std::chrono::sys_days(today_in("UTC", std::chrono::system_clock::now())) + std::chrono::days(n)));
+}
+
+/// A run of `profile` on `date` (YYYY-MM-DD) begun in `state` and ended with `outcome`: what
+/// finish_run_with_deliveries takes to put a digest in the ledger.
+inline run_record begun_run(state_store& state, const std::string& date, const std::string& profile, const std::string& outcome = "reported") {
+    run_record r;
+    r.id = state.begin_run(parse_iso_day(date).value(), profile);
+    r.date = date;
+    r.profile = profile;
+    r.outcome = outcome;
+    return r;
 }
 
 inline nlohmann::json replay_llm() {
