@@ -213,9 +213,7 @@ int cmd_run(const std::vector<std::string>& args) {
     opts.dry_run_output = [](const report&, const std::string& markdown) { std::cout << markdown << "\n"; };
     const auto cfg = load_config(resolve_config_path(c)).value();
     if (estimate) return print_estimate(cfg, opts.date);
-    if (const auto w = retirement_warning(cfg.llm.prices, cfg.llm.model, today_in(cfg.schedule.timezone, std::chrono::system_clock::now()))) {
-        spdlog::warn("{}", *w);
-    }
+    // A model's shutdown is warned of by the scorer, with the provider's date when it says one.
     if (opts.date) {
         // Said plainly here, rather than as "the feed has not been updated yet" after a fetch.
         const auto today = today_in(cfg.schedule.timezone, std::chrono::system_clock::now());

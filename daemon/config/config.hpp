@@ -102,6 +102,10 @@ struct llm_config {
     // daemon sets batch_ends_ms from it for each run; `run` keeps batch_max_wait).
     std::optional<std::chrono::seconds> batch_deadline;
     std::int64_t batch_ends_ms = 0;            // set per run: every batch ends by then (unix ms); 0: batch_max_wait after its submission
+    // Set per run by the daemon: what the provider's GET /models said of each configured model
+    // (its shutdown_date, "" for none announced; absent: the provider does not say), asked once
+    // so the scorer does not ask again. Unset: the scorer asks.
+    std::optional<std::map<std::string, std::string>> provider_shutdowns;
     std::chrono::milliseconds batch_poll{30'000};  // "batch_poll_seconds": the first wait between polls (grows to 4x)
     bool teach_ranker = true;                  // the model's scores train the ranker too (teacher's pupil)
     nlohmann::json plugin_settings = nlohmann::json::object();  // the plugin's own keys (with "model")

@@ -115,10 +115,8 @@ scoring_outcome llm_scorer::score(const profile_config& profile, std::span<const
         refuse_retired(retirements);  // a dead model is never called
         retirement_notes_.emplace();
         for (const auto& r : retirements) {
-            if (const auto w = retirement_warning(r)) {
-                spdlog::warn("[{}] {}", cfg_.plugin, *w);
-                retirement_notes_->push_back("Model: " + *w + ".");
-            }
+            // A note, which the run logs once as a warning and every channel shows.
+            if (const auto w = retirement_warning(r)) retirement_notes_->push_back("Model: " + *w + ".");
         }
     }
     state st{cfg_, profile, {}, {}, {}, 0, false, {}, false, {}, {}, 0, std::mt19937_64{std::random_device{}()}};
@@ -189,7 +187,14 @@ scoring_outcome llm_scorer::score(const profile_config& profile, std::span<const
         if (!answer && answer.error().code == errc::config_invalid) {
             // The model refused a parameter the configuration sends: no retry, no hold
             // can fix that, only the configuration can.
-            if (!st.config_problem) st.config_problem = answer.error();
+            if (!st.config_problem) {
+                // A title call with its own model names llm.title_model and that model.
+                const bool title_model = j.kind == job_kind::titles && !cfg_.title_model.empty();
+                auto e = answer.error();
+                if (title_model && e.detail.starts_with("model:")) e.detail = "title_model:" + e.detail.substr(6);
+                e.detail = "/llm/" + e.detail + " (model " + (title_model ? cfg_.title_model : cfg_.model) + ")";
+                st.config_problem = std::move(e);
+            }
             st.stop = true;
             st.cv.notify_all();
             return;
@@ -371,9 +376,7 @@ scoring_outcome llm_scorer::score(const profile_config& profile, std::span<const
 
     if (st.progress_on_terminal && st.answered_calls > 0 && spdlog::default_logger()->should_log(spdlog::level::info)) std::fputc('\n', stderr);
     if (st.config_problem) {
-        auto e = *st.config_problem;
-        e.detail = "/llm/" + e.detail + " (model " + cfg_.model + ")";
-        throw failure(std::move(e));
+        throw failure(*st.config_problem);
     }
     // Whatever is still queued, or waiting for a batch, was never tried.
     for (const auto& j : st.queue) {

@@ -51,11 +51,23 @@ std::optional<std::string> provider_date(plugin_instance& inst, const std::strin
 
 }  // namespace
 
+std::map<std::string, std::string> ask_shutdown_dates(plugin_instance& inst, const llm_config& llm) {
+    std::map<std::string, std::string> out;
+    for (const auto& model : {llm.model, llm.title_model}) {
+        if (model.empty() || out.contains(model)) continue;
+        if (auto date = provider_date(inst, model)) out[model] = std::move(*date);
+    }
+    return out;
+}
+
 std::vector<model_retirement> model_retirements(plugin_instance* inst, const llm_config& llm, day today) {
+    const auto dates = llm.provider_shutdowns ? *llm.provider_shutdowns : inst ? ask_shutdown_dates(*inst, llm) : std::map<std::string, std::string>{};
     std::vector<model_retirement> out;
     for (const auto& [model, key] : {std::pair{llm.model, "model"}, std::pair{llm.title_model, "title_model"}}) {
         if (model.empty() || std::any_of(out.begin(), out.end(), [&](const model_retirement& r) { return r.model == model; })) continue;
-        if (auto r = retirement_of(model, inst ? provider_date(*inst, model) : std::nullopt, llm.prices, today, key)) out.push_back(std::move(*r));
+        const auto asked = dates.find(model);
+        const auto date = asked == dates.end() ? std::nullopt : std::optional<std::string>(asked->second);
+        if (auto r = retirement_of(model, date, llm.prices, today, key)) out.push_back(std::move(*r));
     }
     return out;
 }

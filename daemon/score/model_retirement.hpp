@@ -34,9 +34,15 @@ std::optional<std::string> retirement_warning(const model_retirement& r);
 /// The same from the table alone, for `run --estimate` and a check without the plugin.
 std::optional<std::string> retirement_warning(const std::map<std::string, price>& prices, const std::string& model, day today);
 
-/// The configured models' retirements (llm.model, then llm.title_model), asking the provider
-/// through `inst` (kind model_info: one GET /models each, with a short timeout). A provider that
-/// cannot answer, or does not announce dates, falls back to the table silently (a debug line).
+/// What the provider says of the configured models' shutdowns, through `inst` (kind
+/// model_info: one GET /models each, with a short timeout): model -> shutdown_date, "" for none
+/// announced; a model it does not answer for is absent (the table serves it).
+std::map<std::string, std::string> ask_shutdown_dates(plugin_instance& inst, const llm_config& llm);
+
+/// The configured models' retirements (llm.model, then llm.title_model): the provider's dates
+/// from llm.provider_shutdowns when a caller already asked, else asked through `inst` (when
+/// given). A provider that cannot answer, or does not announce dates, falls back to the table
+/// silently (a debug line).
 std::vector<model_retirement> model_retirements(plugin_instance* inst, const llm_config& llm, day today);
 
 /// errc::config_invalid naming /llm/model (or /llm/title_model) when one of `rs` is shut down:

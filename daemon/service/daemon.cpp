@@ -167,15 +167,16 @@ private:
     };
 
     // Once a run (so once a day): the provider's dates where it gives them, else the table's.
-    static std::vector<model_retirement> ask_retirements(const config& cfg) {
+    // What it said goes into the run's configuration, so the scorer does not ask again.
+    static std::vector<model_retirement> ask_retirements(config& cfg) {
         if (cfg.llm.plugin == "offline" || cfg.llm.plugin == "replay") return {};  // they call no model
         try {
             const auto llm = make_llm_instance(cfg.llm, cfg.plugin_dir, cfg.source);
-            return model_retirements(llm.get(), cfg.llm, today_in("UTC", std::chrono::system_clock::now()));
+            cfg.llm.provider_shutdowns = ask_shutdown_dates(*llm, cfg.llm);
         } catch (const failure& f) {
             spdlog::debug("model shutdown dates not asked: {}", f.err().message());
-            return model_retirements(nullptr, cfg.llm, today_in("UTC", std::chrono::system_clock::now()));
         }
+        return model_retirements(nullptr, cfg.llm, today_in("UTC", std::chrono::system_clock::now()));
     }
 
     // Held digests, counted on the worker (it owns SQLite work).
@@ -256,13 +257,9 @@ private:
         const auto started = std::chrono::steady_clock::now();
         // llm.batch_deadline is a time of the day's clock: the scorer gets it as a moment of
         // the real clock (PAPERBOY_FAKE_NOW only moves the daemon's).
-        auto day_cfg = cfg_;
-        if (const auto ends = batch_deadline_after(run.at, cfg_->llm, cfg_->schedule)) {
-            auto c = std::make_shared<config>(*cfg_);
-            c->llm.batch_ends_ms = unix_ms(*ends - clock_.offset());
-            day_cfg = std::move(c);
-        }
-        asio::post(worker_, [this, run, cfg = std::move(day_cfg), started] {
+        auto cfg = std::make_shared<config>(*cfg_);
+        if (const auto ends = batch_deadline_after(run.at, cfg_->llm, cfg_->schedule)) cfg->llm.batch_ends_ms = unix_ms(*ends - clock_.offset());
+        asio::post(worker_, [this, run, cfg = std::move(cfg), started] {
             run_result r;
             r.retirements = ask_retirements(*cfg);
             try {

@@ -135,7 +135,9 @@ json build_request(const settings& s, std::string_view system, std::string_view 
     if (!system.empty()) messages.push_back({{"role", "system"}, {"content", system}});
     messages.push_back({{"role", "user"}, {"content", user}});
     json body{{"model", s.model}, {"messages", std::move(messages)}};
-    if (s.temperature) body["temperature"] = *s.temperature;
+    // Reasoning models accept only the default temperature: a llm.title_model of that kind
+    // beside a sampled llm.model gets none, rather than a 400.
+    if (s.temperature && !reasoning_model(s.model)) body["temperature"] = *s.temperature;
     if (s.max_tokens) body[reasoning_model(s.model) ? "max_completion_tokens" : "max_tokens"] = *s.max_tokens;
     if (structured) {
         body["response_format"] = {{"type", "json_schema"},

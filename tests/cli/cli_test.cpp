@@ -430,6 +430,7 @@ TEST_CASE("a model the provider shuts down in 10 days: check warns and the diges
         INFO(r.err);
         CHECK(r.exit_code == 0);
         CHECK(read_file(dir / "out/golden/2025-07-23.md").value().find("Model: the provider shuts gpt-4o down") != std::string::npos);
+        CHECK(test::count_of(r.err, "shuts gpt-4o down") == 1);  // warned once, with the provider's date
     }
     test::fake_openai gone({.answers = answers, .models = {{"gpt-4o", test::iso_day_from_today(-1)}}});
     temp_dir dir;

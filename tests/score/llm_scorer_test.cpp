@@ -317,6 +317,45 @@ TEST_CASE("openai: one kept-alive connection per worker, not one per call, and a
     CHECK(dropping.connections() == 7);  // 13 requests with the model list, two a connection
 }
 
+TEST_CASE("openai: a reasoning llm.title_model beside a sampled llm.model with a temperature gets none, and the model gets its own") {
+    fake_openai fake({.answers = golden_answers()});
+    const auto day = golden_papers(40);
+    const auto out = score_with(llm_config_for(fake, {{"title_filter", true}, {"title_model", "gpt-5-nano"}, {"temperature", 0.2}}), day.papers);
+    CHECK(out.failed.empty());
+    int title_calls = 0;
+    for (const auto& r : fake.requests()) {
+        const auto body = json::parse(r.body);
+        if (test::is_title_prompt(body["messages"].back()["content"].get<std::string>())) {
+            ++title_calls;
+            CHECK(body["model"] == "gpt-5-nano");
+            CHECK_FALSE(body.contains("temperature"));  // OpenAI answers 400 unsupported_value to one
+        } else {
+            CHECK(body["temperature"] == 0.2);
+        }
+    }
+    CHECK(title_calls == 1);
+}
+
+TEST_CASE("openai: a llm.title_model the provider does not have is named, not llm.model") {
+    // As OpenAI answers a model the key has no access to.
+    const auto missing = [](const test::openai_call& call) -> std::optional<test::scripted_response> {
+        if (call.request.value("model", std::string()) != "gpt-4o-nano") return std::nullopt;
+        return test::scripted_response{404, json{{"error", {{"message", "The model `gpt-4o-nano` does not exist or you do not have access to it."},
+                                                            {"type", "invalid_request_error"}, {"param", nullptr}, {"code", "model_not_found"}}}}.dump(),
+                                       {{"Content-Type", "application/json"}}};
+    };
+    fake_openai fake({.answers = golden_answers(), .script = missing});
+    const auto day = golden_papers(40);
+    try {
+        score_with(llm_config_for(fake, {{"title_filter", true}, {"title_model", "gpt-4o-nano"}}), day.papers);
+        FAIL("a missing title model is a configuration error");
+    } catch (const failure& f) {
+        CHECK(f.err().code == errc::config_invalid);
+        CHECK(f.err().detail.starts_with("/llm/title_model: the provider has no such model"));
+        CHECK(f.err().detail.ends_with("(model gpt-4o-nano)"));
+    }
+}
+
 TEST_CASE("openai: llm.title_model reads the titles, llm.model the abstracts, and each part is priced at its model") {
     fake_openai fake({.answers = golden_answers()});
     const auto day = golden_papers(40);

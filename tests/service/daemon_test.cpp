@@ -425,6 +425,7 @@ TEST_CASE("daemon: /metrics counts the days to a model's announced shutdown, and
             wait_for_log(log, std::regex(R"(2025-07-23: run finished in \d+ ms)"), 30s);
             CHECK(get(port, "/metrics").body.find("paperboy_model_shutdown_days{model=\"gpt-4o\"} 10\n") != std::string::npos);
             CHECK(get(port, "/healthz").status == 200);
+            CHECK(model.model_list_requests() == 1);  // asked once for the metrics and the scorer
         } else {
             wait_for_log(log, std::regex("2025-07-23: missed: /llm/model: the provider shut gpt-4o down"));
             const auto h = get(port, "/healthz");

@@ -44,6 +44,13 @@ inline std::string iso_day_from_today(int n) {
     return format_iso_day(std::chrono::year_month_day(std::chrono::sys_days(today_in("UTC", std::chrono::system_clock::now())) + std::chrono::days(n)));
 }
 
+/// How many times `needle` occurs in `text` (a log line said once, not twice).
+inline std::size_t count_of(const std::string& text, const std::string& needle) {
+    std::size_t n = 0;
+    for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + needle.size())) ++n;
+    return n;
+}
+
 /// A run of `profile` on `date` (YYYY-MM-DD) begun in `state` and ended with `outcome`: what
 /// finish_run_with_deliveries takes to put a digest in the ledger.
 inline run_record begun_run(state_store& state, const std::string& date, const std::string& profile, const std::string& outcome = "reported") {
