@@ -23,6 +23,8 @@ TEST_CASE("the request carries only what is set, temperature is omitted unless c
     CHECK_FALSE(body.contains("temperature"));
     CHECK_FALSE(body.contains("response_format"));
     s.temperature = 0;
+    CHECK_FALSE(build_request(s, "", "u", false).contains("temperature"));  // a reasoning model takes only the default
+    s.model = "gpt-4.1-mini";
     body = build_request(s, "", "u", true);
     CHECK(body["temperature"] == 0);
     CHECK(body["messages"].size() == 1);
