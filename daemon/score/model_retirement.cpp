@@ -31,11 +31,6 @@ std::optional<std::string> retirement_warning(const model_retirement& r) {
            " (" + source + "): set " + key + " to a current model before then";
 }
 
-std::optional<std::string> retirement_warning(const std::map<std::string, price>& prices, const std::string& model, day today) {
-    const auto r = retirement_of(model, std::nullopt, prices, today);
-    return r ? retirement_warning(*r) : std::nullopt;
-}
-
 namespace {
 
 std::optional<std::string> provider_date(plugin_instance& inst, const std::string& model) {
@@ -49,12 +44,21 @@ std::optional<std::string> provider_date(plugin_instance& inst, const std::strin
     return answer["shutdown_date"].is_string() ? answer["shutdown_date"].get<std::string>() : std::string();
 }
 
+// Each model a run calls, once, with the key that names it (llm.model first).
+std::vector<std::pair<std::string, std::string>> configured_models(const llm_config& llm) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& [model, key] : {std::pair{llm.model, "model"}, std::pair{llm.title_model, "title_model"}}) {
+        const bool seen = std::any_of(out.begin(), out.end(), [&](const auto& m) { return m.first == model; });
+        if (!model.empty() && !seen) out.emplace_back(model, key);
+    }
+    return out;
+}
+
 }  // namespace
 
 std::map<std::string, std::string> ask_shutdown_dates(plugin_instance& inst, const llm_config& llm) {
     std::map<std::string, std::string> out;
-    for (const auto& model : {llm.model, llm.title_model}) {
-        if (model.empty() || out.contains(model)) continue;
+    for (const auto& [model, key] : configured_models(llm)) {
         if (auto date = provider_date(inst, model)) out[model] = std::move(*date);
     }
     return out;
@@ -63,8 +67,7 @@ std::map<std::string, std::string> ask_shutdown_dates(plugin_instance& inst, con
 std::vector<model_retirement> model_retirements(plugin_instance* inst, const llm_config& llm, day today) {
     const auto dates = llm.provider_shutdowns ? *llm.provider_shutdowns : inst ? ask_shutdown_dates(*inst, llm) : std::map<std::string, std::string>{};
     std::vector<model_retirement> out;
-    for (const auto& [model, key] : {std::pair{llm.model, "model"}, std::pair{llm.title_model, "title_model"}}) {
-        if (model.empty() || std::any_of(out.begin(), out.end(), [&](const model_retirement& r) { return r.model == model; })) continue;
+    for (const auto& [model, key] : configured_models(llm)) {
         const auto asked = dates.find(model);
         const auto date = asked == dates.end() ? std::nullopt : std::optional<std::string>(asked->second);
         if (auto r = retirement_of(model, date, llm.prices, today, key)) out.push_back(std::move(*r));

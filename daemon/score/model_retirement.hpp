@@ -31,8 +31,6 @@ std::optional<model_retirement> retirement_of(const std::string& model, const st
 /// 2026-12-11, in 10 days: set llm.model to a current model before then ...", naming r.key. Pure.
 std::optional<std::string> retirement_warning(const model_retirement& r);
 
-/// The same from the table alone, for `run --estimate` and a check without the plugin.
-std::optional<std::string> retirement_warning(const std::map<std::string, price>& prices, const std::string& model, day today);
 
 /// What the provider says of the configured models' shutdowns, through `inst` (kind
 /// model_info: one GET /models each, with a short timeout): model -> shutdown_date, "" for none

@@ -8,20 +8,25 @@ using namespace paperboy;
 
 namespace {
 day day_of(const char* d) { return parse_iso_day(d).value(); }
+// What the built-in table alone warns of (a provider that gives no dates).
+std::optional<std::string> table_warning(const std::map<std::string, price>& prices, const std::string& model, day today) {
+    const auto r = retirement_of(model, std::nullopt, prices, today);
+    return r ? retirement_warning(*r) : std::nullopt;
+}
 }  // namespace
 
 TEST_CASE("retirement: a model near or past its announced shutdown is a warning naming the day, the source and the fix") {
     const auto prices = default_prices();
-    CHECK_FALSE(retirement_warning(prices, "gpt-4o", day_of("2026-12-01")));  // 44 days left
-    const auto soon = retirement_warning(prices, "gpt-5", day_of("2026-12-01"));
+    CHECK_FALSE(table_warning(prices, "gpt-4o", day_of("2026-12-01")));  // 44 days left
+    const auto soon = table_warning(prices, "gpt-5", day_of("2026-12-01"));
     REQUIRE(soon);
     CHECK(*soon == "the provider shuts gpt-5 down on 2026-12-11, in 10 days (paperboy's table, checked " + std::string(default_prices_checked) +
                        "): set llm.model to a current model before then");
-    const auto gone = retirement_warning(prices, "gpt-4.1-nano", day_of("2026-12-01"));
+    const auto gone = table_warning(prices, "gpt-4.1-nano", day_of("2026-12-01"));
     REQUIRE(gone);
     CHECK(gone->find("shut gpt-4.1-nano down on 2026-10-23") != std::string::npos);
     CHECK(gone->find("every call would fail") != std::string::npos);
-    CHECK_FALSE(retirement_warning(prices, "my-local-llama", day_of("2026-12-01")));  // no price, no date: no warning
+    CHECK_FALSE(table_warning(prices, "my-local-llama", day_of("2026-12-01")));  // no price, no date: no warning
 }
 
 TEST_CASE("retirement: the provider's date wins over the table, and a provider without dates leaves the table's") {
