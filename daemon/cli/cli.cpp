@@ -53,7 +53,7 @@ int print_run(const run_summary& summary, bool print) {
                       << " papers selected";
             if (p.stats.usage.prompt_tokens > 0) {
                 std::cout << ", " << (p.stats.cost ? format_usd(p.stats.cost->total_usd()) : std::string("cost unknown")) << " for "
-                          << p.stats.usage.prompt_tokens + p.stats.usage.completion_tokens << " tokens";
+                          << p.stats.usage.prompt_tokens + p.stats.usage.completion_tokens << " tokens billed for the day";
             }
             if (p.stats.failed > 0) std::cout << ", " << p.stats.failed << " could not be scored";
             if (p.held) std::cout << " (HELD: not delivered until they are)";

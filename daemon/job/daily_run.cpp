@@ -343,6 +343,7 @@ run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_o
             r.stats.failed = static_cast<long>(work.to_score.size() - scored.scores.size());
             r.stats.usage = state && writes ? state->add_usage(summary.date, profile.name, key, scored.fresh.usage) : scored.fresh.usage;
             r.stats.cost = compute_cost(cfg.llm.prices, r.model, r.stats.usage, cfg.llm.title_model);
+            auto this_run = scored.fresh.usage;  // the day's figure (r.stats) also counts earlier runs
             r.notes = scored.fresh.notes;
             if (opts.backfill_note) r.notes.insert(r.notes.begin(), *opts.backfill_note);
             if (work.repeats > 0) {
@@ -354,6 +355,7 @@ run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_o
             r.stats.selected = static_cast<long>(r.papers.size());
             if (cfg.tldr && writes) {
                 const auto spent = add_tldrs(*sc, cfg.language, r.papers, state ? &*state : nullptr);
+                this_run += spent;
                 if (spent.prompt_tokens > 0 || spent.completion_tokens > 0) {
                     if (state) r.stats.usage = state->add_usage(summary.date, profile.name, key, spent);
                     else r.stats.usage += spent;
@@ -402,11 +404,12 @@ run_summary run_day(const config& cfg, const run_options& opts, scorer* scorer_o
                     spdlog::error("{} [{}]: web archive not updated: {}", date_text, profile.name, f.err().message());
                 }
             }
-            spdlog::info("{} [{}]: {} author matches, {} scored now, {} from cache, {} failed, {} selected; {} prompt + {} "
-                         "completion tokens ({} cached) in {} ms",
+            spdlog::info("{} [{}]: {} author matches, {} scored now, {} from cache, {} failed, {} selected; {} tokens billed for the "
+                         "day ({} prompt, {} of them cached, {} completion; {} by this run) in {} ms",
                          date_text, profile.name, work.author_matches.size(), pr.scored_now, pr.from_cache, r.stats.failed,
-                         r.stats.selected, scored.fresh.usage.prompt_tokens, scored.fresh.usage.completion_tokens,
-                         scored.fresh.usage.cached_tokens, ms_since(start));
+                         r.stats.selected, r.stats.usage.prompt_tokens + r.stats.usage.completion_tokens, r.stats.usage.prompt_tokens,
+                         r.stats.usage.cached_tokens, r.stats.usage.completion_tokens, this_run.prompt_tokens + this_run.completion_tokens,
+                         ms_since(start));
             if (pr.papers_left_out > 0) {
                 spdlog::info("{} [{}]: the model's replies left out or garbled {} of {} papers sent ({:.1f}%); they were sent again", date_text,
                              profile.name, pr.papers_left_out, pr.papers_sent, 100.0 * static_cast<double>(pr.papers_left_out) / static_cast<double>(pr.papers_sent));

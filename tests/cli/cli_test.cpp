@@ -236,6 +236,10 @@ TEST_CASE("run with the openai plugin reproduces the sample's 18 papers, the sec
     CHECK(progress_lines <= 10);
     CHECK(first.err.find("[openai] scoring: 100% (261 of 261 papers), 10 calls, ") != std::string::npos);
     CHECK(first.out.find("paperboy: 2025-07-23 [golden]: 18 of 262 papers selected, $0.") != std::string::npos);
+    // One figure for the day's tokens (scoring and TL;DRs), the same in the summary, the log and the report.
+    const auto billed = std::to_string(fake.prompt_tokens() + fake.completion_tokens()) + " tokens billed for the day";
+    CHECK(test::count_of(first.out, billed) == 1);
+    CHECK(test::count_of(first.err, billed) == 1);
     const auto report = nlohmann::json::parse(read_file(dir / "out/golden/2025-07-23.json").value());
     std::vector<std::string> ids;
     for (const auto& p : report["papers"]) ids.push_back(p["id"]);
