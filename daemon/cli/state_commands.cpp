@@ -167,11 +167,20 @@ int cmd_resend(const std::vector<std::string>& args) {
     if (!parse_iso_day(date_text)) throw failure(make_error(errc::usage, "--date expects YYYY-MM-DD, got '" + date_text + "'"));
     const auto cfg = load_config(resolve_config_path(c)).value();
     const auto p = std::find_if(cfg.profiles.begin(), cfg.profiles.end(), [&](const auto& x) { return x.name == profile; });
-    if (p == cfg.profiles.end()) throw failure(make_error(errc::usage, "no profile named '" + profile + "' in the configuration"));
+    const auto joined = [](const auto& names) {
+        std::string out;
+        for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+        return out.empty() ? std::string("none") : out;
+    };
+    if (p == cfg.profiles.end()) {
+        std::vector<std::string> names;
+        for (const auto& x : cfg.profiles) names.push_back(x.name);
+        throw failure(make_error(errc::usage, "no profile named '" + profile + "' in the configuration; its profiles: " + joined(names)));
+    }
     std::vector<std::string> channels = p->channels;
     if (!channel.empty()) {
         if (std::find(channels.begin(), channels.end(), channel) == channels.end()) {
-            throw failure(make_error(errc::usage, "profile '" + profile + "' has no channel '" + channel + "'"));
+            throw failure(make_error(errc::usage, "profile '" + profile + "' has no channel '" + channel + "'; its channels: " + joined(channels)));
         }
         channels = {channel};
     }

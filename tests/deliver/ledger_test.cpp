@@ -158,6 +158,13 @@ TEST_CASE("ledger: resend delivers a day again on purpose, as a new message") {
     CHECK(test::run_paperboy("status --all --config " + cfg).out.find("golden  slack (resend 1)  delivered") != std::string::npos);
     CHECK(test::run_paperboy("resend --config " + cfg + " --date 2025-07-22 --profile golden").exit_code == 2);
     CHECK(discord.accepted().size() == discord_before);
+    // A name that does not exist is answered with the names that do.
+    const auto no_channel = test::run_paperboy("resend --config " + cfg + " --date 2025-07-23 --profile golden --channel slak");
+    CHECK(no_channel.exit_code == 2);
+    CHECK(no_channel.err.find("profile 'golden' has no channel 'slak'; its channels: ") != std::string::npos);
+    CHECK(no_channel.err.find("slack") != std::string::npos);
+    const auto no_profile = test::run_paperboy("resend --config " + cfg + " --date 2025-07-23 --profile gold");
+    CHECK(no_profile.err.find("no profile named 'gold' in the configuration; its profiles: golden") != std::string::npos);
 }
 
 TEST_CASE("ledger: papers delivered on an earlier day are left out, unless deliver_repeats is on") {
