@@ -1,6 +1,7 @@
 #include "config/config.hpp"
 
 #include "arxiv/taxonomy.hpp"
+#include "config/config_sections.hpp"
 #include "config/json_reader.hpp"
 
 #include "core/dates.hpp"
@@ -278,159 +279,123 @@ void read_sources(const json& sources, std::vector<preprint_source>& out, const 
     }
 }
 
+namespace {
+
+void read_channels(object_reader& r, config& c, const fs::path& base_dir) {
+    const auto* chans = r.find("channels");
+    if (!chans) return;
+    object_reader cr(*chans, "/channels", base_dir);
+    for (const auto& [name, value] : chans->items()) {
+        cr.find(name);
+        const auto p = "/channels/" + name;
+        if (!valid_name(name)) fail(p, "channel names must be 1-64 letters, digits, '-' or '_'");
+        object_reader ch(value, p, base_dir);
+        const auto plugin = ch.string("plugin");
+        if (!plugin || !valid_name(*plugin)) fail(p + "/plugin", "every channel needs a plugin name");
+        c.channels.push_back({name, *plugin, plugin_settings(ch)});
+    }
+}
+
+// A profile's channels are checked against the names under /channels as written, so a channel
+// whose own settings are wrong is reported once, there, and not again by every profile.
+void read_one_profile(const json& value, const std::string& p, const json* chans, std::set<std::string>& names, config& c,
+                      const fs::path& base_dir) {
+    auto prof = read_profile(object_reader(value, p, base_dir));
+    if (!names.insert(prof.name).second) fail(p + "/name", "duplicate profile name '" + prof.name + "'");
+    for (std::size_t k = 0; k < prof.channels.size(); ++k) {
+        const auto& ch = prof.channels[k];
+        if (!chans || !chans->is_object() || !chans->contains(ch)) fail(p + "/channels/" + std::to_string(k), "no channel named '" + ch + "' in /channels");
+    }
+    c.profiles.push_back(std::move(prof));
+}
+
+// Each section is read on its own, so one file's mistakes are reported together (each with its
+// pointer) rather than one per attempt; the bound keeps a garbage file's report short.
+class problems {
+public:
+    static constexpr std::size_t most = 20;
+    template <class F>
+    void section(F&& read) {
+        try {
+            read();
+        } catch (const config_error& e) {
+            note(e.message);
+        } catch (const std::exception& e) {
+            // A value nlohmann cannot convert (an integer beyond long, say) is still the
+            // configuration's fault, never an internal error or a dead daemon on SIGHUP.
+            note(std::string("/: unusable value: ") + e.what());
+        }
+    }
+    std::optional<std::string> report() const {
+        if (found_ == 0) return std::nullopt;
+        if (found_ == 1) return messages_.front();
+        std::string out = std::to_string(found_) + " problems:";
+        for (const auto& m : messages_) out += "\n  " + m;
+        if (found_ > messages_.size()) out += "\n  ... and " + std::to_string(found_ - messages_.size()) + " more";
+        return out;
+    }
+
+private:
+    void note(std::string m) {
+        ++found_;
+        if (messages_.size() < most) messages_.push_back(std::move(m));
+    }
+    std::vector<std::string> messages_;
+    std::size_t found_ = 0;
+};
+
+}  // namespace
+
 result<config> parse_config(std::string_view json_text, const fs::path& base_dir) {
+    json root;
+    std::optional<object_reader> root_reader;  // what is not an object has no sections to read
     try {
-        const auto root = parse_strict(json_text);
-        config c;
-        object_reader r(root, "", base_dir);
+        root = parse_strict(json_text);
+        root_reader.emplace(root, "", base_dir);
+    } catch (const config_error& e) {
+        return make_error(errc::config_invalid, e.message);
+    }
+    auto& r = *root_reader;
+    config c;
+    problems found;
+    found.section([&] {
         if (const auto* a = r.find("arxiv")) read_arxiv(object_reader(*a, "/arxiv", base_dir), c.arxiv, base_dir);
         else fail("/arxiv", "missing; at least {\"categories\": [\"cs.LG\"]} is required");
+    });
+    found.section([&] {
         if (const auto* s = r.find("sources")) read_sources(*s, c.preprints, base_dir);
-
+    });
+    found.section([&] {
         const auto* llm = r.find("llm");
         read_llm(object_reader(llm ? *llm : json::object(), "/llm", base_dir), c.llm);
-
-        if (const auto* chans = r.find("channels")) {
-            object_reader cr(*chans, "/channels", base_dir);
-            for (const auto& [name, value] : chans->items()) {
-                cr.find(name);
-                const auto p = "/channels/" + name;
-                if (!valid_name(name)) fail(p, "channel names must be 1-64 letters, digits, '-' or '_'");
-                object_reader ch(value, p, base_dir);
-                const auto plugin = ch.string("plugin");
-                if (!plugin || !valid_name(*plugin)) fail(p + "/plugin", "every channel needs a plugin name");
-                c.channels.push_back({name, *plugin, plugin_settings(ch)});
-            }
-        }
-
-        if (const auto* dl = r.find("delivery")) {
-            object_reader d(*dl, "/delivery", base_dir);
-            const auto ms = [&](const char* key, double min) -> std::optional<std::chrono::milliseconds> {
-                const auto v = d.number(key, min);
-                if (!v) return std::nullopt;
-                return std::chrono::milliseconds(static_cast<long long>(*v * 1000));
-            };
-            if (auto n = d.integer("max_attempts", 1, 1000)) c.delivery.max_attempts = static_cast<int>(*n);
-            if (auto v = ms("retry_delay_seconds", 0.001)) c.delivery.retry_delay = *v;
-            if (auto v = ms("max_delay_seconds", 0.001)) c.delivery.max_delay = *v;
-            if (auto v = ms("give_up_after_seconds", 0.001)) c.delivery.give_up_after = *v;
-            if (auto v = ms("wait_seconds", 0)) c.delivery.wait_in_run = *v;
-            if (const auto* t = d.find("deliver_repeats")) {
-                if (!t->is_boolean()) fail("/delivery/deliver_repeats", std::string("expected true or false, got ") + t->type_name());
-                c.delivery.deliver_repeats = t->get<bool>();
-            }
-            d.finish();
-        }
-
-        const auto* profiles = r.find("profiles");
-        if (!profiles || !profiles->is_array() || profiles->empty()) {
-            fail("/profiles", "at least one profile is required (a list of objects)");
-        }
+    });
+    found.section([&] { read_channels(r, c, base_dir); });
+    found.section([&] { read_delivery(r, c.delivery, base_dir); });
+    const auto* profiles = r.find("profiles");
+    if (!profiles || !profiles->is_array() || profiles->empty()) {
+        found.section([] { fail("/profiles", "at least one profile is required (a list of objects)"); });
+    } else {
         std::set<std::string> names;
         for (std::size_t i = 0; i < profiles->size(); ++i) {
-            const auto p = "/profiles/" + std::to_string(i);
-            auto prof = read_profile(object_reader((*profiles)[i], p, base_dir));
-            if (!names.insert(prof.name).second) fail(p + "/name", "duplicate profile name '" + prof.name + "'");
-            for (std::size_t k = 0; k < prof.channels.size(); ++k) {
-                const auto& ch = prof.channels[k];
-                const bool known = std::any_of(c.channels.begin(), c.channels.end(), [&](const auto& x) { return x.name == ch; });
-                if (!known) fail(p + "/channels/" + std::to_string(k), "no channel named '" + ch + "' in /channels");
-            }
-            c.profiles.push_back(std::move(prof));
+            found.section([&] { read_one_profile((*profiles)[i], "/profiles/" + std::to_string(i), r.find("channels"), names, c, base_dir); });
         }
-
+    }
+    found.section([&] {
         if (auto dir = r.path("plugin_dir")) c.plugin_dir = *dir;
-        if (const auto* fb = r.find("feedback")) {
-            object_reader f(*fb, "/feedback", base_dir);
-            if (const auto* t = f.find("reactions")) {
-                if (!t->is_boolean()) fail("/feedback/reactions", std::string("expected true or false, got ") + t->type_name());
-                c.feedback.reactions = t->get<bool>();
-            }
-            if (auto n = f.integer("reactions_every_minutes", 5, 24 * 60)) c.feedback.every = std::chrono::minutes(*n);
-            if (auto n = f.integer("reactions_days", 1, 60)) c.feedback.days = static_cast<int>(*n);
-            if (auto v = f.strings("like_emojis")) c.feedback.like = *v;
-            if (auto v = f.strings("dislike_emojis")) c.feedback.dislike = *v;
-            f.finish();
-        }
-        if (const auto* rep = r.find("report")) {
-            object_reader o(*rep, "/report", base_dir);
-            if (auto n = o.integer("near_misses", 0, 50)) c.near_misses = static_cast<int>(*n);
-            if (const auto* t = o.find("tldr")) {
-                if (!t->is_boolean()) fail("/report/tldr", std::string("expected true or false, got ") + t->type_name());
-                c.tldr = t->get<bool>();
-            }
-            if (auto l = o.string("language")) {
-                if (l->empty() || l->size() > 40 || l->find_first_of("\r\n\"{}") != std::string::npos) fail("/report/language", "expected a language name such as \"German\"");
-                c.language = *l;
-            }
-            o.finish();
-        }
-        if (const auto* out = r.find("output")) {
-            object_reader o(*out, "/output", base_dir);
-            if (auto d = o.path("dir")) c.output_dir = *d;
-            o.finish();
-        }
-        if (c.output_dir.is_relative()) c.output_dir = (base_dir / c.output_dir).lexically_normal();
-        if (const auto* st = r.find("state")) {
-            object_reader s(*st, "/state", base_dir);
-            if (auto p = s.path("path")) c.state_path = *p;
-            // At least the ranker's window (30 days), which reads the recent days whole.
-            if (auto k = s.integer("keep_days", 30, 36500)) c.keep_days = static_cast<int>(*k);
-            s.finish();
-        }
-        if (c.state_path.is_relative()) c.state_path = (base_dir / c.state_path).lexically_normal();
-        if (const auto* sc = r.find("schedule")) {
-            object_reader s(*sc, "/schedule", base_dir);
-            if (auto t = s.string("time")) {
-                if (!parse_clock_time(*t)) fail("/schedule/time", "expected HH:MM or HH:MM:SS (24-hour clock), got '" + *t + "'");
-                c.schedule.time = *t;
-            }
-            const auto secs = [&](const char* key, double per_unit) -> std::optional<std::chrono::seconds> {
-                const auto v = s.number(key, 0.0);
-                if (!v) return std::nullopt;
-                if (*v * per_unit < 1) fail(std::string("/schedule/") + key, "must be at least one second");
-                return std::chrono::seconds(static_cast<long long>(*v * per_unit));
-            };
-            if (auto v = secs("retry_every_minutes", 60)) c.schedule.retry_every = *v;
-            if (auto v = secs("give_up_after_minutes", 60)) c.schedule.give_up_after = *v;
-            if (auto v = secs("shutdown_timeout_seconds", 1)) c.schedule.shutdown_timeout = *v;
-            if (auto tz = s.string("timezone")) {
-                if (!is_known_time_zone(*tz)) fail("/schedule/timezone", "unknown IANA time zone '" + *tz + "'");
-                c.schedule.timezone = *tz;
-            }
-            if (auto b = s.boolean("backfill")) c.schedule.backfill = *b;
-            if (auto n = s.integer("backfill_max_days", 1, 31)) c.schedule.backfill_max_days = static_cast<int>(*n);
-            s.finish();
-        }
+    });
+    found.section([&] { read_feedback(r, c.feedback, base_dir); });
+    found.section([&] { read_report(r, c, base_dir); });
+    found.section([&] { read_files(r, c, base_dir); });
+    found.section([&] { read_schedule(r, c.schedule, base_dir); });
+    found.section([&] {
         if (c.llm.batch_deadline && *c.llm.batch_deadline == *parse_clock_time(c.schedule.time)) {
             fail("/llm/batch_deadline", "is schedule.time itself; give the time of day by which the digest must be out, some hours after schedule.time");
         }
-        if (const auto* sv = r.find("server")) {
-            object_reader s(*sv, "/server", base_dir);
-            if (auto l = s.string("listen")) {
-                const auto colon = l->rfind(':');
-                if (colon == std::string::npos || colon == 0 || colon + 1 == l->size()) {
-                    fail("/server/listen", "expected HOST:PORT, e.g. 127.0.0.1:8421");
-                }
-                c.server_listen = *l;
-            }
-            if (auto u = s.string("public_url")) {
-                const bool ok = (u->starts_with("https://") || u->starts_with("http://")) &&
-                                u->find_first_of(" \"'<>\\") == std::string::npos;
-                if (!ok) fail("/server/public_url", "expected an http(s) URL such as https://digest.example.org");
-                c.public_url = *u;
-            }
-            s.finish();
-        }
-        r.finish();
-        return c;
-    } catch (const config_error& e) {
-        return make_error(errc::config_invalid, e.message);
-    } catch (const std::exception& e) {
-        // A value nlohmann cannot convert (an integer beyond long, say) is still the
-        // configuration's fault, never an internal error or a dead daemon on SIGHUP.
-        return make_error(errc::config_invalid, std::string("/: unusable value: ") + e.what());
-    }
+    });
+    found.section([&] { read_server(r, c, base_dir); });
+    found.section([&] { r.finish(); });
+    if (const auto report = found.report()) return make_error(errc::config_invalid, *report);
+    return c;
 }
 
 result<config> load_config(const fs::path& path) {

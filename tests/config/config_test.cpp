@@ -72,6 +72,24 @@ TEST_CASE("errors name the JSON pointer of the offending value") {
     CHECK(error_of("{not json").starts_with("/: not valid JSON"));
 }
 
+TEST_CASE("a file with several mistakes reports each with its pointer, up to a bound") {
+    const auto all = error_of(R"({"arxiv": {"categories": ["cs.LG"], "announce_types": ["old"]},
+        "llm": {"batch_size": 101},
+        "profiles": [{"name": "a", "topics": "t", "top_n": "5"}, {"name": "b", "topics": "t", "channels": ["nope"]}],
+        "schedule": {"timezone": "Mars/Olympus"}, "extra": 1})");
+    CHECK(all.starts_with("6 problems:\n  /arxiv/announce_types/0:"));
+    for (const auto* pointer : {"\n  /llm/batch_size: ", "\n  /profiles/0/top_n: ", "\n  /profiles/1/channels/0: no channel named 'nope'",
+                                "\n  /schedule/timezone: ", "\n  /extra: unknown key"}) {
+        CHECK(all.find(pointer) != std::string::npos);
+    }
+    std::string many = R"({"arxiv": {"categories": ["cs.LG"]}, "profiles": [)";
+    for (int i = 0; i < 30; ++i) many += std::string(i ? "," : "") + R"({"name": "p", "topics": "t", "top_n": "x"})";
+    const auto bounded = error_of(many + "]}");
+    CHECK(bounded.starts_with("30 problems:"));
+    CHECK(bounded.ends_with("\n  ... and 10 more"));
+    CHECK(error_of("[1, 2]") == "/: expected an object, got array");
+}
+
 TEST_CASE("llm.batch_deadline: a time of day for the daemon, or minutes after submission, and a clear error otherwise") {
     const std::string head = R"({"arxiv": {"categories": ["cs.LG"]}, "profiles": [{"name": "a", "topics": "t"}], )";
     const std::string llm = R"("llm": {"plugin": "openai", "model": "gpt-4o", "mode": "batch", )";
