@@ -281,34 +281,6 @@ void read_sources(const json& sources, std::vector<preprint_source>& out, const 
 
 namespace {
 
-void read_channels(object_reader& r, config& c, const fs::path& base_dir) {
-    const auto* chans = r.find("channels");
-    if (!chans) return;
-    object_reader cr(*chans, "/channels", base_dir);
-    for (const auto& [name, value] : chans->items()) {
-        cr.find(name);
-        const auto p = "/channels/" + name;
-        if (!valid_name(name)) fail(p, "channel names must be 1-64 letters, digits, '-' or '_'");
-        object_reader ch(value, p, base_dir);
-        const auto plugin = ch.string("plugin");
-        if (!plugin || !valid_name(*plugin)) fail(p + "/plugin", "every channel needs a plugin name");
-        c.channels.push_back({name, *plugin, plugin_settings(ch)});
-    }
-}
-
-// A profile's channels are checked against the names under /channels as written, so a channel
-// whose own settings are wrong is reported once, there, and not again by every profile.
-void read_one_profile(const json& value, const std::string& p, const json* chans, std::set<std::string>& names, config& c,
-                      const fs::path& base_dir) {
-    auto prof = read_profile(object_reader(value, p, base_dir));
-    if (!names.insert(prof.name).second) fail(p + "/name", "duplicate profile name '" + prof.name + "'");
-    for (std::size_t k = 0; k < prof.channels.size(); ++k) {
-        const auto& ch = prof.channels[k];
-        if (!chans || !chans->is_object() || !chans->contains(ch)) fail(p + "/channels/" + std::to_string(k), "no channel named '" + ch + "' in /channels");
-    }
-    c.profiles.push_back(std::move(prof));
-}
-
 // Each section is read on its own, so one file's mistakes are reported together (each with its
 // pointer) rather than one per attempt; the bound keeps a garbage file's report short.
 class problems {
@@ -344,6 +316,36 @@ private:
     std::size_t found_ = 0;
 };
 
+void read_channels(object_reader& r, config& c, const fs::path& base_dir, problems& found) {
+    const auto* chans = r.find("channels");
+    if (!chans) return;
+    object_reader cr(*chans, "/channels", base_dir);
+    for (const auto& [name, value] : chans->items()) {
+        cr.find(name);
+        found.section([&] {
+            const auto p = "/channels/" + name;
+            if (!valid_name(name)) fail(p, "channel names must be 1-64 letters, digits, '-' or '_'");
+            object_reader ch(value, p, base_dir);
+            const auto plugin = ch.string("plugin");
+            if (!plugin || !valid_name(*plugin)) fail(p + "/plugin", "every channel needs a plugin name");
+            c.channels.push_back({name, *plugin, plugin_settings(ch)});
+        });
+    }
+}
+
+// A profile's channels are checked against the names under /channels as written, so a channel
+// whose own settings are wrong is reported once, there, and not again by every profile.
+void read_one_profile(const json& value, const std::string& p, const json* chans, std::set<std::string>& names, config& c,
+                      const fs::path& base_dir) {
+    auto prof = read_profile(object_reader(value, p, base_dir));
+    if (!names.insert(prof.name).second) fail(p + "/name", "duplicate profile name '" + prof.name + "'");
+    for (std::size_t k = 0; k < prof.channels.size(); ++k) {
+        const auto& ch = prof.channels[k];
+        if (!chans || !chans->is_object() || !chans->contains(ch)) fail(p + "/channels/" + std::to_string(k), "no channel named '" + ch + "' in /channels");
+    }
+    c.profiles.push_back(std::move(prof));
+}
+
 }  // namespace
 
 result<config> parse_config(std::string_view json_text, const fs::path& base_dir) {
@@ -369,7 +371,7 @@ result<config> parse_config(std::string_view json_text, const fs::path& base_dir
         const auto* llm = r.find("llm");
         read_llm(object_reader(llm ? *llm : json::object(), "/llm", base_dir), c.llm);
     });
-    found.section([&] { read_channels(r, c, base_dir); });
+    found.section([&] { read_channels(r, c, base_dir, found); });
     found.section([&] { read_delivery(r, c.delivery, base_dir); });
     const auto* profiles = r.find("profiles");
     if (!profiles || !profiles->is_array() || profiles->empty()) {

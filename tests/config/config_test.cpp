@@ -76,10 +76,11 @@ TEST_CASE("a file with several mistakes reports each with its pointer, up to a b
     const auto all = error_of(R"({"arxiv": {"categories": ["cs.LG"], "announce_types": ["old"]},
         "llm": {"batch_size": 101},
         "profiles": [{"name": "a", "topics": "t", "top_n": "5"}, {"name": "b", "topics": "t", "channels": ["nope"]}],
+        "channels": {"x": {"plugin": "slack", "webhook_url": "${PAPERBOY_TEST_NEVER_SET}"}, "y": {}},
         "schedule": {"timezone": "Mars/Olympus"}, "extra": 1})");
-    CHECK(all.starts_with("6 problems:\n  /arxiv/announce_types/0:"));
+    CHECK(all.starts_with("8 problems:\n  /arxiv/announce_types/0:"));
     for (const auto* pointer : {"\n  /llm/batch_size: ", "\n  /profiles/0/top_n: ", "\n  /profiles/1/channels/0: no channel named 'nope'",
-                                "\n  /schedule/timezone: ", "\n  /extra: unknown key"}) {
+                                "\n  /channels/x/webhook_url: ", "\n  /channels/y/plugin: ", "\n  /schedule/timezone: ", "\n  /extra: unknown key"}) {
         CHECK(all.find(pointer) != std::string::npos);
     }
     std::string many = R"({"arxiv": {"categories": ["cs.LG"]}, "profiles": [)";
