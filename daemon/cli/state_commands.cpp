@@ -190,7 +190,7 @@ int cmd_resend(const std::vector<std::string>& args) {
     const auto now = unix_ms(std::chrono::system_clock::now());
     for (const auto& ch : channels) {
         auto id = state.create_resend(date_text, profile, ch, now);
-        if (!id) throw failure(make_error(errc::usage, "no digest of " + date_text + " for profile '" + profile + "' in the state: run that day first"));
+        if (!id) throw failure(make_error(errc::not_found, "no digest of " + date_text + " for profile '" + profile + "' in the state: run that day first"));
         ids.push_back(*id);
     }
     int status = exit_code::ok;

@@ -156,7 +156,11 @@ TEST_CASE("ledger: resend delivers a day again on purpose, as a new message") {
     const auto discord_before = discord.accepted().size();
     CHECK(discord_before > 0);
     CHECK(test::run_paperboy("status --all --config " + cfg).out.find("golden  slack (resend 1)  delivered") != std::string::npos);
-    CHECK(test::run_paperboy("resend --config " + cfg + " --date 2025-07-22 --profile golden").exit_code == 2);
+    // A day with no digest is missing data, not a wrong command line.
+    const auto missing = test::run_paperboy("resend --config " + cfg + " --date 2025-07-22 --profile golden");
+    CHECK(missing.exit_code == 1);
+    CHECK(missing.err.find("no digest of 2025-07-22 for profile 'golden'") != std::string::npos);
+    CHECK(missing.err.find("invalid command line") == std::string::npos);
     CHECK(discord.accepted().size() == discord_before);
     // A name that does not exist is answered with the names that do.
     const auto no_channel = test::run_paperboy("resend --config " + cfg + " --date 2025-07-23 --profile golden --channel slak");
