@@ -320,7 +320,10 @@ void read_channels(object_reader& r, config& c, const fs::path& base_dir, proble
     const auto* chans = r.find("channels");
     if (!chans) return;
     object_reader cr(*chans, "/channels", base_dir);
-    for (const auto& [name, value] : chans->items()) {
+    for (const auto& item : chans->items()) {
+        // Named copies: a lambda may not capture structured bindings before C++20 in clang 14.
+        const std::string name = item.key();
+        const auto& value = item.value();
         cr.find(name);
         found.section([&] {
             const auto p = "/channels/" + name;
