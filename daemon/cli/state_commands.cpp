@@ -4,6 +4,7 @@
 #include "cli/exit_codes.hpp"
 #include "config/config.hpp"
 #include "core/dates.hpp"
+#include "core/text.hpp"
 #include "feedback/reactions.hpp"
 #include "feedback/votes.hpp"
 #include "schedule/schedule.hpp"
@@ -167,11 +168,7 @@ int cmd_resend(const std::vector<std::string>& args) {
     if (!parse_iso_day(date_text)) throw failure(make_error(errc::usage, "--date expects YYYY-MM-DD, got '" + date_text + "'"));
     const auto cfg = load_config(resolve_config_path(c)).value();
     const auto p = std::find_if(cfg.profiles.begin(), cfg.profiles.end(), [&](const auto& x) { return x.name == profile; });
-    const auto joined = [](const auto& names) {
-        std::string out;
-        for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
-        return out.empty() ? std::string("none") : out;
-    };
+    const auto joined = [](const std::vector<std::string>& names) { return names.empty() ? std::string("none") : text::join(names); };
     if (p == cfg.profiles.end()) {
         std::vector<std::string> names;
         for (const auto& x : cfg.profiles) names.push_back(x.name);

@@ -7,6 +7,7 @@
 #include "paperboy/paper_ids.hpp"
 #include "plugin/retry_policy.hpp"
 #include "state/state_store.hpp"
+#include "core/text.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -285,10 +286,10 @@ std::vector<delivery_outcome> resume_deliveries(const config& cfg, state_store& 
 delivery_outcome send_test(const config& cfg, const std::string& name) {
     const auto* ch = find_channel(cfg, name);
     if (!ch) {
-        std::string known;
-        for (const auto& c : cfg.channels) known += (known.empty() ? "" : ", ") + c.name;
+        std::vector<std::string> known;
+        for (const auto& c : cfg.channels) known.push_back(c.name);
         throw failure(make_error(errc::usage, "no channel named '" + name + "' in the configuration; " +
-                                                  (known.empty() ? std::string("it has none (see /channels)") : "its channels: " + known)));
+                                                  (known.empty() ? std::string("it has none (see /channels)") : "its channels: " + text::join(known))));
     }
     static const paper sample[] = {
         {"2507.15880", 1, announce_type::new_submission,

@@ -1,5 +1,6 @@
 // The configuration reader on arbitrary bytes: every outcome is a configuration or a
-// config_invalid error whose every problem starts with a JSON pointer; never an exception.
+// config_invalid error that starts with a JSON pointer (or lists several problems, the first
+// starting with its pointer); never an exception.
 #include "config/config.hpp"
 
 #include <cstdint>
