@@ -161,7 +161,7 @@ int cmd_check(const std::vector<std::string>& args) {
         print_estimate(cfg, std::nullopt, true);
         // The provider's own shutdown dates (GET /models), where it announces them.
         const auto llm = make_llm_instance(cfg.llm, cfg.plugin_dir, cfg.source);
-        for (const auto& r : model_retirements(llm.get(), cfg.llm, today_in(cfg.schedule.timezone, std::chrono::system_clock::now()))) {
+        for (const auto& r : model_retirements(llm.get(), cfg.llm, shutdown_today(std::chrono::system_clock::now()))) {
             if (const auto w = retirement_warning(r)) std::cout << "  warning:  " << *w << "\n";
         }
     }

@@ -111,7 +111,7 @@ prompt_disclosure llm_scorer::disclose(const profile_config& profile) const {
 
 scoring_outcome llm_scorer::score(const profile_config& profile, std::span<const paper* const> papers) {
     if (!retirement_notes_) {
-        const auto retirements = model_retirements(instances_.front().get(), cfg_, today_in("UTC", std::chrono::system_clock::now()));
+        const auto retirements = model_retirements(instances_.front().get(), cfg_, shutdown_today(std::chrono::system_clock::now()));
         refuse_retired(retirements);  // a dead model is never called
         retirement_notes_.emplace();
         for (const auto& r : retirements) {

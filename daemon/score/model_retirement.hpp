@@ -31,6 +31,10 @@ std::optional<model_retirement> retirement_of(const std::string& model, const st
 /// 2026-12-11, in 10 days: set llm.model to a current model before then ...", naming r.key. Pure.
 std::optional<std::string> retirement_warning(const model_retirement& r);
 
+/// Today as shutdown dates count: providers announce them as UTC days, so `check`, the scorer
+/// and the daemon's /metrics agree on the days left whatever schedule.timezone says.
+inline day shutdown_today(std::chrono::system_clock::time_point now) { return today_in("UTC", now); }
+
 /// What the provider says of the configured models' shutdowns, through `inst` (kind
 /// model_info: one GET /models each, with a short timeout): model -> shutdown_date, "" for none
 /// announced; a model it does not answer for is absent (the table serves it).

@@ -176,7 +176,7 @@ private:
         } catch (const failure& f) {
             spdlog::debug("model shutdown dates not asked: {}", f.err().message());
         }
-        return model_retirements(nullptr, cfg.llm, today_in("UTC", std::chrono::system_clock::now()));
+        return model_retirements(nullptr, cfg.llm, shutdown_today(std::chrono::system_clock::now()));
     }
 
     // Held digests, counted on the worker (it owns SQLite work).
